@@ -1,0 +1,117 @@
+"""The `dprkhr` command line: a thin Typer layer over the core."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from dprkhr import __version__
+from dprkhr.cli.common import AppState
+
+
+class _Group(TyperGroup):
+    """Turns known errors into `Error: ...` with the right exit code, never a traceback
+    (unless --debug)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        from dprkhr.errors import DprkhrError
+
+        try:
+            return super().invoke(ctx)
+        except DprkhrError as exc:
+            if _debug(ctx):
+                raise
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            raise
+        except Exception as exc:
+            if _is_framework(exc) or _debug(ctx):
+                raise
+            typer.echo(
+                f"Internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in dprkhr; run again with --debug for the traceback.",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(self.commands)
+
+
+def _is_framework(exc: BaseException) -> bool:
+    """Exit, abort and usage exceptions of Typer (and the Click it is built on)."""
+    module = type(exc).__module__
+    return module.startswith(("typer", "click"))
+
+
+def _debug(ctx: typer.Context) -> bool:
+    obj = ctx.find_root().obj
+    return bool(getattr(obj, "debug", False))
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="dprkhr",
+    help="A knowledge base of what the UN and the world have done about human rights in "
+    "North Korea (DPRK): events, actors and resolutions, each with its sources.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dprkhr {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Data folder (default: $DPRKHR_DATA, else the nearest data/ above the "
+            "working directory, else the bundled dataset).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = AppState(data=data, debug=debug)
+
+
+from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
+
+_lint.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    try:
+        app(args=argv, prog_name="dprkhr")
+    except BrokenPipeError:  # `dprkhr ... | head`
+        sys.stderr.close()
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception:  # pragma: no cover - --debug re-raises here on purpose
+        traceback.print_exc()
+        sys.exit(1)

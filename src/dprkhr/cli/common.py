@@ -1,0 +1,75 @@
+"""What every command shares: global options, loading, warnings, safe output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from dprkhr.dataset import Dataset
+    from dprkhr.kb import KnowledgeBase
+
+
+@dataclass
+class AppState:
+    """Global options, and the dataset once loaded."""
+
+    data: Path | None = None
+    debug: bool = False
+    _dataset: Dataset | None = field(default=None, repr=False)
+    _kb: KnowledgeBase | None = field(default=None, repr=False)
+
+    def data_root(self) -> Path:
+        from dprkhr.dataset import find_data_root
+
+        return find_data_root(self.data)
+
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from dprkhr.dataset import load_dataset
+
+            self._dataset = load_dataset(self.data_root())
+        return self._dataset
+
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base; warns once on stderr when some files failed to load."""
+        if self._kb is None:
+            from dprkhr.kb import KnowledgeBase
+
+            dataset = self.dataset()
+            self._kb = KnowledgeBase.from_dataset(dataset)
+            failed = len(dataset.failed_files)
+            if failed:
+                files = "file" if failed == 1 else "files"
+                warn(
+                    f"{failed} {files} could not be loaded and {'is' if failed == 1 else 'are'} "
+                    "left out; run `dprkhr lint` to see why"
+                )
+        return self._kb
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+def warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def use_color(stream: object = None) -> bool:
+    """Colour on a terminal unless NO_COLOR is set; FORCE_COLOR forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    stream = stream or sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

@@ -1,0 +1,413 @@
+"""Finding the data root, reading every file, validating records, collecting problems."""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from dprkhr.errors import DataRootError
+from dprkhr.models import MODEL_BY_FOLDER, VOCAB_FILES, Forum, Record
+from dprkhr.models.vocab import EventType, EventTypesFile, ForumsFile, Tag, TagsFile
+from dprkhr.problems import (
+    INVALID_DATE,
+    LOAD_ISSUE_RULES,
+    SCHEMA,
+    UNKNOWN_FILE,
+    Problem,
+    Severity,
+)
+from dprkhr.yamlio import Path_, YamlDocument, read_file
+
+ENV_VAR = "DPRKHR_DATA"
+RECORD_SUFFIX = ".yaml"
+
+
+def bundled_data_root() -> Path | None:
+    """The dataset shipped with the package (in a wheel), or the checkout's `data/`."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent.parent / "data"):
+        if is_data_root(candidate):
+            return candidate
+    return None
+
+
+def is_data_root(path: Path) -> bool:
+    return (path / "actors").is_dir() and (path / "events").is_dir()
+
+
+def find_data_root(
+    explicit: Path | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Path:
+    """Resolve the data folder: `--data`, then `$DPRKHR_DATA`, then the nearest ancestor of
+    the working directory holding `data/actors` and `data/events`, then the bundled copy."""
+    env = os.environ if env is None else env
+    for given, origin in ((explicit, "--data"), (env.get(ENV_VAR) or None, f"${ENV_VAR}")):
+        if given is None:
+            continue
+        path = Path(given).expanduser()
+        if is_data_root(path):
+            return path
+        if is_data_root(path / "data"):
+            return path / "data"
+        raise DataRootError(
+            f"{origin} {given}: not a dprkhr data folder (it needs `actors/` and `events/`)"
+        )
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if is_data_root(folder / "data"):
+            return folder / "data"
+        if folder.name == "data" and is_data_root(folder):
+            return folder
+    bundled = bundled_data_root()
+    if bundled is not None:
+        return bundled
+    raise DataRootError("no dataset found: pass --data PATH or set $DPRKHR_DATA")
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """A path as users should see it: relative to the working directory when inside it."""
+    cwd = cwd or Path.cwd()
+    try:
+        return path.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass
+class LoadedFile:
+    """One file of the dataset as read: its document, its record (if valid), its kind."""
+
+    path: Path
+    display: str
+    kind: str
+    """`actor`, `event`, `resolution`, `source`, a vocabulary file name, or `unknown`."""
+    doc: YamlDocument | None = None
+    record: Record | None = None
+    vocab: BaseModel | None = None
+    failed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while reading and validating this file."""
+
+    def locate(self, loc: Path_) -> tuple[int, int]:
+        return self.doc.locate(loc) if self.doc is not None else (1, 1)
+
+
+@dataclass
+class Dataset:
+    """Everything read from a data root, valid or not."""
+
+    root: Path
+    files: list[LoadedFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    forums: list[Forum] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    event_types: list[EventType] = field(default_factory=list)
+    vocab_loaded: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def records(self) -> list[Record]:
+        return [f.record for f in self.files if f.record is not None and not f.failed]
+
+    @property
+    def failed_files(self) -> list[LoadedFile]:
+        return [f for f in self.files if f.failed]
+
+
+def record_kind(path: Path, root: Path | None) -> str:
+    """The record type of a file from the folder it sits in."""
+    parts = path.resolve().parts
+    if root is not None:
+        try:
+            rel = path.resolve().relative_to(root.resolve())
+            parts = rel.parts
+            if len(parts) == 1 and parts[0] in VOCAB_FILES:
+                return parts[0]
+        except ValueError:
+            parts = path.resolve().parts
+    for folder in reversed(parts[:-1]):
+        model = MODEL_BY_FOLDER.get(folder)
+        if model is not None:
+            return model.record_type
+    if path.name in VOCAB_FILES:
+        return path.name
+    return "unknown"
+
+
+def discover(root: Path) -> list[Path]:
+    """Every record and vocabulary file under a data root, in a stable order."""
+    found: list[Path] = [root / name for name in VOCAB_FILES if (root / name).is_file()]
+    for folder in MODEL_BY_FOLDER:
+        base = root / folder
+        if base.is_dir():
+            found.extend(sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml")))
+    return found
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Bulk loading makes many objects and no cycles: pause the cyclic collector."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_dataset(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None) -> Dataset:
+    """Read every file under `root` (plus `extra` files elsewhere) and validate them.
+
+    Never raises for bad content: every problem lands in `Dataset.problems`, and a file
+    that fails never stops the others from loading.
+    """
+    dataset = Dataset(root=root)
+    paths = discover(root)
+    seen = {p.resolve() for p in paths}
+    for path in extra:
+        if path.resolve() not in seen:
+            paths.append(path)
+            seen.add(path.resolve())
+    with _no_gc():
+        for path in paths:
+            loaded = load_file(path, root, cwd)
+            dataset.files.append(loaded)
+    for loaded in dataset.files:
+        dataset.problems.extend(loaded.problems)
+        if loaded.vocab is not None:
+            _attach_vocab(dataset, loaded.vocab)
+    for name in VOCAB_FILES:
+        dataset.vocab_loaded.setdefault(name, False)
+    for loaded in dataset.files:
+        if loaded.kind in VOCAB_FILES and loaded.vocab is not None:
+            dataset.vocab_loaded[loaded.kind] = True
+    return dataset
+
+
+def _attach_vocab(dataset: Dataset, vocab: BaseModel) -> None:
+    if isinstance(vocab, ForumsFile):
+        dataset.forums = vocab.forums
+    elif isinstance(vocab, TagsFile):
+        dataset.tags = vocab.tags
+    elif isinstance(vocab, EventTypesFile):
+        dataset.event_types = vocab.event_types
+
+
+def load_file(path: Path, root: Path | None, cwd: Path | None = None) -> LoadedFile:
+    """Read, parse and validate one file; problems are kept on the result."""
+    display = display_path(path, cwd)
+    kind = record_kind(path, root)
+    loaded = LoadedFile(path=path, display=display, kind=kind)
+    problems = loaded.problems
+    if kind == "unknown":
+        loaded.failed = True
+        problems.append(
+            _problem(
+                display,
+                1,
+                1,
+                UNKNOWN_FILE,
+                "cannot tell what record this is from where it is",
+                "put it in data/actors, data/events, data/resolutions or data/sources",
+            )
+        )
+        return loaded
+    if path.suffix == ".yml":
+        problems.append(
+            _problem(
+                display,
+                1,
+                1,
+                UNKNOWN_FILE,
+                "record files end in `.yaml`, not `.yml`",
+                f"rename it to {path.stem}.yaml",
+            )
+        )
+    doc = read_file(path)
+    loaded.doc = doc
+    for issue in doc.issues:
+        problems.append(
+            _problem(
+                display,
+                issue.line,
+                issue.column,
+                LOAD_ISSUE_RULES[issue.kind],
+                issue.message,
+                issue.suggestion,
+            )
+        )
+    if not doc.ok or doc.data is None:
+        loaded.failed = True
+        return loaded
+    if doc.issues:
+        loaded.failed = True  # duplicate keys: ambiguous data is not served to queries
+    if kind in VOCAB_FILES:
+        vocab_model = VOCAB_FILES[kind]
+        try:
+            loaded.vocab = vocab_model.model_validate(doc.data)
+        except ValidationError as exc:
+            loaded.failed = True
+            problems.extend(schema_problems(exc, doc, vocab_model, display))
+        return loaded
+    model = next(m for m in MODEL_BY_FOLDER.values() if m.record_type == kind)
+    try:
+        loaded.record = model.model_validate(doc.data)
+    except ValidationError as exc:
+        loaded.failed = True
+        problems.extend(schema_problems(exc, doc, model, display))
+    return loaded
+
+
+def _problem(
+    display: str,
+    line: int,
+    column: int,
+    rule: tuple[str, str],
+    message: str,
+    suggestion: str | None = None,
+    severity: Severity = Severity.error,
+) -> Problem:
+    return Problem(display, line, column, rule[0], rule[1], severity, message, suggestion)
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    """`("participants", 2, "actor")` -> `participants[2].actor`."""
+    out = ""
+    for step in loc:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            out += f".{step}" if out else str(step)
+    return out or "(top level)"
+
+
+_DATE_FIELDS = {"date", "end_date", "start", "end", "published", "established", "abolished"}
+
+
+def schema_problems(
+    exc: ValidationError, doc: YamlDocument, model: type[BaseModel], display: str
+) -> list[Problem]:
+    """Turn pydantic errors into problems at the right line, with a suggested fix."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc: tuple[str | int, ...] = tuple(
+            step for step in error["loc"] if isinstance(step, (str, int))
+        )
+        # pydantic adds union-branch names (e.g. "int", "str") to loc; keep data keys only
+        loc = _data_loc(doc.data, loc)
+        where = format_loc(loc)
+        line, column = doc.locate(loc)
+        etype = error["type"]
+        msg = str(error["msg"]).removeprefix("Value error, ")
+        rule = SCHEMA
+        suggestion = None
+        if etype == "missing":
+            message = f"missing required field `{loc[-1]}`" if loc else "missing field"
+            parent = loc[:-1]
+            if parent:
+                message += f" in `{format_loc(parent)}`"
+            suggestion = f"add `{loc[-1]}:`" if loc else None
+        elif etype == "extra_forbidden":
+            name = str(loc[-1]) if loc else "?"
+            message = f"unknown field `{name}`"
+            from dprkhr.suggest import did_you_mean
+
+            fields = model_fields_at(model, loc[:-1])
+            suggestion = did_you_mean(name, fields)
+            if suggestion is None and fields:
+                suggestion = "allowed fields: " + ", ".join(fields)
+        elif (
+            loc and isinstance(loc[-1], str) and loc[-1] in _DATE_FIELDS and etype == "value_error"
+        ):
+            rule = INVALID_DATE
+            message = f"`{where}`: {msg}"
+        elif etype == "string_pattern_mismatch" and loc and _is_id_field(loc):
+            message = (
+                f"`{where}`: `{error.get('input')}` is not a valid id (lower-case letters, "
+                "digits and single hyphens)"
+            )
+            suggestion = f"use `{_slugify(str(error.get('input')))}`"
+        else:
+            message = f"`{where}`: {msg}"
+        problems.append(_problem(display, line, column, rule, message, suggestion))
+    return problems
+
+
+def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop the steps pydantic adds for union branches, keeping only real data keys."""
+    out: list[str | int] = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            out.append(step)
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            out.append(step)
+            node = node[step]
+        elif isinstance(node, dict) and isinstance(step, str):
+            out.append(step)  # a missing or unknown key: the last real step
+            node = None
+        elif node is None or not isinstance(node, (dict, list)):
+            continue
+    return tuple(out)
+
+
+def _is_id_field(loc: tuple[str | int, ...]) -> bool:
+    names = [s for s in loc if isinstance(s, str)]
+    return bool(names) and names[-1] in {
+        "id",
+        "actor",
+        "source",
+        "organization",
+        "follows",
+        "type",
+        "sponsors",
+        "resolutions",
+        "tags",
+    }
+
+
+def _slugify(text: str) -> str:
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "id"
+
+
+def model_fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """Field names of the (nested) model found at `loc` inside `model`."""
+    import typing
+
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(step)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation, typing)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any, typing: Any) -> Any:
+    """The BaseModel inside `list[X]`, `X | None`, `Optional[X]`, if any."""
+    stack = [annotation]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+        stack.extend(typing.get_args(item))
+    return None

@@ -1,0 +1,151 @@
+"""Partial ISO dates (`2024`, `2024-03`, `2024-03-12`) that behave as intervals."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from functools import total_ordering
+from typing import Any
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class DateError(ValueError):
+    """A string that is not a valid partial date."""
+
+
+@total_ordering
+class PartialDate:
+    """A date known to the year, the month or the day.
+
+    A partial date stands for an interval: ``2024-03`` is 1 to 31 March 2024. Ordering
+    compares the start of the interval, then its length (so ``2024`` sorts before
+    ``2024-01-01``), which gives a stable chronological sort for mixed precisions.
+    """
+
+    __slots__ = ("day", "month", "text", "year")
+
+    def __init__(self, text: str) -> None:
+        match = _DATE_RE.match(text)
+        if not match:
+            raise DateError(f"`{text}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        year = int(match.group(1))
+        month = int(match.group(2)) if match.group(2) else None
+        day = int(match.group(3)) if match.group(3) else None
+        if year < 1800:
+            raise DateError(f"`{text}`: year {year} is out of range")
+        if month is not None and not 1 <= month <= 12:
+            raise DateError(f"`{text}`: month {month} does not exist")
+        if day is not None:
+            assert month is not None
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise DateError(
+                    f"`{text}`: {calendar.month_name[month]} {year} has {last} days, not {day}"
+                )
+        self.text = text
+        self.year = year
+        self.month = month
+        self.day = day
+
+    @classmethod
+    def coerce(cls, value: Any) -> PartialDate:
+        """Build from a string, a bare year (YAML reads `2024` as a number) or a date."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, bool):
+            raise DateError(f"`{value}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        if isinstance(value, int):
+            return cls(f"{value:04d}")
+        if isinstance(value, dt.date):
+            return cls(value.isoformat()[:10])
+        if isinstance(value, str):
+            return cls(value.strip())
+        raise DateError(f"`{value}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+
+    @property
+    def precision(self) -> str:
+        """`year`, `month` or `day`."""
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the interval."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Last day of the interval."""
+        if self.day is not None:
+            return dt.date(self.year, self.month or 1, self.day)
+        if self.month is not None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, 12, 31)
+
+    def overlaps(self, since: PartialDate | None = None, until: PartialDate | None = None) -> bool:
+        """True when this interval meets the interval from `since` to `until` (both inclusive)."""
+        if since is not None and self.end < since.start:
+            return False
+        return not (until is not None and self.start > until.end)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def _key(self) -> tuple[dt.date, dt.date]:
+        return (self.start, self.end)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PartialDate):
+            return self.text == other.text
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.text!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        def validate(value: Any) -> PartialDate:
+            try:
+                return cls.coerce(value)
+            except DateError as exc:
+                raise ValueError(str(exc)) from None
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+            json_schema_input_schema=core_schema.str_schema(pattern=_DATE_RE.pattern),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                {"type": "integer", "minimum": 1800, "maximum": 9999},
+            ],
+            "description": "ISO date at the known precision: YYYY, YYYY-MM or YYYY-MM-DD.",
+            "examples": ["2023-08-17", "2023-08", "2023"],
+        }
+
+
+def parse_date(text: str) -> PartialDate:
+    """Parse a partial date, raising `DateError` with a readable message."""
+    return PartialDate.coerce(text)

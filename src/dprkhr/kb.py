@@ -1,0 +1,200 @@
+"""The knowledge base: records in memory, indexed, with references resolved both ways."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dprkhr.dataset import Dataset
+from dprkhr.models import Actor, Event, EventType, Forum, Record, Resolution, Source, Tag
+from dprkhr.yamlio import Path_
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A pointer from one record to something else, with where it sits in the record."""
+
+    target_kind: str
+    """`actor`, `resolution`, `source`, `forum`, `tag` or `event-type`."""
+    target: str
+    loc: Path_
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """`source_id` points at a record through `field` (e.g. `participants`, `sponsors`)."""
+
+    source_id: str
+    source_type: str
+    field: str
+
+
+def iter_references(record: Record) -> Iterator[Reference]:
+    """Every reference a record makes, in file order."""
+    if isinstance(record, Actor):
+        for i, role in enumerate(record.roles):
+            if role.organization:
+                yield Reference("actor", role.organization, ("roles", i, "organization"))
+    elif isinstance(record, Event):
+        yield Reference("event-type", record.type, ("type",))
+        if record.forum:
+            yield Reference("forum", record.forum, ("forum",))
+        for i, participant in enumerate(record.participants):
+            yield Reference("actor", participant.actor, ("participants", i, "actor"))
+        for i, resolution in enumerate(record.resolutions):
+            yield Reference("resolution", resolution, ("resolutions", i))
+        for i, tag in enumerate(record.tags):
+            yield Reference("tag", tag, ("tags", i))
+    elif isinstance(record, Resolution):
+        if record.forum:
+            yield Reference("forum", record.forum, ("forum",))
+        for i, sponsor in enumerate(record.sponsors):
+            yield Reference("actor", sponsor, ("sponsors", i))
+        if record.follows:
+            yield Reference("resolution", record.follows, ("follows",))
+        for i, tag in enumerate(record.tags):
+            yield Reference("tag", tag, ("tags", i))
+    for i, citation in enumerate(record.citations()):
+        yield Reference("source", citation.source, ("sources", i, "source"))
+
+
+def _date_key(record: Record) -> tuple:
+    date = getattr(record, "date", None)
+    if date is None:
+        return (1, None, None, record.id)
+    return (0, date.start, date.end, record.id)
+
+
+@dataclass
+class KnowledgeBase:
+    """All valid records with indexes. Build it with `KnowledgeBase.build`."""
+
+    records: list[Record] = field(default_factory=list)
+    forums: list[Forum] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    event_types: list[EventType] = field(default_factory=list)
+    failed_files: int = 0
+    """How many files could not be loaded (queries answer from the rest)."""
+
+    by_id: dict[str, Record] = field(default_factory=dict)
+    actors: list[Actor] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    """Events sorted by date."""
+    resolutions: list[Resolution] = field(default_factory=list)
+    """Resolutions sorted by date (undated last)."""
+    sources: list[Source] = field(default_factory=list)
+    forum_by_code: dict[str, Forum] = field(default_factory=dict)
+    tag_by_id: dict[str, Tag] = field(default_factory=dict)
+    event_type_by_id: dict[str, EventType] = field(default_factory=dict)
+    events_by_actor: dict[str, list[Event]] = field(default_factory=dict)
+    events_by_forum: dict[str, list[Event]] = field(default_factory=dict)
+    resolutions_by_forum: dict[str, list[Resolution]] = field(default_factory=dict)
+    resolutions_by_sponsor: dict[str, list[Resolution]] = field(default_factory=dict)
+    backlinks: dict[str, list[Backlink]] = field(default_factory=dict)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> KnowledgeBase:
+        return cls.build(
+            dataset.records,
+            forums=dataset.forums,
+            tags=dataset.tags,
+            event_types=dataset.event_types,
+            failed_files=len(dataset.failed_files),
+        )
+
+    @classmethod
+    def build(
+        cls,
+        records: Iterable[Record],
+        forums: Iterable[Forum] = (),
+        tags: Iterable[Tag] = (),
+        event_types: Iterable[EventType] = (),
+        failed_files: int = 0,
+    ) -> KnowledgeBase:
+        kb = cls(
+            records=list(records),
+            forums=list(forums),
+            tags=list(tags),
+            event_types=list(event_types),
+            failed_files=failed_files,
+        )
+        kb._index()
+        return kb
+
+    def _index(self) -> None:
+        for record in self.records:
+            # the first record with an id wins; lint reports the duplicate
+            self.by_id.setdefault(record.id, record)
+        unique = [r for r in self.records if self.by_id[r.id] is r]
+        self.actors = sorted((r for r in unique if isinstance(r, Actor)), key=lambda a: a.id)
+        self.events = sorted((r for r in unique if isinstance(r, Event)), key=_date_key)
+        self.resolutions = sorted((r for r in unique if isinstance(r, Resolution)), key=_date_key)
+        self.sources = sorted((r for r in unique if isinstance(r, Source)), key=lambda s: s.id)
+        self.forum_by_code = {f.code: f for f in self.forums}
+        self.tag_by_id = {t.id: t for t in self.tags}
+        self.event_type_by_id = {t.id: t for t in self.event_types}
+
+        events_by_actor: defaultdict[str, list[Event]] = defaultdict(list)
+        events_by_forum: defaultdict[str, list[Event]] = defaultdict(list)
+        for event in self.events:
+            for actor in dict.fromkeys(p.actor for p in event.participants):
+                events_by_actor[actor].append(event)
+            if event.forum:
+                events_by_forum[event.forum].append(event)
+        by_forum: defaultdict[str, list[Resolution]] = defaultdict(list)
+        by_sponsor: defaultdict[str, list[Resolution]] = defaultdict(list)
+        for resolution in self.resolutions:
+            if resolution.forum:
+                by_forum[resolution.forum].append(resolution)
+            for sponsor in dict.fromkeys(resolution.sponsors):
+                by_sponsor[sponsor].append(resolution)
+        backlinks: defaultdict[str, list[Backlink]] = defaultdict(list)
+        for record in unique:
+            seen: set[tuple[str, str]] = set()
+            for ref in iter_references(record):
+                if ref.target_kind in ("forum", "tag", "event-type"):
+                    continue
+                key = (ref.target, str(ref.loc[0]))
+                if key in seen:
+                    continue
+                seen.add(key)
+                backlinks[ref.target].append(
+                    Backlink(record.id, record.record_type, str(ref.loc[0]))
+                )
+        self.events_by_actor = dict(events_by_actor)
+        self.events_by_forum = dict(events_by_forum)
+        self.resolutions_by_forum = dict(by_forum)
+        self.resolutions_by_sponsor = dict(by_sponsor)
+        self.backlinks = dict(backlinks)
+
+    def get(self, record_id: str) -> Record | None:
+        return self.by_id.get(record_id)
+
+    def actor(self, actor_id: str) -> Actor | None:
+        record = self.by_id.get(actor_id)
+        return record if isinstance(record, Actor) else None
+
+    def exists(self, kind: str, target: str) -> bool:
+        """Whether a reference of `kind` to `target` resolves."""
+        if kind == "forum":
+            return target in self.forum_by_code
+        if kind == "tag":
+            return target in self.tag_by_id
+        if kind == "event-type":
+            return target in self.event_type_by_id
+        record = self.by_id.get(target)
+        return record is not None and record.record_type == kind
+
+    def candidates(self, kind: str) -> list[str]:
+        """Every id or code a reference of `kind` could point at."""
+        if kind == "forum":
+            return list(self.forum_by_code)
+        if kind == "tag":
+            return list(self.tag_by_id)
+        if kind == "event-type":
+            return list(self.event_type_by_id)
+        return [r.id for r in self.by_id.values() if r.record_type == kind]
+
+    def pointing_at(self, record_id: str) -> list[Backlink]:
+        return self.backlinks.get(record_id, [])

@@ -1,0 +1,183 @@
+"""Rendering lint results: text, parsable, json, github and sarif. Returns strings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from itertools import groupby
+
+from dprkhr import __version__
+from dprkhr.lint.rules import RULE_BY_CODE, RULES
+from dprkhr.lint.runner import LintResult
+from dprkhr.problems import Problem
+
+_RESET = "\x1b[0m"
+_STYLES = {
+    "path": "\x1b[1;4m",
+    "error": "\x1b[31m",
+    "warning": "\x1b[33m",
+    "dim": "\x1b[2m",
+    "code": "\x1b[36m",
+    "ok": "\x1b[32m",
+}
+
+
+def safe(text: str) -> str:
+    """Show control characters in data literally, never as terminal commands."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029":
+            out.append(repr(ch)[1:-1] if ch not in "\t" else "\\t")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(result: LintResult) -> str:
+    if not result.problems:
+        return f"All {_plural(result.files_checked, 'file')} passed."
+    parts = []
+    if result.errors:
+        parts.append(_plural(result.errors, "error"))
+    if result.warnings:
+        parts.append(_plural(result.warnings, "warning"))
+    return (
+        f"Found {' and '.join(parts)} in {_plural(result.files_with_problems, 'file')} "
+        f"({_plural(result.files_checked, 'file')} checked)."
+    )
+
+
+def render_text(result: LintResult, color: bool = False) -> str:
+    """Grouped by file; one problem a line, the suggested fix under it."""
+
+    def style(name: str, text: str) -> str:
+        return f"{_STYLES[name]}{text}{_RESET}" if color else text
+
+    lines: list[str] = []
+    for path, group in groupby(result.problems, key=lambda p: p.path):
+        problems = list(group)
+        lines.append(style("path", safe(path)))
+        width = max(len(f"{p.line}:{p.column}") for p in problems)
+        for p in problems:
+            place = f"{p.line}:{p.column}".ljust(width)
+            sev = style(p.severity.value, p.severity.value.ljust(7))
+            lines.append(
+                f"  {style('dim', place)}  {sev}  {style('code', p.code)}  {safe(p.message)}"
+                f"  {style('dim', '[' + p.rule + ']')}"
+            )
+            if p.suggestion:
+                pad = " " * (2 + width + 2 + 7 + 2 + len(p.code) + 2)
+                lines.append(f"{pad}{style('dim', 'hint:')} {safe(p.suggestion)}")
+        lines.append("")
+    summary = summary_line(result)
+    lines.append(style("ok", summary) if not result.problems else summary)
+    return "\n".join(lines) + "\n"
+
+
+def render_parsable(result: LintResult, color: bool = False) -> str:
+    """`path:line:col: [severity] CODE message (rule)`, one a line, for editors and grep."""
+    return "".join(
+        f"{safe(p.path)}:{p.line}:{p.column}: [{p.severity.value}] {p.code} "
+        f"{safe(p.message)} ({p.rule})\n"
+        for p in result.problems
+    )
+
+
+def render_json(result: LintResult, color: bool = False) -> str:
+    document = {
+        "version": __version__,
+        "files_checked": result.files_checked,
+        "summary": {
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "files_with_problems": result.files_with_problems,
+        },
+        "problems": [p.to_dict() for p in result.problems],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(result: LintResult, color: bool = False) -> str:
+    """GitHub Actions workflow commands: one annotation a problem."""
+    out = []
+    for p in result.problems:
+        message = p.message + (f" ({p.suggestion})" if p.suggestion else "")
+        out.append(
+            f"::{p.severity.value} file={_gh_escape(p.path, True)},line={p.line},"
+            f"col={p.column},title={_gh_escape(f'{p.code} {p.rule}', True)}::"
+            f"{_gh_escape(message)}\n"
+        )
+    return "".join(out)
+
+
+def render_sarif(result: LintResult, color: bool = False) -> str:
+    """SARIF 2.1.0, for code-scanning dashboards."""
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.description()},
+            "defaultConfiguration": {"level": rule.severity.value},
+        }
+        for rule in RULES
+    ]
+    index = {rule.code: i for i, rule in enumerate(RULES)}
+
+    def result_of(p: Problem) -> dict[str, object]:
+        text = p.message + (f" ({p.suggestion})" if p.suggestion else "")
+        return {
+            "ruleId": p.code,
+            "ruleIndex": index[p.code],
+            "level": p.severity.value,
+            "message": {"text": text},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": p.path},
+                        "region": {"startLine": p.line, "startColumn": p.column},
+                    }
+                }
+            ],
+        }
+
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "dprkhr",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "results": [result_of(p) for p in result.problems],
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+REPORTERS: dict[str, Callable[[LintResult, bool], str]] = {
+    "text": render_text,
+    "parsable": render_parsable,
+    "json": render_json,
+    "github": render_github,
+    "sarif": render_sarif,
+}
+
+__all__ = ["REPORTERS", "RULE_BY_CODE", "safe", "summary_line"]

@@ -1,0 +1,58 @@
+"""The rule registry: every rule, in code order."""
+
+from __future__ import annotations
+
+from dprkhr.lint.base import Rule
+from dprkhr.lint.rules.actors import PossibleDuplicateActor, RoleDatesOrder
+from dprkhr.lint.rules.citations import LongQuote, MissingCitation, QuoteNotFound
+from dprkhr.lint.rules.events import EndBeforeStart, FutureDate
+from dprkhr.lint.rules.files import (
+    DuplicateKey,
+    InvalidDate,
+    Schema,
+    UnknownFile,
+    YamlDialect,
+    YamlSyntax,
+)
+from dprkhr.lint.rules.identity import DuplicateId, IdMatchesFileName
+from dprkhr.lint.rules.meta import UnusedSuppression
+from dprkhr.lint.rules.references import DanglingReference
+from dprkhr.lint.rules.resolutions import (
+    ForumLifetime,
+    ResolutionMissingDate,
+    ResolutionMissingForum,
+    SymbolFitsForum,
+    VoteCounts,
+)
+
+RULES: tuple[type[Rule], ...] = (
+    YamlSyntax,
+    DuplicateKey,
+    YamlDialect,
+    Schema,
+    InvalidDate,
+    UnknownFile,
+    DuplicateId,
+    IdMatchesFileName,
+    DanglingReference,
+    ResolutionMissingForum,
+    ResolutionMissingDate,
+    SymbolFitsForum,
+    VoteCounts,
+    ForumLifetime,
+    EndBeforeStart,
+    FutureDate,
+    PossibleDuplicateActor,
+    RoleDatesOrder,
+    MissingCitation,
+    QuoteNotFound,
+    LongQuote,
+    UnusedSuppression,
+)
+
+RULE_BY_CODE: dict[str, type[Rule]] = {r.code: r for r in RULES}
+RULE_BY_NAME: dict[str, type[Rule]] = {r.name: r for r in RULES}
+
+
+def find_rule(code_or_name: str) -> type[Rule] | None:
+    return RULE_BY_CODE.get(code_or_name.upper()) or RULE_BY_NAME.get(code_or_name.lower())

@@ -1,0 +1,220 @@
+"""Citation rules (codes 6xx): every claim cites a source, and quotes are exact."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.models import Source
+from dprkhr.problems import Severity
+
+MAX_QUOTE = 400
+"""Characters above which a quote stops being a short quote."""
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2012": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u00a0": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\u2026|\[\.\.\.\]|\[\u2026\])\s*")
+
+
+def normalize_text(text: str) -> str:
+    """Fold case, quote marks, dashes and whitespace so that a quote can be found."""
+    return _SPACE.sub(" ", text.translate(_QUOTES).casefold()).strip()
+
+
+def quote_in_text(quote: str, normalized_text: str) -> bool:
+    """True when every part of the quote (split at `...`) appears in order."""
+    position = 0
+    for part in _ELLIPSIS.split(quote):
+        needle = normalize_text(part).strip(" \"'")
+        if not needle:
+            continue
+        found = normalized_text.find(needle, position)
+        if found == -1:
+            return False
+        position = found + len(needle)
+    return True
+
+
+def closest_passage(quote: str, normalized_text: str) -> str | None:
+    """The passage of the text most like the quote, to help fix a near miss."""
+    from rapidfuzz import fuzz
+
+    needle = normalize_text(_ELLIPSIS.split(quote)[0])
+    if not needle:
+        return None
+    alignment = fuzz.partial_ratio_alignment(needle, normalized_text, score_cutoff=60)
+    if alignment is None:
+        return None
+    return normalized_text[alignment.dest_start : alignment.dest_end]
+
+
+class MissingCitation(Rule):
+    """Every actor, event and resolution cites at least one source.
+
+    A knowledge base of human-rights facts is only as good as its sources: add
+    `sources:` with the source record's id, and a short exact quote where you can.
+
+    Fails:
+        # data/actors/michael-kirby.yaml
+        id: michael-kirby
+        name: Michael Kirby
+        kind: person
+
+    Passes:
+        # data/actors/michael-kirby.yaml
+        id: michael-kirby
+        name: Michael Kirby
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+    """
+
+    code = "DPK601"
+    name = "missing-citation"
+    summary = "a record cites no source"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for loaded, record in ctx.records():
+            if isinstance(record, Source) or record.citations():
+                continue
+            yield Finding(
+                loaded,
+                ("sources",) if "sources" in (loaded.doc.data or {}) else (),
+                f"{record.record_type} `{record.id}` cites no source",
+                'add `sources: [{source: <source id>, quote: "..."}]` '
+                "with a source from data/sources",
+            )
+
+
+class QuoteNotFound(Rule):
+    """A citation's quote appears in the archived text of its source.
+
+    Runs only with `--archive DIR`, where `DIR/<source id>.txt` holds the text of each
+    source. The comparison ignores case, runs of whitespace, and the style of quote marks
+    and dashes; `...` marks an omission, and the parts around it must appear in order.
+    Citations of sources with no archived text are not checked.
+
+    Fails:
+        # data/actors/volker-turk.yaml
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+            quote: Volker Turk said nothing at all.
+
+    Passes:
+        # data/actors/volker-turk.yaml
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
+    """
+
+    code = "DPK602"
+    name = "quote-not-found"
+    summary = "a quote is not in the archived source text"
+    needs_archive = True
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        if ctx.archive is None:
+            return
+        texts: dict[str, str | None] = {}
+        for loaded, record in ctx.records():
+            for i, citation in enumerate(record.citations()):
+                if not citation.quote:
+                    continue
+                if citation.source not in texts:
+                    texts[citation.source] = _read_archive(ctx.archive, citation.source)
+                text = texts[citation.source]
+                if text is None or quote_in_text(citation.quote, text):
+                    continue
+                passage = closest_passage(citation.quote, text)
+                yield Finding(
+                    loaded,
+                    ("sources", i, "quote"),
+                    f"quote not found in the archived text of `{citation.source}`",
+                    f'closest passage: "{passage}"'
+                    if passage
+                    else "copy the words exactly as the source has them",
+                )
+
+
+def _read_archive(archive: Path, source_id: str) -> str | None:
+    path = archive / f"{source_id}.txt"
+    try:
+        return normalize_text(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+
+
+class LongQuote(Rule):
+    """A quote is short: a sentence or two, not a passage (a warning).
+
+    Records hold facts and summaries in our own words; quotes are evidence. Quoting
+    more than 400 characters copies the source rather than citing it.
+
+    Fails:
+        # data/actors/michael-kirby.yaml
+        id: michael-kirby
+        name: Michael Kirby
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+            quote: >-
+              Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod
+              tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim
+              veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea
+              commodo consequat. Duis aute irure dolor in reprehenderit in voluptate
+              velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat
+              cupidatat non proident, sunt in culpa qui officia deserunt mollit anim.
+
+    Passes:
+        # data/actors/michael-kirby.yaml
+        id: michael-kirby
+        name: Michael Kirby
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+            quote: Michael Kirby
+    """
+
+    code = "DPK603"
+    name = "long-quote"
+    summary = "a quote is longer than a sentence or two"
+    severity = Severity.warning
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for loaded, record in ctx.records():
+            for i, citation in enumerate(record.citations()):
+                if citation.quote and len(citation.quote) > MAX_QUOTE:
+                    yield Finding(
+                        loaded,
+                        ("sources", i, "quote"),
+                        f"quote is {len(citation.quote)} characters; keep quotes under {MAX_QUOTE}",
+                        "quote the one sentence that supports the record, or split it",
+                    )

@@ -1,0 +1,112 @@
+"""Identity rules (codes 1xx): ids are unique and match their file names."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from dprkhr.dataset import LoadedFile
+from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.models.vocab import EventTypesFile, ForumsFile, TagsFile
+
+
+class DuplicateId(Rule):
+    """Every record id is used once across the whole dataset, and every forum code, tag
+    and event type is defined once.
+
+    `dprkhr show ID` must find exactly one record, so an event, an actor and a source
+    cannot share an id either.
+
+    Fails:
+        # data/sources/volker-turk.yaml
+        id: volker-turk
+        title: A source whose id is already an actor's
+        kind: web-page
+
+    Passes:
+        # data/sources/volker-turk-profile.yaml
+        id: volker-turk-profile
+        title: A source with an id of its own
+        kind: web-page
+    """
+
+    code = "DPK101"
+    name = "duplicate-id"
+    summary = "two records (or vocabulary entries) share an id"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        holders: defaultdict[str, list[LoadedFile]] = defaultdict(list)
+        for loaded, record in ctx.records():
+            holders[record.id].append(loaded)
+        for record_id, files in holders.items():
+            if len(files) < 2:
+                continue
+            for loaded in files:
+                others = ", ".join(f.display for f in files if f is not loaded)
+                yield Finding(
+                    loaded,
+                    ("id",),
+                    f"id `{record_id}` is also used by {others}",
+                    "give each record its own id (and file name)",
+                )
+        for loaded in ctx.dataset.files:
+            vocab = loaded.vocab
+            if isinstance(vocab, ForumsFile):
+                entries = [(("forums", i, "code"), f.code) for i, f in enumerate(vocab.forums)]
+            elif isinstance(vocab, TagsFile):
+                entries = [(("tags", i, "id"), t.id) for i, t in enumerate(vocab.tags)]
+            elif isinstance(vocab, EventTypesFile):
+                entries = [
+                    (("event_types", i, "id"), t.id) for i, t in enumerate(vocab.event_types)
+                ]
+            else:
+                continue
+            seen: dict[str, int] = {}
+            for loc, key in entries:
+                if key in seen:
+                    yield Finding(
+                        loaded,
+                        loc,
+                        f"`{key}` is defined twice (first as entry {seen[key] + 1})",
+                        "remove one of the two entries",
+                    )
+                else:
+                    seen[key] = int(loc[1])
+
+
+class IdMatchesFileName(Rule):
+    """A record's `id` equals its file name without `.yaml`.
+
+    Ids are how records point at each other; the file name is how people find them.
+
+    Fails:
+        # data/actors/volker-turk.yaml
+        id: volker-tuerk
+        name: Volker Türk
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+
+    Passes:
+        # data/actors/volker-turk.yaml
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+    """
+
+    code = "DPK102"
+    name = "id-file-name"
+    summary = "the id differs from the file name"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for loaded, record in ctx.records():
+            stem = loaded.path.stem
+            if record.id != stem:
+                yield Finding(
+                    loaded,
+                    ("id",),
+                    f"id `{record.id}` does not match the file name `{loaded.path.name}`",
+                    f"rename the file to `{record.id}.yaml`, or set `id: {stem}`",
+                )

@@ -1,0 +1,87 @@
+"""Reference rules (codes 2xx): every pointer resolves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dprkhr.kb import iter_references
+from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.models.vocab import ForumsFile
+from dprkhr.suggest import did_you_mean
+
+_VOCAB_FILE = {"forum": "forums.yaml", "tag": "tags.yaml", "event-type": "event-types.yaml"}
+_NOUN = {"event-type": "event type"}
+
+
+class DanglingReference(Rule):
+    """Every reference points at something that exists: participants, sponsors and role
+    organisations at actors; `follows` and `resolutions` at resolutions; citations at
+    sources; `forum` at a forum code; `tags` at tags; `type` at an event type.
+
+    The message names the closest existing id when there is one.
+
+    Fails:
+        # data/events/2023-08-17-unsc-briefing.yaml
+        id: 2023-08-17-unsc-briefing
+        date: "2023-08-17"
+        type: briefing
+        forum: UNSC
+        title: Security Council briefing on human rights in the DPRK
+        participants:
+          - actor: volker-turkk
+            role: briefer
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+
+    Passes:
+        # data/events/2023-08-17-unsc-briefing.yaml
+        id: 2023-08-17-unsc-briefing
+        date: "2023-08-17"
+        type: briefing
+        forum: UNSC
+        title: Security Council briefing on human rights in the DPRK
+        participants:
+          - actor: volker-turk
+            role: briefer
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+    """
+
+    code = "DPK201"
+    name = "dangling-reference"
+    summary = "a reference points at nothing"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        kb = ctx.kb
+        candidates: dict[str, list[str]] = {}
+        for loaded, record in ctx.records():
+            for ref in iter_references(record):
+                vocab_file = _VOCAB_FILE.get(ref.target_kind)
+                if vocab_file and not ctx.dataset.vocab_loaded.get(vocab_file):
+                    continue  # the vocabulary itself failed; that is reported there
+                if kb.exists(ref.target_kind, ref.target):
+                    continue
+                noun = _NOUN.get(ref.target_kind, ref.target_kind)
+                other = kb.get(ref.target)
+                if other is not None and ref.target_kind in ("actor", "resolution", "source"):
+                    message = f"`{ref.target}` is a {other.record_type}, not a {noun}"
+                    suggestion = None
+                else:
+                    message = f"unknown {noun} `{ref.target}`"
+                    if ref.target_kind not in candidates:
+                        candidates[ref.target_kind] = kb.candidates(ref.target_kind)
+                    suggestion = did_you_mean(ref.target, candidates[ref.target_kind])
+                    if suggestion is None and vocab_file:
+                        suggestion = f"use one defined in data/{vocab_file}, or add it there"
+                yield Finding(loaded, ref.loc, message, suggestion)
+        for loaded in ctx.dataset.files:
+            if isinstance(loaded.vocab, ForumsFile):
+                codes = [f.code for f in loaded.vocab.forums]
+                for i, forum in enumerate(loaded.vocab.forums):
+                    if forum.parent and forum.parent not in codes:
+                        yield Finding(
+                            loaded,
+                            ("forums", i, "parent"),
+                            f"unknown forum `{forum.parent}`",
+                            did_you_mean(forum.parent, codes),
+                        )

@@ -1,0 +1,80 @@
+"""Types shared by every record: ids, dates, citations and per-record lint settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from dprkhr.dates import PartialDate
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+RecordId = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=120),
+    Field(description="A lower-case slug: letters, digits and single hyphens."),
+]
+"""The id of a record: its file name without `.yaml`."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+"""Non-empty free text."""
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown fields are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+
+class Citation(Strict):
+    """Where a fact comes from: a source record, a page, and a short exact quote."""
+
+    source: RecordId = Field(description="Id of the source record (data/sources/<id>.yaml).")
+    page: int | str | None = Field(
+        default=None, description="Page or page range in the source, e.g. 22 or '21-22'."
+    )
+    quote: Text | None = Field(
+        default=None,
+        description="A short exact quote from the source (a sentence or less) that supports "
+        "the record.",
+    )
+    note: Text | None = Field(default=None, description="What this citation supports.")
+
+
+class LintSettings(Strict):
+    """Per-record lint settings: `lint: {ignore: [DPK402]}`."""
+
+    ignore: list[str] = Field(
+        default_factory=list, description="Rule codes or names to suppress for this record."
+    )
+
+
+class Record(Strict):
+    """Fields every record has."""
+
+    id: RecordId = Field(description="The record id; must equal the file name without .yaml.")
+    lint: LintSettings | None = Field(default=None, description="Lint suppressions.")
+
+    record_type: ClassVar[str] = "record"
+    """`actor`, `event`, `resolution` or `source`."""
+    folder: ClassVar[str] = ""
+    """The folder under the data root that holds records of this type."""
+
+    def citations(self) -> list[Citation]:
+        return list(getattr(self, "sources", []) or [])
+
+    def ignored_rules(self) -> list[str]:
+        return list(self.lint.ignore) if self.lint else []
+
+
+__all__ = [
+    "ID_PATTERN",
+    "Citation",
+    "LintSettings",
+    "PartialDate",
+    "Record",
+    "RecordId",
+    "Strict",
+    "Text",
+]

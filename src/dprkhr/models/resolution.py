@@ -1,0 +1,52 @@
+"""Resolutions and decisions of UN bodies."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, ClassVar
+
+from pydantic import Field, NonNegativeInt
+
+from dprkhr.models.common import Citation, PartialDate, Record, RecordId, Strict, Text
+
+
+class AdoptionMethod(str, Enum):
+    vote = "vote"
+    without_vote = "without-vote"
+
+
+Count = Annotated[NonNegativeInt, Field(le=1000)]
+
+
+class Adoption(Strict):
+    """How a resolution was adopted: a recorded vote with counts, or without a vote."""
+
+    method: AdoptionMethod
+    yes: Count | None = Field(default=None, description="Votes in favour.")
+    no: Count | None = Field(default=None, description="Votes against.")
+    abstain: Count | None = Field(default=None, description="Abstentions.")
+
+
+class Resolution(Record):
+    """A resolution (or decision) adopted by a UN body."""
+
+    record_type: ClassVar[str] = "resolution"
+    folder: ClassVar[str] = "resolutions"
+
+    symbol: Text | None = Field(
+        default=None, description="The UN symbol, e.g. A/HRC/RES/22/13 or S/RES/2397 (2017)."
+    )
+    forum: str | None = Field(default=None, description="A forum code from data/forums.yaml.")
+    session: int | str | None = Field(default=None, description="Session number, e.g. 22.")
+    date: PartialDate | None = Field(default=None, description="Date of adoption.")
+    title: Text | None = None
+    adoption: Adoption | None = None
+    sponsors: list[RecordId] = Field(
+        default_factory=list, description="Ids of actors that sponsored or co-sponsored it."
+    )
+    follows: RecordId | None = Field(
+        default=None, description="Id of the previous resolution in the same series."
+    )
+    tags: list[RecordId] = Field(default_factory=list)
+    summary: Text | None = None
+    sources: list[Citation] = Field(default_factory=list)

@@ -1,0 +1,423 @@
+"""Safe YAML reading that keeps line marks and rejects what a record file must not hold.
+
+The reader is libyaml-backed (`yaml.CSafeLoader`) and composes a node tree, which is
+walked by a small converter instead of PyYAML's constructor. The converter:
+
+- types plain scalars by the YAML 1.2 core schema, minus timestamps: dates stay strings,
+  only `true`/`false` are booleans (so `country: NO` stays the string "NO");
+- refuses tags, merge keys, complex keys, recursive aliases, alias expansion beyond a
+  small budget and nesting beyond a sane depth;
+- reports duplicate keys with both places;
+- keeps the node tree, so that any path in the data (`participants[2].actor`) maps back
+  to a line and column.
+
+Nothing here raises on bad input: every problem becomes a `LoadIssue` with a place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Larger files are refused: no record needs a megabyte."""
+MAX_DEPTH = 32
+"""Deepest nesting of collections accepted in a record."""
+MAX_NODES = 50_000
+"""Most values one file may expand to (aliases included)."""
+MAX_ALIASES = 100
+"""Most alias uses in one file."""
+_DEEP_CHECK_THRESHOLD = 2_000
+"""Above this many structural characters, nesting is measured on the event stream first
+(libyaml's composer recurses in C and would crash on pathological nesting)."""
+
+_P = "tag:dprkhr,2024:"
+TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL = (
+    _P + "str",
+    _P + "int",
+    _P + "float",
+    _P + "bool",
+    _P + "null",
+)
+TAG_MAP, TAG_SEQ = _P + "map", _P + "seq"
+
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".Inf": float("inf"),
+    "+.Inf": float("inf"),
+    "-.Inf": float("-inf"),
+    ".INF": float("inf"),
+    "+.INF": float("inf"),
+    "-.INF": float("-inf"),
+    ".nan": float("nan"),
+    ".NaN": float("nan"),
+    ".NAN": float("nan"),
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+Path_ = tuple[str | int, ...]
+"""A path into a document: keys and list indexes, e.g. ("participants", 2, "actor")."""
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml parser whose implicit typing is ours, marked with a private tag prefix.
+
+    Implicit resolution always goes through `resolve`; an explicit tag in the text never
+    does, so any node whose tag lacks our prefix was tagged by the author and is refused.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:  # type: ignore[override]
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if value in _NULLS:
+                    return TAG_NULL
+                if value in _BOOLS:
+                    return TAG_BOOL
+                if _INT_RE.match(value):
+                    return TAG_INT
+                if value in _SPECIAL_FLOATS or _FLOAT_RE.match(value):
+                    return TAG_FLOAT
+            return TAG_STR
+        if kind is yaml.SequenceNode:
+            return TAG_SEQ
+        return TAG_MAP
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """A problem found while reading a file. `kind` is one of `syntax`, `duplicate-key`,
+    `dialect`; `fatal` issues mean the file yields no data."""
+
+    kind: str
+    message: str
+    line: int
+    column: int
+    fatal: bool = True
+    suggestion: str | None = None
+
+
+@dataclass
+class YamlDocument:
+    """The data of one file, with its node tree for locating paths."""
+
+    data: Any
+    root: yaml.Node | None
+    issues: list[LoadIssue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.fatal for i in self.issues)
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        """Line and column (1-based) of the value at `path`, or of its nearest ancestor.
+
+        For a mapping key, the place of the key is returned (where an editor would jump).
+        """
+        return locate(self.root, path)
+
+
+def locate(root: yaml.Node | None, path: Path_) -> tuple[int, int]:
+    if root is None:
+        return (1, 1)
+    node = root
+    place = (node.start_mark.line + 1, node.start_mark.column + 1)
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == str(step):
+                    place = (key.start_mark.line + 1, key.start_mark.column + 1)
+                    node = value
+                    break
+            else:
+                return place
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if not 0 <= step < len(node.value):
+                return place
+            node = node.value[step]
+            place = (node.start_mark.line + 1, node.start_mark.column + 1)
+        else:
+            return place
+    return place
+
+
+class _Walker:
+    """Converts a node tree to Python values, enforcing the dialect."""
+
+    def __init__(self) -> None:
+        self.issues: list[LoadIssue] = []
+        self.nodes = 0
+        self.aliases = 0
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        self.aborted = False
+
+    def issue(self, kind: str, message: str, node: yaml.Node, fatal: bool = True) -> None:
+        mark = node.start_mark
+        self.issues.append(LoadIssue(kind, message, mark.line + 1, mark.column + 1, fatal))
+
+    def walk(self, node: yaml.Node, depth: int) -> Any:
+        if self.aborted:
+            return None
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.issue(
+                "dialect", f"the file expands to more than {MAX_NODES} values (aliases?)", node
+            )
+            self.aborted = True
+            return None
+        if depth > MAX_DEPTH:
+            self.issue("dialect", f"nesting deeper than {MAX_DEPTH} levels", node)
+            self.aborted = True
+            return None
+        if not node.tag.startswith(_P):
+            self.issue(
+                "dialect",
+                f"YAML tag `{node.tag}` is not allowed; records hold plain values only",
+                node,
+            )
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        key = id(node)
+        if key in self.active:
+            self.issue("dialect", "recursive alias: a value contains itself", node)
+            self.aborted = True
+            return None
+        if key in self.seen:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                self.issue("dialect", f"more than {MAX_ALIASES} alias uses", node)
+                self.aborted = True
+                return None
+        self.seen.add(key)
+        self.active.add(key)
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.walk(item, depth + 1) for item in node.value]
+            return self._mapping(node, depth)
+        finally:
+            self.active.discard(key)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.issue("dialect", "complex (non-scalar) keys are not allowed", key_node)
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                key_node.value == "<<" and not key_node.style
+            ):
+                self.issue(
+                    "dialect", "merge keys (`<<`) are not allowed; write the fields out", key_node
+                )
+                continue
+            if not key_node.tag.startswith(_P):
+                self.issue(
+                    "dialect", f"YAML tag `{key_node.tag}` is not allowed on a key", key_node
+                )
+                continue
+            key = key_node.value
+            if key in first_seen:
+                line = first_seen[key].start_mark.line + 1
+                self.issues.append(
+                    LoadIssue(
+                        "duplicate-key",
+                        f"duplicate key `{key}` (first defined on line {line})",
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        fatal=False,
+                        suggestion=f"keep one `{key}` and remove the other",
+                    )
+                )
+                continue
+            first_seen[key] = key_node
+            result[key] = self.walk(value_node, depth + 1)
+        return result
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == TAG_STR:
+        return value
+    if tag == TAG_NULL:
+        return None
+    if tag == TAG_BOOL:
+        return _BOOLS[value]
+    if tag == TAG_INT:
+        return int(value)
+    if value in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[value]
+    return float(value)
+
+
+def _char_code(character: int | str) -> str:
+    code = character if isinstance(character, int) else ord(character[:1] or "\0")
+    return f"U+{code:04X}"
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Measure nesting on the event stream when the text could nest pathologically."""
+    structural = sum(text.count(c) for c in "[{-:?")
+    if structural <= _DEEP_CHECK_THRESHOLD:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
+def _mark_issue(kind: str, exc: yaml.MarkedYAMLError) -> LoadIssue:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "; ".join(parts) if parts else str(exc).splitlines()[0]
+    if exc.context_mark is not None and exc.problem_mark is not None and exc.context:
+        message = f"{exc.problem} ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    return LoadIssue(kind, message, line, column)
+
+
+def decode(raw: bytes) -> tuple[str | None, LoadIssue | None]:
+    """Bytes to text, refusing binary and non-UTF-8 content with a place."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, LoadIssue(
+            "dialect",
+            f"file is {len(raw):,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes",
+            1,
+            1,
+        )
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        return None, LoadIssue("dialect", "binary file (contains NUL bytes), not YAML text", 1, 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, column = _position(good, len(good))
+        return None, LoadIssue(
+            "dialect",
+            f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+            line,
+            column,
+            suggestion="save the file as UTF-8",
+        )
+    return text, None
+
+
+def parse_text(text: str) -> YamlDocument:
+    """Parse one YAML document that must be a mapping at the top."""
+    try:
+        deep = _too_deep(text)
+        if deep is not None:
+            issue = LoadIssue("dialect", f"nesting deeper than {MAX_DEPTH} levels", *deep)
+            return YamlDocument(None, None, [issue])
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        return YamlDocument(
+            None,
+            None,
+            [
+                LoadIssue(
+                    "syntax",
+                    f"character {_char_code(exc.character)} is not allowed here ({exc.reason})",
+                    line,
+                    column,
+                )
+            ],
+        )
+    except yaml.composer.ComposerError as exc:
+        if exc.problem and "another document" in exc.problem:
+            mark = exc.problem_mark
+            line = mark.line + 1 if mark else 1
+            return YamlDocument(
+                None,
+                None,
+                [
+                    LoadIssue(
+                        "dialect",
+                        "several YAML documents in one file; a record file holds one",
+                        line,
+                        1,
+                        suggestion="remove the `---` separator and put each record in its own file",
+                    )
+                ],
+            )
+        return YamlDocument(None, None, [_mark_issue("syntax", exc)])
+    except yaml.MarkedYAMLError as exc:
+        return YamlDocument(None, None, [_mark_issue("syntax", exc)])
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
+        return YamlDocument(None, None, [LoadIssue("syntax", str(exc), 1, 1)])
+    if root is None:
+        return YamlDocument(None, None, [LoadIssue("dialect", "empty file: no record in it", 1, 1)])
+    if not isinstance(root, yaml.MappingNode):
+        what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        line, column = root.start_mark.line + 1, root.start_mark.column + 1
+        return YamlDocument(
+            None,
+            root,
+            [
+                LoadIssue(
+                    "dialect",
+                    f"the top level is {what}; a record is a mapping of fields",
+                    line,
+                    column,
+                )
+            ],
+        )
+    walker = _Walker()
+    data = walker.walk(root, 1)
+    return YamlDocument(data, root, walker.issues)
+
+
+def read_file(path: Path) -> YamlDocument:
+    """Read and parse a file; never raises for bad content (I/O errors become issues)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return YamlDocument(
+                None,
+                None,
+                [
+                    LoadIssue(
+                        "dialect",
+                        f"file is {size:,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes",
+                        1,
+                        1,
+                    )
+                ],
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return YamlDocument(
+            None, None, [LoadIssue("dialect", f"cannot read: {exc.strerror}", 1, 1)]
+        )
+    return parse_bytes(raw)
+
+
+def parse_bytes(raw: bytes) -> YamlDocument:
+    text, issue = decode(raw)
+    if issue is not None or text is None:
+        return YamlDocument(None, None, [issue] if issue else [])
+    return parse_text(text)
