@@ -327,7 +327,8 @@ def schema_problems(
             loc and isinstance(loc[-1], str) and loc[-1] in _DATE_FIELDS and etype == "value_error"
         ):
             rule = INVALID_DATE
-            message = f"`{where}`: {msg}"
+            message = f"invalid date `{error.get('input')}` in `{where}`: {msg}"
+            suggestion = "write YYYY-MM-DD, or YYYY-MM or YYYY when only that is known"
         elif etype == "string_pattern_mismatch" and loc and _is_id_field(loc):
             message = (
                 f"`{where}`: `{error.get('input')}` is not a valid id (lower-case letters, "

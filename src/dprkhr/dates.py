@@ -29,21 +29,19 @@ class PartialDate:
     def __init__(self, text: str) -> None:
         match = _DATE_RE.match(text)
         if not match:
-            raise DateError(f"`{text}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+            raise DateError("not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
         year = int(match.group(1))
         month = int(match.group(2)) if match.group(2) else None
         day = int(match.group(3)) if match.group(3) else None
         if year < 1800:
-            raise DateError(f"`{text}`: year {year} is out of range")
+            raise DateError(f"year {year} is out of range")
         if month is not None and not 1 <= month <= 12:
-            raise DateError(f"`{text}`: month {month} does not exist")
+            raise DateError(f"month {month} does not exist")
         if day is not None:
             assert month is not None
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                raise DateError(
-                    f"`{text}`: {calendar.month_name[month]} {year} has {last} days, not {day}"
-                )
+                raise DateError(f"{calendar.month_name[month]} {year} has {last} days, not {day}")
         self.text = text
         self.year = year
         self.month = month
@@ -55,14 +53,14 @@ class PartialDate:
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, bool):
-            raise DateError(f"`{value}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+            raise DateError("not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
         if isinstance(value, int):
             return cls(f"{value:04d}")
         if isinstance(value, dt.date):
             return cls(value.isoformat()[:10])
         if isinstance(value, str):
             return cls(value.strip())
-        raise DateError(f"`{value}` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise DateError("not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
 
     @property
     def precision(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from dprkhr.dataset import Dataset
 from dprkhr.models import Actor, Event, EventType, Forum, Record, Resolution, Source, Tag
@@ -30,33 +31,56 @@ class Backlink:
     field: str
 
 
-def iter_references(record: Record) -> Iterator[Reference]:
-    """Every reference a record makes, in file order."""
-    if isinstance(record, Actor):
-        for i, role in enumerate(record.roles):
-            if role.organization:
-                yield Reference("actor", role.organization, ("roles", i, "organization"))
-    elif isinstance(record, Event):
-        yield Reference("event-type", record.type, ("type",))
-        if record.forum:
-            yield Reference("forum", record.forum, ("forum",))
-        for i, participant in enumerate(record.participants):
-            yield Reference("actor", participant.actor, ("participants", i, "actor"))
-        for i, resolution in enumerate(record.resolutions):
-            yield Reference("resolution", resolution, ("resolutions", i))
-        for i, tag in enumerate(record.tags):
-            yield Reference("tag", tag, ("tags", i))
-    elif isinstance(record, Resolution):
-        if record.forum:
-            yield Reference("forum", record.forum, ("forum",))
-        for i, sponsor in enumerate(record.sponsors):
-            yield Reference("actor", sponsor, ("sponsors", i))
-        if record.follows:
-            yield Reference("resolution", record.follows, ("follows",))
-        for i, tag in enumerate(record.tags):
-            yield Reference("tag", tag, ("tags", i))
-    for i, citation in enumerate(record.citations()):
-        yield Reference("source", citation.source, ("sources", i, "source"))
+REFERENCE_FIELDS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
+    "actor": (("roles", "organization", "actor"),),
+    "event": (
+        ("type", None, "event-type"),
+        ("forum", None, "forum"),
+        ("participants", "actor", "actor"),
+        ("resolutions", None, "resolution"),
+        ("tags", None, "tag"),
+    ),
+    "resolution": (
+        ("forum", None, "forum"),
+        ("sponsors", None, "actor"),
+        ("follows", None, "resolution"),
+        ("tags", None, "tag"),
+    ),
+    "source": (),
+}
+"""Per record type: (field, key inside each list item or None, kind of target).
+Every type also cites sources through `sources[].source`."""
+
+
+def _field(obj: Any, name: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def iter_references(
+    record: Record | dict[str, Any], record_type: str | None = None
+) -> Iterator[Reference]:
+    """Every reference a record makes, in field order.
+
+    Works on a validated record or on the raw data of a file that failed validation
+    (pass `record_type` then), so that lint can report dangling references even in a
+    record with schema errors. Values of the wrong shape are skipped.
+    """
+    kind = record_type or getattr(record, "record_type", "")
+    fields = (*REFERENCE_FIELDS.get(kind, ()), ("sources", "source", "source"))
+    for name, key, target_kind in fields:
+        value = _field(record, name)
+        if value is None:
+            continue
+        if isinstance(value, str) and key is None:
+            yield Reference(target_kind, value, (name,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                target = item if key is None else _field(item, key)
+                if isinstance(target, str):
+                    loc: Path_ = (name, i) if key is None else (name, i, key)
+                    yield Reference(target_kind, target, loc)
 
 
 def _date_key(record: Record) -> tuple:

@@ -47,6 +47,17 @@ class LintContext:
             if loaded.record is not None:
                 yield loaded, loaded.record
 
+    def raw_records(self) -> Iterator[LoadedFile]:
+        """Files of a record type whose YAML loaded but whose record failed validation."""
+        for loaded in self.dataset.files:
+            if (
+                loaded.record is None
+                and loaded.doc is not None
+                and isinstance(loaded.doc.data, dict)
+                and loaded.kind in ("actor", "event", "resolution", "source")
+            ):
+                yield loaded
+
     def file_of(self, record: Record) -> LoadedFile:
         return self._file_by_record[id(record)]
 

@@ -6,11 +6,24 @@ from collections.abc import Iterator
 
 from dprkhr.kb import iter_references
 from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.models import Forum
 from dprkhr.models.vocab import ForumsFile
-from dprkhr.suggest import did_you_mean
+from dprkhr.names import normalize
+from dprkhr.suggest import close_matches, did_you_mean
 
 _VOCAB_FILE = {"forum": "forums.yaml", "tag": "tags.yaml", "event-type": "event-types.yaml"}
 _NOUN = {"event-type": "event type"}
+
+
+def _forum_hint(text: str, forums: list[Forum]) -> str | None:
+    """Forums are referred to by code; map a name or alias to its code."""
+    wanted = normalize(text)
+    for forum in forums:
+        if any(normalize(name) == wanted for name in forum.all_names()):
+            return f"use the code `{forum.code}` ({forum.name})"
+    by_name = {name: forum.code for forum in forums for name in forum.all_names()}
+    best = close_matches(text, by_name, limit=1)
+    return f"did you mean `{by_name[best[0]]}` ({best[0]})?" if best else None
 
 
 class DanglingReference(Rule):
@@ -54,8 +67,10 @@ class DanglingReference(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         kb = ctx.kb
         candidates: dict[str, list[str]] = {}
-        for loaded, record in ctx.records():
-            for ref in iter_references(record):
+        items = [(f, r, None) for f, r in ctx.records()]
+        items += [(f, f.doc.data, f.kind) for f in ctx.raw_records() if f.doc is not None]
+        for loaded, record, raw_kind in items:
+            for ref in iter_references(record, raw_kind):
                 vocab_file = _VOCAB_FILE.get(ref.target_kind)
                 if vocab_file and not ctx.dataset.vocab_loaded.get(vocab_file):
                     continue  # the vocabulary itself failed; that is reported there
@@ -70,7 +85,11 @@ class DanglingReference(Rule):
                     message = f"unknown {noun} `{ref.target}`"
                     if ref.target_kind not in candidates:
                         candidates[ref.target_kind] = kb.candidates(ref.target_kind)
-                    suggestion = did_you_mean(ref.target, candidates[ref.target_kind])
+                    suggestion = (
+                        _forum_hint(ref.target, kb.forums)
+                        if ref.target_kind == "forum"
+                        else did_you_mean(ref.target, candidates[ref.target_kind])
+                    )
                     if suggestion is None and vocab_file:
                         suggestion = f"use one defined in data/{vocab_file}, or add it there"
                 yield Finding(loaded, ref.loc, message, suggestion)
