@@ -200,7 +200,7 @@ class LongQuote(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
-            quote: Michael Kirby
+            quote: the Special Rapporteur on North Korean human rights
     """
 
     code = "DPK603"

@@ -15,6 +15,10 @@ _VOCAB_FILE = {"forum": "forums.yaml", "tag": "tags.yaml", "event-type": "event-
 _NOUN = {"event-type": "event type"}
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
 def _forum_hint(text: str, forums: list[Forum]) -> str | None:
     """Forums are referred to by code; map a name or alias to its code."""
     wanted = normalize(text)
@@ -79,7 +83,7 @@ class DanglingReference(Rule):
                 noun = _NOUN.get(ref.target_kind, ref.target_kind)
                 other = kb.get(ref.target)
                 if other is not None and ref.target_kind in ("actor", "resolution", "source"):
-                    message = f"`{ref.target}` is a {other.record_type}, not a {noun}"
+                    message = f"`{ref.target}` is {_a(other.record_type)}, not {_a(noun)}"
                     suggestion = None
                 else:
                     message = f"unknown {noun} `{ref.target}`"

@@ -1,0 +1,96 @@
+"""Shared fixtures: small datasets built in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+VOCABULARIES = ("forums.yaml", "tags.yaml", "event-types.yaml")
+
+BASE_RECORDS: dict[str, str] = {
+    "sources/ijks-2024-un-and-nk-human-rights.yaml": """
+        id: ijks-2024-un-and-nk-human-rights
+        title: Article on the United Nations and North Korean human rights
+        kind: article
+        published: "2024"
+    """,
+    "sources/korea-herald-2024-seoul-forum.yaml": """
+        id: korea-herald-2024-seoul-forum
+        title: Seoul Forum spotlights roles of China, Russia in NK human rights
+        kind: news
+        published: "2024-07-11"
+    """,
+    "actors/volker-turk.yaml": """
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        aliases: [Volker Turk, Volker Tirk]
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+    """,
+    "actors/elizabeth-salmon.yaml": """
+        id: elizabeth-salmon
+        name: Elizabeth Salmón
+        kind: person
+        aliases: [Elizabeth Salmon]
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+    """,
+    "actors/un-security-council.yaml": """
+        id: un-security-council
+        name: United Nations Security Council
+        kind: un-body
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+    """,
+}
+
+ARCHIVE_TEXT = (
+    "The Permanent Representatives of Japan and the ROK both addressed the Security\n"
+    "Council during the briefing, which opened with remarks by Volker Turk,\n"
+    "the UN High Commissioner for Human Rights and Dr. Elizabeth Salmén,\n"
+    "the Special Rapporteur on North Korean human rights.\n"
+)
+
+MakeData = Callable[..., Path]
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_data(tmp_path: Path) -> MakeData:
+    """Build `tmp_path/data` with the repository's vocabularies, a few base records, and
+    the given extra files (`{"events/x.yaml": "..."}`; text is dedented)."""
+
+    def build(files: dict[str, str] | None = None, base: bool = True) -> Path:
+        root = tmp_path / "data"
+        for folder in ("actors", "events", "resolutions", "sources"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        for name in VOCABULARIES:
+            shutil.copy(REPO / "data" / name, root / name)
+        if base:
+            for relative, text in BASE_RECORDS.items():
+                write(root, relative, text)
+        for relative, text in (files or {}).items():
+            write(root, relative, text)
+        return root
+
+    return build
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "ijks-2024-un-and-nk-human-rights.txt").write_text(ARCHIVE_TEXT, encoding="utf-8")
+    return folder
