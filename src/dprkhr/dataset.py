@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from dprkhr.errors import DataRootError
-from dprkhr.models import MODEL_BY_FOLDER, VOCAB_FILES, Forum, Record
+from dprkhr.models import MODEL_BY_FOLDER, RECORD_TYPES, VOCAB_FILES, Forum, Record
 from dprkhr.models.vocab import EventType, EventTypesFile, ForumsFile, Tag, TagsFile
 from dprkhr.problems import (
     INVALID_DATE,
@@ -140,24 +140,33 @@ def record_kind(path: Path, root: Path | None) -> str:
     return "unknown"
 
 
-def discover(root: Path) -> list[Path]:
-    """Every record and vocabulary file under a data root, in a stable order."""
-    found: list[Path] = [root / name for name in VOCAB_FILES if (root / name).is_file()]
-    for folder in MODEL_BY_FOLDER:
+def discover(root: Path) -> list[tuple[Path, str]]:
+    """Every record and vocabulary file under a data root with its kind, in a stable order."""
+    found: list[tuple[Path, str]] = [
+        (root / name, name) for name in VOCAB_FILES if (root / name).is_file()
+    ]
+    for folder, model in MODEL_BY_FOLDER.items():
         base = root / folder
-        if base.is_dir():
-            found.extend(sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml")))
+        if not base.is_dir():
+            continue
+        paths: list[str] = []
+        for directory, subdirs, names in os.walk(base):
+            subdirs.sort()
+            paths.extend(os.path.join(directory, n) for n in names if n.endswith((".yaml", ".yml")))
+        found.extend((Path(p), model.record_type) for p in sorted(paths))
     return found
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    """Bulk loading makes many objects and no cycles: pause the cyclic collector."""
+def no_gc() -> Iterator[None]:
+    """Bulk loading makes many long-lived objects and no garbage cycles: pause the cyclic
+    collector, then freeze what was built so later collections do not scan it again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -169,25 +178,29 @@ def load_dataset(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None
     that fails never stops the others from loading.
     """
     dataset = Dataset(root=root)
-    paths = discover(root)
-    seen = {p.resolve() for p in paths}
+    found = discover(root)
+    root_text = str(root)
+    root_display = display_path(root, cwd)
+    jobs: list[tuple[Path, str, str]] = []
+    for path, kind in found:
+        relative = str(path)[len(root_text) :].lstrip(os.sep).replace(os.sep, "/")
+        display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
+        jobs.append((path, kind, display))
+    seen = {p.resolve() for p, _kind in found} if extra else set()
     for path in extra:
         if path.resolve() not in seen:
-            paths.append(path)
+            jobs.append((path, record_kind(path, root), display_path(path, cwd)))
             seen.add(path.resolve())
-    with _no_gc():
-        for path in paths:
-            loaded = load_file(path, root, cwd)
-            dataset.files.append(loaded)
+    with no_gc():
+        dataset.files = [load_file(path, kind, display) for path, kind, display in jobs]
     for loaded in dataset.files:
         dataset.problems.extend(loaded.problems)
         if loaded.vocab is not None:
             _attach_vocab(dataset, loaded.vocab)
     for name in VOCAB_FILES:
-        dataset.vocab_loaded.setdefault(name, False)
-    for loaded in dataset.files:
-        if loaded.kind in VOCAB_FILES and loaded.vocab is not None:
-            dataset.vocab_loaded[loaded.kind] = True
+        dataset.vocab_loaded[name] = any(
+            f.kind == name and f.vocab is not None for f in dataset.files
+        )
     return dataset
 
 
@@ -200,10 +213,8 @@ def _attach_vocab(dataset: Dataset, vocab: BaseModel) -> None:
         dataset.event_types = vocab.event_types
 
 
-def load_file(path: Path, root: Path | None, cwd: Path | None = None) -> LoadedFile:
-    """Read, parse and validate one file; problems are kept on the result."""
-    display = display_path(path, cwd)
-    kind = record_kind(path, root)
+def load_file(path: Path, kind: str, display: str) -> LoadedFile:
+    """Read, parse and validate one file of a known kind; problems are kept on the result."""
     loaded = LoadedFile(path=path, display=display, kind=kind)
     problems = loaded.problems
     if kind == "unknown":
@@ -256,7 +267,7 @@ def load_file(path: Path, root: Path | None, cwd: Path | None = None) -> LoadedF
             loaded.failed = True
             problems.extend(schema_problems(exc, doc, vocab_model, display))
         return loaded
-    model = next(m for m in MODEL_BY_FOLDER.values() if m.record_type == kind)
+    model = RECORD_TYPES[kind]
     try:
         loaded.record = model.model_validate(doc.data)
     except ValidationError as exc:

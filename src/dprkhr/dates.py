@@ -11,6 +11,15 @@ from typing import Any
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS[month - 1]
+
+
 class DateError(ValueError):
     """A string that is not a valid partial date."""
 
@@ -24,7 +33,7 @@ class PartialDate:
     ``2024-01-01``), which gives a stable chronological sort for mixed precisions.
     """
 
-    __slots__ = ("day", "month", "text", "year")
+    __slots__ = ("_end", "_start", "day", "month", "text", "year")
 
     def __init__(self, text: str) -> None:
         match = _DATE_RE.match(text)
@@ -39,13 +48,21 @@ class PartialDate:
             raise DateError(f"month {month} does not exist")
         if day is not None:
             assert month is not None
-            last = calendar.monthrange(year, month)[1]
+            last = _days_in_month(year, month)
             if not 1 <= day <= last:
                 raise DateError(f"{calendar.month_name[month]} {year} has {last} days, not {day}")
         self.text = text
         self.year = year
         self.month = month
         self.day = day
+        if day is not None:
+            self._start = self._end = dt.date(year, month or 1, day)
+        elif month is not None:
+            self._start = dt.date(year, month, 1)
+            self._end = dt.date(year, month, _days_in_month(year, month))
+        else:
+            self._start = dt.date(year, 1, 1)
+            self._end = dt.date(year, 12, 31)
 
     @classmethod
     def coerce(cls, value: Any) -> PartialDate:
@@ -74,16 +91,12 @@ class PartialDate:
     @property
     def start(self) -> dt.date:
         """First day of the interval."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
+        return self._start
 
     @property
     def end(self) -> dt.date:
         """Last day of the interval."""
-        if self.day is not None:
-            return dt.date(self.year, self.month or 1, self.day)
-        if self.month is not None:
-            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
-        return dt.date(self.year, 12, 31)
+        return self._end
 
     def overlaps(self, since: PartialDate | None = None, until: PartialDate | None = None) -> bool:
         """True when this interval meets the interval from `since` to `until` (both inclusive)."""
@@ -95,7 +108,7 @@ class PartialDate:
         return self.start <= day <= self.end
 
     def _key(self) -> tuple[dt.date, dt.date]:
-        return (self.start, self.end)
+        return (self._start, self._end)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):

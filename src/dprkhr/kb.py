@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dprkhr.dataset import Dataset
+from dprkhr.dataset import Dataset, no_gc
 from dprkhr.models import Actor, Event, EventType, Forum, Record, Resolution, Source, Tag
 from dprkhr.yamlio import Path_
 
@@ -143,7 +143,8 @@ class KnowledgeBase:
             event_types=list(event_types),
             failed_files=failed_files,
         )
-        kb._index()
+        with no_gc():
+            kb._index()
         return kb
 
     def _index(self) -> None:

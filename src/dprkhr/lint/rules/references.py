@@ -71,6 +71,7 @@ class DanglingReference(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         kb = ctx.kb
         candidates: dict[str, list[str]] = {}
+        hints: dict[tuple[str, str], str | None] = {}
         items = [(f, r, None) for f, r in ctx.records()]
         items += [(f, f.doc.data, f.kind) for f in ctx.raw_records() if f.doc is not None]
         for loaded, record, raw_kind in items:
@@ -87,13 +88,16 @@ class DanglingReference(Rule):
                     suggestion = None
                 else:
                     message = f"unknown {noun} `{ref.target}`"
-                    if ref.target_kind not in candidates:
-                        candidates[ref.target_kind] = kb.candidates(ref.target_kind)
-                    suggestion = (
-                        _forum_hint(ref.target, kb.forums)
-                        if ref.target_kind == "forum"
-                        else did_you_mean(ref.target, candidates[ref.target_kind])
-                    )
+                    key = (ref.target_kind, ref.target)
+                    if key not in hints:
+                        if ref.target_kind not in candidates:
+                            candidates[ref.target_kind] = kb.candidates(ref.target_kind)
+                        hints[key] = (
+                            _forum_hint(ref.target, kb.forums)
+                            if ref.target_kind == "forum"
+                            else did_you_mean(ref.target, candidates[ref.target_kind], ids=True)
+                        )
+                    suggestion = hints[key]
                     if suggestion is None and vocab_file:
                         suggestion = f"use one defined in data/{vocab_file}, or add it there"
                 yield Finding(loaded, ref.loc, message, suggestion)
