@@ -268,3 +268,22 @@ def test_cli_warns_about_broken_files_and_exports_the_rest(root: Path) -> None:
     assert "1 file could not be loaded" in result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert sum(1 for line in lines if line["record_type"] == "event") == 4
+
+
+def test_cli_summary_uses_singular_for_one(root: Path, tmp_path: Path) -> None:
+    target = tmp_path / "one.json"
+    result = runner.invoke(
+        app, ["--data", str(root), "export", "json", "-o", str(target), "--forum", "UNGA"]
+    )
+    assert result.exit_code == 0
+    assert "(2 actors, 0 events, 1 resolution, 2 sources)" in result.stderr
+
+
+def test_docs_describe_every_format_and_table() -> None:
+    from dprkhr.export.tables import TABLES
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "export.md").read_text()
+    for name in EXPORTERS:
+        assert f"| `{name}` |" in docs, name
+    for table in TABLES:
+        assert f"`{table.name}`" in docs, table.name

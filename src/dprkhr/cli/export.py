@@ -30,7 +30,7 @@ def export(
         ExportFormat,
         typer.Argument(
             metavar="FORMAT",
-            help="json, jsonl, csv, sqlite, popolo, ics, graphml or dot.",
+            help="What to write; docs/export.md describes each format.",
             show_default=False,
         ),
     ],
@@ -39,6 +39,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            metavar="PATH",
             help="Where to write (required for csv: a folder or a .zip; and for sqlite). "
             "Text formats go to standard output without it.",
             show_default=False,
@@ -50,6 +51,7 @@ def export(
     since: Annotated[
         str | None,
         typer.Option(
+            metavar="DATE",
             help="Only events and resolutions on or after this date (YYYY[-MM[-DD]]).",
             show_default=False,
         ),
@@ -57,12 +59,15 @@ def export(
     until: Annotated[
         str | None,
         typer.Option(
-            help="Only events and resolutions on or before this date.", show_default=False
+            metavar="DATE",
+            help="Only events and resolutions on or before this date.",
+            show_default=False,
         ),
     ] = None,
     forum: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="CODE",
             help="Only this forum's events and resolutions (code, e.g. HRC; repeatable).",
             show_default=False,
         ),
@@ -71,6 +76,7 @@ def export(
         list[str] | None,
         typer.Option(
             "--type",
+            metavar="TYPE",
             help="Only events of this type (repeatable); resolutions come "
             "in only when a selected event names them.",
             show_default=False,
@@ -79,7 +85,9 @@ def export(
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            help="Only events and resolutions with this tag (repeatable).", show_default=False
+            metavar="TAG",
+            help="Only events and resolutions with this tag (repeatable).",
+            show_default=False,
         ),
     ] = None,
     bipartite: Annotated[
@@ -115,7 +123,9 @@ def export(
     result = run_export(kb, format_name.value, output=output, force=force, flt=flt, options=options)
     from dprkhr.lint.reporters import safe
 
-    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+    counts = ", ".join(
+        f"{n} {name if n != 1 else name.removesuffix('s')}" for name, n in result.counts.items()
+    )
     typer.echo(f"Wrote {safe(str(output))} ({counts}).", err=True)
 
 
