@@ -523,3 +523,55 @@ def test_dot_escapes_quotes_and_backslashes(kb) -> None:
     assert dot_quote('say "hi"\nbye \\ end') == '"say \\"hi\\"\\nbye \\\\ end"'
     bip = text_export(kb, "dot", options=ExportOptions(bipartite=True))
     assert "graph actor_events {" in bip and '"2019-report" [label=' in bip
+
+
+def test_control_characters_never_break_xml_or_reach_a_terminal(tmp_path: Path) -> None:
+    from helpers_export import write_record
+
+    root = make_dataset(tmp_path)
+    write_record(
+        root,
+        "actors",
+        {"id": "bad-name", "name": "Evil\x1b[2J\x01 Name\x9b", "kind": "person",
+         "sources": [{"source": "src-web"}]},
+    )  # fmt: skip
+    write_record(
+        root,
+        "events",
+        {"id": "2024-01-01-ctl", "date": "2024-01-01", "type": "statement",
+         "title": "Title\x1b]0;pwned\x07", "participants": [{"actor": "bad-name"}],
+         "sources": [{"source": "src-web"}]},
+    )  # fmt: skip
+    kb = load_kb(root)
+    for name in ("json", "jsonl", "popolo", "ics", "graphml", "dot"):
+        text = text_export(kb, name)
+        assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text, name
+    _graph, nodes, _edges = parse_graphml(text_export(kb, "graphml"))
+    assert nodes["bad-name"]["name"] == "Evil\ufffd[2J\ufffd Name\ufffd"
+    assert json.loads(text_export(kb, "json"))["events"][-1]["title"] == "Title\x1b]0;pwned\x07"
+
+
+def test_ics_text_survives_any_string_through_icalendar() -> None:
+    icalendar = pytest.importorskip("icalendar")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dprkhr.export.output import clean_text
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(min_size=1, max_size=300))
+    def check(text: str) -> None:
+        body = "".join(
+            fold(line)
+            for line in (
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", "BEGIN:VEVENT",
+                "UID:x@t", "DTSTAMP:20200101T000000Z", "DTSTART;VALUE=DATE:20200101",
+                f"SUMMARY:{escape(text)}", "END:VEVENT", "END:VCALENDAR",
+            )
+        )  # fmt: skip
+        assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+        event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+        expected = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+        assert str(event["SUMMARY"]) == expected
+
+    check()

@@ -119,7 +119,8 @@ def run_export(
         check_target(output, force, folder=as_folder)
     selection = select(kb, flt)
     if output is None:
-        assert stdout is not None, "text exports need a stream"
+        if stdout is None:
+            raise UsageError(f"{format_name}: give --output PATH or a stream to write to")
         exporter.write(selection, stdout, **kwargs)
     elif exporter.target == "text":
         with atomic_text(output) as stream:
