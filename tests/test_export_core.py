@@ -287,3 +287,9 @@ def test_docs_describe_every_format_and_table() -> None:
         assert f"| `{name}` |" in docs, name
     for table in TABLES:
         assert f"`{table.name}`" in docs, table.name
+
+
+def test_cli_choices_match_the_registry() -> None:
+    from dprkhr.cli.export import ExportFormat
+
+    assert [f.value for f in ExportFormat] == list(EXPORTERS)

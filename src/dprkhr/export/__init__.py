@@ -7,7 +7,7 @@ the target and writes it atomically. Nothing here prints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -84,14 +84,14 @@ class ExportResult:
 
 
 def _kwargs(exporter: Exporter, options: ExportOptions) -> dict[str, Any]:
-    defaults = ExportOptions()
+    """The options the format takes; an option set for a format without it is an error."""
     used = {}
-    for name in ("bipartite",):
-        value = getattr(options, name)
-        if name in exporter.options:
-            used[name] = value
-        elif value != getattr(defaults, name):
-            raise UsageError(f"--{name} does not apply to {exporter.name}")
+    for option in fields(ExportOptions):
+        value = getattr(options, option.name)
+        if option.name in exporter.options:
+            used[option.name] = value
+        elif value != option.default:
+            raise UsageError(f"--{option.name} does not apply to {exporter.name}")
     return used
 
 

@@ -171,9 +171,6 @@ class Selection:
             "sources": len(self.sources),
         }
 
-    def ids(self) -> set[str]:
-        return {r.id for r in self.records()}
-
 
 def select(kb: KnowledgeBase, flt: ExportFilter | None = None) -> Selection:
     """Apply a filter, then add every record the selection points at (actors, resolutions,
