@@ -1,0 +1,133 @@
+"""`dprkhr export FORMAT`: the knowledge base for other tools."""
+
+from __future__ import annotations
+
+import io
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dprkhr.cli.common import state
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    sqlite = "sqlite"
+    popolo = "popolo"
+    ics = "ics"
+    graphml = "graphml"
+    dot = "dot"
+
+
+def export(
+    ctx: typer.Context,
+    format_name: Annotated[
+        ExportFormat,
+        typer.Argument(
+            metavar="FORMAT",
+            help="What to write; docs/export.md describes each format.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Where to write (required for csv: a folder or a .zip; and for sqlite). "
+            "Text formats go to standard output without it.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file or CSV export folder.")
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="Only events and resolutions on or after this date (YYYY[-MM[-DD]]).",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="Only events and resolutions on or before this date.",
+            show_default=False,
+        ),
+    ] = None,
+    forum: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="CODE",
+            help="Only this forum's events and resolutions (code, e.g. HRC; repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    event_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only events of this type (repeatable); resolutions come "
+            "in only when a selected event names them.",
+            show_default=False,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TAG",
+            help="Only events and resolutions with this tag (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    bipartite: Annotated[
+        bool,
+        typer.Option(
+            "--bipartite", help="graphml, dot: the actor-event graph instead of the actor network."
+        ),
+    ] = False,
+) -> None:
+    """Export the knowledge base for spreadsheets, SQL/datasette, Popolo tools, calendars
+    and network analysis.
+
+    Filters select events and resolutions; the export then adds every actor, resolution
+    and source they point at, so that it stands on its own. The same data always gives
+    the same bytes. An existing file is never replaced without --force, and a file is
+    only ever replaced whole.
+    """
+    from dprkhr.export import ExportOptions, build_filter, run_export
+
+    kb = state(ctx).kb()
+    flt = build_filter(
+        kb, since=since, until=until, forums=forum or (), types=event_type or (), tags=tag or ()
+    )
+    options = ExportOptions(bipartite=bipartite)
+    if output is None:
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            run_export(kb, format_name.value, stdout=stream, flt=flt, options=options)
+        finally:
+            stream.flush()
+            stream.detach()
+        return
+    result = run_export(kb, format_name.value, output=output, force=force, flt=flt, options=options)
+    from dprkhr.lint.reporters import safe
+
+    counts = ", ".join(
+        f"{n} {name if n != 1 else name.removesuffix('s')}" for name, n in result.counts.items()
+    )
+    typer.echo(f"Wrote {safe(str(output))} ({counts}).", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
