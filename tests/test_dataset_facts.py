@@ -1,0 +1,211 @@
+"""End-to-end checks of facts in the real dataset (data/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dprkhr.dataset import load_dataset
+from dprkhr.kb import KnowledgeBase
+from dprkhr.models import Actor, Event, Resolution
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    dataset = load_dataset(DATA)
+    assert not dataset.failed_files, [f.path for f in dataset.failed_files]
+    return KnowledgeBase.from_dataset(dataset)
+
+
+def votes(resolution: Resolution) -> tuple:
+    adoption = resolution.adoption
+    assert adoption is not None
+    return (adoption.method.value, adoption.yes, adoption.no, adoption.abstain)
+
+
+def series(kb: KnowledgeBase, forum: str) -> list[Resolution]:
+    """The forum's DPRK human-rights series, from its first resolution along `follows`."""
+    members = [
+        r
+        for r in kb.resolutions_by_forum[forum]
+        if r.title == "Situation of human rights in the Democratic People's Republic of Korea"
+    ]
+    followed = {r.follows for r in members if r.follows}
+    heads = [r for r in members if r.follows is None]
+    assert len(heads) == 1, [r.id for r in heads]
+    chain = [heads[0]]
+    by_follows = {r.follows: r for r in members if r.follows}
+    while chain[-1].id in by_follows:
+        chain.append(by_follows[chain[-1].id])
+    assert len(chain) == len(members), "every resolution of the series is on one chain"
+    assert all(f in {r.id for r in members} for f in followed)
+    return chain
+
+
+def test_coi_resolution(kb: KnowledgeBase) -> None:
+    res = kb.by_id["a-hrc-res-22-13"]
+    assert isinstance(res, Resolution)
+    assert res.symbol == "A/HRC/RES/22/13"
+    assert res.date.text == "2013-03-21"
+    assert res.session == 22
+    assert res.adoption.method.value == "without-vote"
+    assert "Commission of Inquiry" in res.summary
+    linked = [e.id for e in kb.events if "a-hrc-res-22-13" in e.resolutions]
+    assert "2013-03-21-hrc-establishes-coi" in linked
+
+
+def test_coi_event_and_members(kb: KnowledgeBase) -> None:
+    event = kb.by_id["2013-03-21-hrc-establishes-coi"]
+    assert isinstance(event, Event)
+    assert event.date.text == "2013-03-21"
+    assert "coi-dprk" in {p.actor for p in event.participants}
+    kirby = kb.actor("michael-kirby")
+    assert any(r.organization == "coi-dprk" and r.start.text == "2013-05-07" for r in kirby.roles)
+
+
+def test_first_ga_resolution_vote(kb: KnowledgeBase) -> None:
+    res = kb.by_id["a-res-60-173"]
+    assert res.symbol == "A/RES/60/173"
+    assert res.session == 60
+    assert res.date.text == "2005-12-16"
+    assert votes(res) == ("vote", 88, 21, 60)
+    assert res.follows is None
+
+
+def test_ga_series_is_unbroken(kb: KnowledgeBase) -> None:
+    chain = series(kb, "UNGA")
+    years = [r.date.year for r in chain]
+    assert years == list(range(2005, 2026))
+    assert chain[0].id == "a-res-60-173"
+    assert [r.session for r in chain] == list(range(60, 81))
+
+
+def test_hrc_and_chr_series(kb: KnowledgeBase) -> None:
+    hrc = series(kb, "HRC")
+    assert [r.date.year for r in hrc] == list(range(2008, 2026))
+    assert hrc[0].id == "a-hrc-res-7-15" and votes(hrc[0]) == ("vote", 22, 7, 18)
+    chr_ = series(kb, "CHR")
+    assert [r.id for r in chr_] == ["e-cn-4-res-2003-10", "e-cn-4-res-2004-13", "e-cn-4-res-2005-11"]
+    assert chr_[0].symbol == "E/CN.4/RES/2003/10"
+    assert votes(chr_[0]) == ("vote", 28, 10, 14)
+
+
+def test_conflicting_counts_left_out(kb: KnowledgeBase) -> None:
+    for rid in ("a-res-62-167", "a-res-64-175"):
+        assert votes(kb.by_id[rid]) == ("vote", None, None, None)
+
+
+def test_unverified_symbols_left_out(kb: KnowledgeBase) -> None:
+    for rid in ("unga-2019-dprk", "unga-2021-dprk", "unga-2025-dprk", "hrc-2010-dprk",
+                "hrc-2011-dprk", "hrc-2019-dprk", "hrc-2025-dprk"):
+        assert kb.by_id[rid].symbol is None
+    # dates inferred only from a weekday stay at the verified precision
+    assert kb.by_id["a-res-78-218"].date.precision != "day"
+    assert kb.by_id["hrc-2025-dprk"].date.text == "2025"
+
+
+def test_without_vote_runs(kb: KnowledgeBase) -> None:
+    assert votes(kb.by_id["a-hrc-res-19-13"])[0] == "without-vote"
+    for rid in ("a-res-71-202", "a-res-72-188", "a-res-73-180", "unga-2019-dprk", "a-res-79-181"):
+        assert votes(kb.by_id[rid]) == ("without-vote", None, None, None)
+    assert votes(kb.by_id["a-res-70-172"]) == ("vote", 119, 19, 48)
+
+
+def test_sanctions_resolutions(kb: KnowledgeBase) -> None:
+    expected = {
+        "s-res-1718": ("S/RES/1718 (2006)", "2006-10-14"),
+        "s-res-2270": ("S/RES/2270 (2016)", "2016-03-02"),
+        "s-res-2321": ("S/RES/2321 (2016)", "2016-11-30"),
+        "s-res-2371": ("S/RES/2371 (2017)", "2017-08-05"),
+        "s-res-2375": ("S/RES/2375 (2017)", "2017-09-11"),
+        "s-res-2397": ("S/RES/2397 (2017)", "2017-12-22"),
+    }
+    for rid, (symbol, date) in expected.items():
+        res = kb.by_id[rid]
+        assert (res.symbol, res.date.text, res.forum) == (symbol, date, "UNSC")
+        assert votes(res) == ("vote", 15, 0, 0)
+
+
+def test_special_rapporteurs_in_order(kb: KnowledgeBase) -> None:
+    title = "Special Rapporteur on the situation of human rights in the DPRK"
+    holders = []
+    for actor in kb.actors:
+        for role in actor.roles:
+            if role.title == title:
+                holders.append((role.start, actor.id))
+    holders.sort()
+    assert [a for _, a in holders] == [
+        "vitit-muntarbhorn", "marzuki-darusman", "tomas-ojea-quintana", "elizabeth-salmon"]
+    salmon = kb.actor("elizabeth-salmon")
+    assert salmon.name == "Elizabeth Salmón" and salmon.country == "PE"
+    assert salmon.roles[0].start.text == "2022-08-01" and salmon.roles[0].end is None
+    assert {"Elizabeth Salmén", "Elizabeth Salmon"} <= set(salmon.aliases)
+
+
+def test_high_commissioners(kb: KnowledgeBase) -> None:
+    pillay = kb.actor("navi-pillay")
+    role = pillay.roles[0]
+    assert (role.start.text, role.end.text) == ("2008-09-01", "2014-08-31")
+    turk = kb.actor("volker-turk")
+    assert turk.name == "Volker Türk" and "Volker Tirk" in turk.aliases
+    assert turk.roles[0].start is None  # start of term is unverified
+
+
+def test_unsc_procedural_votes(kb: KnowledgeBase) -> None:
+    def voters(event_id: str, role: str) -> set[str]:
+        return {p.actor for p in kb.by_id[event_id].participants if p.role == role}
+
+    assert "S/PV.7353" in kb.by_id["2014-12-22-unsc-dprk-agenda-vote"].documents
+    assert voters("2014-12-22-unsc-dprk-agenda-vote", "voted-against") == {"china", "russia"}
+    assert voters("2014-12-22-unsc-dprk-agenda-vote", "abstained") == {"chad", "nigeria"}
+    assert voters("2015-12-10-unsc-dprk-meeting", "voted-against") == {
+        "china", "russia", "venezuela", "angola"}
+    assert voters("2016-12-09-unsc-dprk-meeting", "abstained") == {"senegal"}
+    assert voters("2017-12-11-unsc-dprk-meeting", "voted-against") == {"china", "russia", "bolivia"}
+    june = kb.by_id["2024-06-12-unsc-dprk-meeting"]
+    assert "S/PV.9653" in june.documents
+    assert voters("2024-06-12-unsc-dprk-meeting", "abstained") == {"mozambique"}
+    assert voters("2024-06-12-unsc-dprk-meeting", "chair") == {"hwang-joon-kook"}
+    aug = kb.by_id["2023-08-17-unsc-briefing"]
+    assert not aug.documents  # S/PV symbol unverified
+    assert voters("2023-08-17-unsc-briefing", "requester") == {
+        "united-states", "albania", "japan", "republic-of-korea"}
+
+
+def test_upr_cycles(kb: KnowledgeBase) -> None:
+    reviews = [e for e in kb.events
+               if e.forum == "UPR" and e.type == "review" and e.id.endswith("-review")]
+    dates = [e.date.text for e in reviews]
+    assert dates == ["2009-12-07", "2014-05-01", "2019-05-09", "2024-11-07"]
+    assert "A/HRC/13/13" in kb.by_id["2009-12-07-upr-dprk-first-review"].documents
+    assert kb.by_id["2025-03-25-hrc-upr-dprk-fourth-outcome"].forum == "HRC"
+
+
+def test_ohchr_seoul_office(kb: KnowledgeBase) -> None:
+    event = kb.by_id["2015-06-23-ohchr-seoul-office-opens"]
+    assert "a-hrc-res-25-25" in event.resolutions
+    assert ("zeid-raad-al-hussein", "opener") in {(p.actor, p.role) for p in event.participants}
+    assert votes(kb.by_id["a-hrc-res-25-25"]) == ("vote", 30, 6, 11)
+
+
+def test_udhr(kb: KnowledgeBase) -> None:
+    udhr = kb.by_id["a-res-217-a-iii"]
+    assert udhr.symbol == "A/RES/217 A (III)"
+    assert udhr.date.text == "1948-12-10"
+    assert (udhr.adoption.yes, udhr.adoption.abstain) == (48, 8)
+
+
+def test_every_record_cites_and_documents_quoted(kb: KnowledgeBase) -> None:
+    for record in kb.records:
+        if isinstance(record, (Actor, Event, Resolution)):
+            assert record.citations(), record.id
+    documents = {"ijks-2024-un-and-nk-human-rights", "hrw-item4-accountability",
+                 "korea-herald-2024-seoul-forum", "nkhr-advocacy-at-the-un",
+                 "ohchr-seoul-2022-dual-approach"}
+    for record in kb.records:
+        for citation in record.citations():
+            if citation.source in documents:
+                assert citation.quote, (record.id, citation.source)
