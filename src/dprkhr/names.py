@@ -134,7 +134,8 @@ class NameIndex:
     """
 
     def __init__(self, kind: str, records: Iterable[tuple[str, str, Iterable[str]]]) -> None:
-        """`records` yields (id, display label, every name including the id)."""
+        """`records` yields (id, display label, other names); the id and the label are
+        names too."""
         self.kind = kind
         self.labels: dict[str, str] = {}
         self.entries: list[_Entry] = []
@@ -145,7 +146,7 @@ class NameIndex:
                 continue
             self.labels[record_id] = label
             seen: set[str] = set()
-            for name in (record_id, *names):
+            for name in (record_id, label, *names):
                 norm = normalize(name)
                 if not norm or norm in seen:
                     continue

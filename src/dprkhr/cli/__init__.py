@@ -102,6 +102,10 @@ from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
 
 _lint.register(app)
 
+from dprkhr.cli import query as _query  # noqa: E402  (registers the analysts' commands)
+
+_query.register(app)
+
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
