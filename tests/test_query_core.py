@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from helpers_query import make_dataset
 
 from dprkhr.dataset import load_dataset
 from dprkhr.dates import PartialDate
@@ -31,8 +30,6 @@ from dprkhr.query import (
     stats,
     timeline,
 )
-
-from helpers_query import make_dataset
 
 
 @pytest.fixture(scope="module")
