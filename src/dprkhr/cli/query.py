@@ -58,6 +58,7 @@ DocumentFormatOption = Annotated[
 SinceOption = Annotated[
     str | None,
     typer.Option(
+        metavar="DATE",
         help="From this date (YYYY, YYYY-MM or YYYY-MM-DD); records whose dates overlap count.",
         show_default=False,
     ),
@@ -65,12 +66,13 @@ SinceOption = Annotated[
 UntilOption = Annotated[
     str | None,
     typer.Option(
+        metavar="DATE",
         help="Up to this date, inclusive (--until 2023 includes 2023-12-31).",
         show_default=False,
     ),
 ]
 LimitOption = Annotated[
-    int | None, typer.Option(min=1, help="Show at most this many.", show_default=False)
+    int | None, typer.Option(min=1, metavar="N", help="Show at most this many.", show_default=False)
 ]
 
 
@@ -190,6 +192,7 @@ def events(
         typer.Option(
             "--actor",
             "-a",
+            metavar="NAME",
             help="Involving this actor: id, name, alias or native name, forgiving of "
             "accents, name order and typos. Repeat for events involving all of them.",
             show_default=False,
@@ -198,28 +201,39 @@ def events(
     forum: Annotated[
         str | None,
         typer.Option(
-            help="Forum code, name or alias (UNSC, 'Security Council').", show_default=False
+            metavar="FORUM",
+            help="Forum code, name or alias (UNSC, 'Security Council').",
+            show_default=False,
         ),
     ] = None,
     type_: Annotated[
         list[str] | None,
         typer.Option(
-            "--type", "-t", help="Event type (repeat for any of several).", show_default=False
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Event type (repeat for any of several).",
+            show_default=False,
         ),
     ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option(help="Tag (repeat for events carrying all of them).", show_default=False),
+        typer.Option(
+            metavar="TAG", help="Tag (repeat for events carrying all of them).", show_default=False
+        ),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     resolution: Annotated[
         str | None,
-        typer.Option(help="Referring to this resolution (id or symbol).", show_default=False),
+        typer.Option(
+            metavar="ID", help="Referring to this resolution (id or symbol).", show_default=False
+        ),
     ] = None,
     text: Annotated[
         str | None,
         typer.Option(
+            metavar="WORDS",
             help="Words that must all appear in the title, summary, location or documents.",
             show_default=False,
         ),
@@ -252,11 +266,16 @@ def actors(
     kind: Annotated[Kind | None, typer.Option(help="Kind of actor.", show_default=False)] = None,
     country: Annotated[
         str | None,
-        typer.Option(help="Country code (ISO 3166-1 alpha-2: KR, KP, PE).", show_default=False),
+        typer.Option(
+            metavar="CODE",
+            help="Country code (ISO 3166-1 alpha-2: KR, KP, PE).",
+            show_default=False,
+        ),
     ] = None,
     role: Annotated[
         str | None,
         typer.Option(
+            metavar="WORDS",
             help="Words of a role's title ('Special Rapporteur'), or the id of the body "
             "the role is in.",
             show_default=False,
@@ -266,6 +285,7 @@ def actors(
         str | None,
         typer.Option(
             "--as-of",
+            metavar="DATE",
             help="Only actors holding a (matching) role on this date: who was the Special "
             "Rapporteur on 2019-03-12?",
             show_default=False,
@@ -315,17 +335,20 @@ def resolutions(
     forum: Annotated[
         str | None,
         typer.Option(
-            help="Forum code, name or alias (HRC, 'General Assembly').", show_default=False
+            metavar="FORUM",
+            help="Forum code, name or alias (HRC, 'General Assembly').",
+            show_default=False,
         ),
     ] = None,
     session: Annotated[
-        str | None, typer.Option(help="Session number, e.g. 22.", show_default=False)
+        str | None, typer.Option(metavar="N", help="Session number, e.g. 22.", show_default=False)
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     sponsor: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="NAME",
             help="Sponsored by this actor (forgiving names; repeat for all of several).",
             show_default=False,
         ),
@@ -335,12 +358,15 @@ def resolutions(
         typer.Option(help="How it was adopted: vote or without-vote.", show_default=False),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option(help="Tag (repeat for all of several).", show_default=False)
+        list[str] | None,
+        typer.Option(metavar="TAG", help="Tag (repeat for all of several).", show_default=False),
     ] = None,
     text: Annotated[
         str | None,
         typer.Option(
-            help="Words that must all appear in the symbol, title or summary.", show_default=False
+            metavar="WORDS",
+            help="Words that must all appear in the symbol, title or summary.",
+            show_default=False,
         ),
     ] = None,
     limit: LimitOption = None,
@@ -509,9 +535,16 @@ def search(
     ],
     type_: Annotated[
         list[RecordType] | None,
-        typer.Option("--type", "-t", help="Only these record types.", show_default=False),
+        typer.Option(
+            "--type",
+            "-t",
+            help="Only these record types: actor, event, resolution, source.",
+            show_default=False,
+        ),
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many.")] = 20,
+    limit: Annotated[
+        int | None, typer.Option(min=1, metavar="N", help="Show at most this many.")
+    ] = 20,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Search names, titles, summaries and quotes of every record, best matches first."""
@@ -586,28 +619,39 @@ def timeline(
         typer.Option(
             "--actor",
             "-a",
+            metavar="NAME",
             help="Involving this actor (events: as participant; resolutions: as sponsor).",
             show_default=False,
         ),
     ] = None,
     forum: Annotated[
-        str | None, typer.Option(help="Forum code, name or alias.", show_default=False)
+        str | None,
+        typer.Option(metavar="FORUM", help="Forum code, name or alias.", show_default=False),
     ] = None,
     type_: Annotated[
         list[str] | None,
         typer.Option(
-            "--type", "-t", help="Event type (resolutions are then left out).", show_default=False
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Event type (resolutions are then left out).",
+            show_default=False,
         ),
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="Tag.", show_default=False)] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="Tag.", show_default=False)
+    ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     resolution: Annotated[
         str | None,
-        typer.Option(help="This resolution and the events referring to it.", show_default=False),
+        typer.Option(
+            metavar="ID", help="This resolution and the events referring to it.", show_default=False
+        ),
     ] = None,
     text: Annotated[
-        str | None, typer.Option(help="Words that must all appear.", show_default=False)
+        str | None,
+        typer.Option(metavar="WORDS", help="Words that must all appear.", show_default=False),
     ] = None,
     gaps: Annotated[
         int | None,
