@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -199,7 +200,15 @@ class KnowledgeBase:
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """`build()` once per knowledge base, kept under `key`."""
         if key not in self.derived:
-            self.derived[key] = build()
+            # derived indexes are many small objects and no cycles: keep the cyclic
+            # collector out of the way while they are built
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self.derived[key] = build()
+            finally:
+                if enabled:
+                    gc.enable()
         return self.derived[key]
 
     def get(self, record_id: str) -> Record | None:

@@ -26,9 +26,12 @@ def normalize(name: str) -> str:
     `Elizabeth Salmón` -> `elizabeth salmon`; `Lee Shin-wha` -> `lee shin wha`;
     `Ra'ad` -> `ra ad`. Scripts without Latin decomposition (Korean) are kept.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = stripped.casefold().replace("_", " ")
+    if name.isascii():  # the common case: nothing to decompose
+        folded = name.lower().replace("_", " ")
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = stripped.casefold().replace("_", " ")
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 

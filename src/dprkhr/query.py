@@ -476,7 +476,7 @@ def _search_fields(record: Record) -> list[tuple[str, str]]:
         fields.append(("summary", summary))
     if isinstance(record, Source):
         fields += [("name", x) for x in (record.publisher, record.author) if x]
-    fields += [("quote", c.quote) for c in record.citations() if c.quote]
+    fields += [("quote", c.quote) for c in getattr(record, "sources", None) or () if c.quote]
     return fields
 
 
