@@ -223,7 +223,16 @@ def table(rows: Sequence[Any], columns: Sequence[Column], title: str | None = No
         )
     for row in rows:
         grid.add_row(*(text(column.get(row)) for column in columns))
-    console().print(grid)
+    print_table(grid)
+
+
+def print_table(grid: Any) -> None:
+    """Print a rich renderable without the padding rich leaves at the end of lines."""
+    out = console()
+    with out.capture() as captured:
+        out.print(grid)
+    rendered = "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
+    typer.echo(rendered, nl=False, color=out.is_terminal)
 
 
 # --- the common case ------------------------------------------------------------------------

@@ -431,7 +431,9 @@ def _field_lines(data: dict[str, Any], width: int, indent: str = "  ") -> list[s
 
 
 def _record_label(record: Any) -> str:
-    for attr in ("name", "symbol", "title"):
+    if getattr(record, "record_type", "") == "resolution":
+        return _record_title(record)
+    for attr in ("name", "title"):
         value = getattr(record, attr, None)
         if value:
             return str(value)
@@ -488,7 +490,8 @@ def show(
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     heading = f"{_record_label(record)}  ({result.record_type} {result.id})"
     lines = _wrap("", heading, width)
-    fields = {k: v for k, v in data.items() if not isinstance(record, Forum) or k != "code"}
+    shown = "code" if isinstance(record, Forum) else "name"  # already in the heading
+    fields = {k: v for k, v in data.items() if k != shown}
     lines += _field_lines(fields, width)
     titles = {
         "events": "Events",
@@ -771,7 +774,7 @@ def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
     from rich import box
     from rich.table import Table
 
-    from dprkhr.cli.output import console, text
+    from dprkhr.cli.output import print_table, text
     from dprkhr.models import Event
 
     grid = Table(
@@ -804,7 +807,7 @@ def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
             text(what),
             text(_record_title(item)),
         )
-    console().print(grid)
+    print_table(grid)
 
 
 # --- related --------------------------------------------------------------------------------
