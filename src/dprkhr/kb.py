@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from dprkhr.dataset import Dataset, no_gc
 from dprkhr.models import Actor, Event, EventType, Forum, Record, Resolution, Source, Tag
 from dprkhr.yamlio import Path_
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,8 @@ class KnowledgeBase:
     resolutions_by_forum: dict[str, list[Resolution]] = field(default_factory=dict)
     resolutions_by_sponsor: dict[str, list[Resolution]] = field(default_factory=dict)
     backlinks: dict[str, list[Backlink]] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Indexes other modules build on first use (name indexes, search text): see `memo`."""
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> KnowledgeBase:
@@ -192,6 +197,20 @@ class KnowledgeBase:
         self.resolutions_by_forum = dict(by_forum)
         self.resolutions_by_sponsor = dict(by_sponsor)
         self.backlinks = dict(backlinks)
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """`build()` once per knowledge base, kept under `key`."""
+        if key not in self.derived:
+            # derived indexes are many small objects and no cycles: keep the cyclic
+            # collector out of the way while they are built
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self.derived[key] = build()
+            finally:
+                if enabled:
+                    gc.enable()
+        return self.derived[key]
 
     def get(self, record_id: str) -> Record | None:
         return self.by_id.get(record_id)

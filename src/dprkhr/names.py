@@ -1,10 +1,20 @@
-"""Name normalisation shared by matching and duplicate detection."""
+"""Name normalisation shared by matching and duplicate detection, and the resolver that
+turns a name a user typed (`Salmon`, `Lee Shin-wha`, `Salmén`) into a record id."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from dprkhr.errors import UsageError
+
+if TYPE_CHECKING:
+    from dprkhr.kb import KnowledgeBase
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -16,9 +26,12 @@ def normalize(name: str) -> str:
     `Elizabeth Salmón` -> `elizabeth salmon`; `Lee Shin-wha` -> `lee shin wha`;
     `Ra'ad` -> `ra ad`. Scripts without Latin decomposition (Korean) are kept.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = stripped.casefold().replace("_", " ")
+    if name.isascii():  # the common case: nothing to decompose
+        folded = name.lower().replace("_", " ")
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = stripped.casefold().replace("_", " ")
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
@@ -29,3 +42,283 @@ def tokens(name: str) -> list[str]:
 def sorted_key(name: str) -> str:
     """Token-sorted normal form, so that name order does not matter."""
     return " ".join(sorted(tokens(name)))
+
+
+# --- resolving a name the user typed to one record ------------------------------------------
+
+EXACT = "exact"
+"""The text is an id, a name, an alias or a native name (case, accents, punctuation and
+name order aside)."""
+PARTIAL = "partial"
+"""Every word of the text is a whole word, or the start of a word, of one name (`Salmon`)."""
+FUZZY = "fuzzy"
+"""The text is close to a name (typos, OCR errors like `Salmén`, `Tirk`)."""
+
+RESOLVE_SCORE = 75.0
+"""A fuzzy candidate needs at least this score (0-100) to resolve on its own."""
+CLEAR_MARGIN = 8.0
+"""...and must beat every other candidate by more than this, or the name is ambiguous."""
+SUGGEST_SCORE = 55.0
+"""Candidates scoring at least this are offered as "did you mean" suggestions."""
+MAX_LISTED = 8
+"""How many candidates an error message lists."""
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A record that a typed name may stand for."""
+
+    id: str
+    label: str
+    """The record's display name (`Elizabeth Salmón`)."""
+    score: float
+    """0-100; 100 for exact matches."""
+    how: str
+    """`exact`, `partial` or `fuzzy`."""
+    matched: str
+    """The name, alias or id that matched."""
+
+    @property
+    def exact(self) -> bool:
+        return self.how == EXACT
+
+    def describe(self) -> str:
+        return f"{self.id} ({self.label})" if self.label != self.id else self.id
+
+
+def _listing(matches: Sequence[NameMatch]) -> str:
+    shown = [m.describe() for m in matches[:MAX_LISTED]]
+    more = len(matches) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+class AmbiguousName(UsageError):
+    """A name that fits several records about equally well."""
+
+    def __init__(self, kind: str, query: str, candidates: Sequence[NameMatch]) -> None:
+        self.kind = kind
+        self.query = query
+        self.candidates = list(candidates)
+        super().__init__(
+            f"{kind} `{query}` is ambiguous: it could be {_listing(self.candidates)}; "
+            "give more of the name or the id"
+        )
+
+
+class UnknownName(UsageError):
+    """A name that fits no record."""
+
+    def __init__(self, kind: str, query: str, suggestions: Sequence[NameMatch]) -> None:
+        self.kind = kind
+        self.query = query
+        self.suggestions = list(suggestions)
+        message = f"no {kind} matches `{query}`"
+        if self.suggestions:
+            message += f"; did you mean {_listing(self.suggestions)}?"
+        super().__init__(message)
+
+
+@dataclass
+class _Entry:
+    id: str
+    name: str
+    """One of the record's names, as written."""
+    norm: str
+    key: str
+    """Token-sorted `norm`."""
+
+
+class NameIndex:
+    """Every name of a set of records (actors, forums), folded for matching.
+
+    Build it once per knowledge base; `resolve` and `search` then cost a few dictionary
+    look-ups for exact and partial names, and one rapidfuzz pass over the folded names for
+    the rest.
+    """
+
+    def __init__(self, kind: str, records: Iterable[tuple[str, str, Iterable[str]]]) -> None:
+        """`records` yields (id, display label, other names); the id and the label are
+        names too."""
+        self.kind = kind
+        self.labels: dict[str, str] = {}
+        self.entries: list[_Entry] = []
+        self._by_norm: dict[str, set[str]] = {}
+        self._by_token: dict[str, set[int]] = {}
+        for record_id, label, names in records:
+            if record_id in self.labels:
+                continue
+            self.labels[record_id] = label
+            seen: set[str] = set()
+            for name in (record_id, label, *names):
+                norm = normalize(name)
+                if not norm or norm in seen:
+                    continue
+                seen.add(norm)
+                key = " ".join(sorted(norm.split()))
+                index = len(self.entries)
+                self.entries.append(_Entry(record_id, name, norm, key))
+                for form in (norm, key, norm.replace(" ", "")):
+                    self._by_norm.setdefault(form, set()).add(record_id)
+                for token in set(norm.split()):
+                    self._by_token.setdefault(token, set()).add(index)
+        self._tokens = sorted(self._by_token)
+        self._keys: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    # -- the tiers ------------------------------------------------------------------------
+
+    def _exact(self, query: str, norm: str) -> list[NameMatch]:
+        if query in self.labels:
+            return [NameMatch(query, self.labels[query], 100.0, EXACT, query)]
+        ids: set[str] = set()
+        for form in (norm, " ".join(sorted(norm.split())), norm.replace(" ", "")):
+            ids |= self._by_norm.get(form, set())
+        return [NameMatch(i, self.labels[i], 100.0, EXACT, self._best_name(i, norm)) for i in ids]
+
+    def _words_starting(self, token: str) -> list[str]:
+        start = bisect.bisect_left(self._tokens, token)
+        out = []
+        for word in self._tokens[start:]:
+            if not word.startswith(token):
+                break
+            out.append(word)
+        return out
+
+    def _partial(self, norm: str) -> list[NameMatch]:
+        """Names holding every word of the query as a word (or, failing that, as the start
+        of a word): `Salmon`, `Turk`, `Kim`, `Elizabeth S`."""
+        words = norm.split()
+        for prefixes in (False, True):
+            hits: set[int] | None = None
+            for word in words:
+                if prefixes:
+                    found: set[int] = set()
+                    for full in self._words_starting(word):
+                        found |= self._by_token[full]
+                else:
+                    found = self._by_token.get(word, set())
+                hits = found if hits is None else hits & found
+                if not hits:
+                    break
+            if hits:
+                best: dict[str, NameMatch] = {}
+                for index in hits:
+                    entry = self.entries[index]
+                    # more of the name typed, better score; whole words beat prefixes
+                    score = 90.0 * len(norm) / max(len(entry.norm), 1)
+                    score = min(score, 99.0) - (5.0 if prefixes else 0.0)
+                    current = best.get(entry.id)
+                    if current is None or score > current.score:
+                        best[entry.id] = NameMatch(
+                            entry.id, self.labels[entry.id], score, PARTIAL, entry.name
+                        )
+                return sorted(best.values(), key=lambda m: (-m.score, m.id))
+        return []
+
+    def _fuzzy(self, norm: str, cutoff: float) -> list[NameMatch]:
+        """Rapidfuzz over the folded names: whole names in either order, and word by word
+        (so that a misspelt surname alone still finds its person)."""
+        from rapidfuzz import fuzz, process
+
+        if self._keys is None:
+            self._keys = [e.key for e in self.entries]
+        best: dict[str, tuple[float, int]] = {}
+
+        def offer(index: int, score: float) -> None:
+            record_id = self.entries[index].id
+            if record_id not in best or score > best[record_id][0]:
+                best[record_id] = (score, index)
+
+        key = " ".join(sorted(norm.split()))
+        for _choice, score, index in process.extract(
+            key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=50
+        ):
+            offer(index, score)
+        # word by word: every query word must be close to some word of the same name
+        words = norm.split()
+        if len(words) <= 4:
+            per_entry: dict[int, list[float]] = {}
+            for position, word in enumerate(words):
+                for token, score, _i in process.extract(
+                    word, self._tokens, scorer=fuzz.ratio, score_cutoff=cutoff, limit=50
+                ):
+                    for index in self._by_token[token]:
+                        scores = per_entry.setdefault(index, [0.0] * len(words))
+                        scores[position] = max(scores[position], score)
+            for index, scores in per_entry.items():
+                if min(scores) >= cutoff:
+                    offer(index, sum(scores) / len(scores))
+        matches = [
+            NameMatch(i, self.labels[i], round(score, 1), FUZZY, self.entries[index].name)
+            for i, (score, index) in best.items()
+        ]
+        return sorted(matches, key=lambda m: (-m.score, m.id))
+
+    def _best_name(self, record_id: str, norm: str) -> str:
+        for entry in self.entries:
+            if entry.id == record_id and (entry.norm == norm or entry.key == norm):
+                return entry.name
+        return record_id
+
+    # -- public ---------------------------------------------------------------------------
+
+    def search(self, query: str, cutoff: float = SUGGEST_SCORE) -> list[NameMatch]:
+        """Every record the text may stand for, best first (exact, then partial, then
+        fuzzy matches scoring at least `cutoff`)."""
+        norm = normalize(query)
+        if not norm:
+            return []
+        found: dict[str, NameMatch] = {}
+        for match in (*self._exact(query, norm), *self._partial(norm)):
+            found.setdefault(match.id, match)
+        for match in self._fuzzy(norm, cutoff):
+            found.setdefault(match.id, match)
+        order = {EXACT: 0, PARTIAL: 1, FUZZY: 2}
+        return sorted(found.values(), key=lambda m: (order[m.how], -m.score, m.id))
+
+    def resolve(self, query: str) -> NameMatch:
+        """The one record a name stands for.
+
+        Raises `AmbiguousName` when several fit about equally and `UnknownName` (with
+        suggestions) when none fits.
+        """
+        norm = normalize(query)
+        if not norm:
+            raise UsageError(f"empty {self.kind} name")
+        exact = self._exact(query, norm)
+        if len(exact) == 1:
+            return exact[0]
+        if exact:
+            raise AmbiguousName(self.kind, query, sorted(exact, key=lambda m: m.id))
+        partial = self._partial(norm)
+        if len(partial) == 1:
+            return partial[0]
+        if partial:
+            raise AmbiguousName(self.kind, query, partial)
+        fuzzy = self._fuzzy(norm, SUGGEST_SCORE)
+        if not fuzzy or fuzzy[0].score < RESOLVE_SCORE:
+            raise UnknownName(self.kind, query, fuzzy[:3])
+        close = [m for m in fuzzy if m.score >= fuzzy[0].score - CLEAR_MARGIN]
+        if len(close) > 1:
+            raise AmbiguousName(self.kind, query, close)
+        return fuzzy[0]
+
+
+def actor_index(kb: KnowledgeBase) -> NameIndex:
+    """The name index of a knowledge base's actors, built on first use."""
+
+    def build() -> NameIndex:
+        return NameIndex("actor", ((a.id, a.name, a.all_names()) for a in kb.actors))
+
+    return kb.memo("names:actor", build)
+
+
+def forum_index(kb: KnowledgeBase) -> NameIndex:
+    """The name index of a knowledge base's forums (codes, names, aliases)."""
+
+    def build() -> NameIndex:
+        return NameIndex("forum", ((f.code, f.name, f.all_names()) for f in kb.forums))
+
+    return kb.memo("names:forum", build)

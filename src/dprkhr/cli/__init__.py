@@ -102,6 +102,10 @@ from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
 
 _lint.register(app)
 
+from dprkhr.cli import query as _query  # noqa: E402  (registers the analysts' commands)
+
+_query.register(app)
+
 from dprkhr.cli import export as _export  # noqa: E402  (registers the command)
 
 _export.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass, field
@@ -43,6 +44,9 @@ class AppState:
 
             dataset = self.dataset()
             self._kb = KnowledgeBase.from_dataset(dataset)
+            # the records live until the process ends: stop the cyclic collector from
+            # walking them again and again while a query runs
+            gc.freeze()
             failed = len(dataset.failed_files)
             if failed:
                 files = "file" if failed == 1 else "files"

@@ -10,6 +10,7 @@ from dprkhr import __version__
 from dprkhr.lint.rules import RULE_BY_CODE, RULES
 from dprkhr.lint.runner import LintResult
 from dprkhr.problems import Problem
+from dprkhr.safetext import safe
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -20,18 +21,6 @@ _STYLES = {
     "code": "\x1b[36m",
     "ok": "\x1b[32m",
 }
-
-
-def safe(text: str) -> str:
-    """Show control characters in data literally, never as terminal commands."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code < 0x20 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029":
-            out.append(repr(ch)[1:-1] if ch not in "\t" else "\\t")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _plural(n: int, word: str) -> str:

@@ -1,0 +1,276 @@
+"""Output shared by the query commands: `--format table|json|jsonl|csv|yaml|ids`.
+
+- `table`: rich, no markup and no highlighting, data text escaped (`safe`), sized to the
+  terminal (80 columns when not a terminal).
+- `json`: one array; `jsonl`: one object a line; `yaml`: one list. Records are their own
+  fields, `model_dump(mode="json", exclude_none=True)`, nothing added.
+- `csv`: one row a record, one column a field, with a header even when empty. Nested
+  objects become dotted columns (`adoption.method`); lists become one cell with the items
+  separated by `LIST_SEPARATOR` (`"; "`); in a list of objects each key gets its own
+  column with the values in the same order (`participants.actor`, `participants.role`).
+- `ids`: one id a line, for pipes (`dprkhr events --format ids | xargs ...`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from dprkhr.safetext import safe
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from rich.console import Console
+    from rich.text import Text
+
+LIST_SEPARATOR = "; "
+"""Separates the items of a list in one CSV cell."""
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    yaml = "yaml"
+    ids = "ids"
+
+
+class DocumentFormat(str, Enum):
+    """For commands that answer with one document rather than a list (show, stats)."""
+
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+FORMAT_HELP = (
+    "Output: table (for people), json, jsonl, csv (lists joined with '; '), yaml, or ids "
+    "(one a line)."
+)
+
+
+def echo(text: str) -> None:
+    typer.echo(text, nl=False)
+
+
+def note(message: str) -> None:
+    """A short message for people, on stderr (never mixed into piped output)."""
+    typer.echo(message, err=True)
+
+
+def dump(record: BaseModel) -> dict[str, Any]:
+    """A record's own fields, as JSON-ready data."""
+    return record.model_dump(mode="json", exclude_none=True)
+
+
+# --- serialisations -------------------------------------------------------------------------
+
+
+def to_json(items: Any) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(items: Iterable[Any]) -> str:
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+
+
+def to_yaml(items: Any) -> str:
+    import yaml
+
+    if items == [] or items == {}:
+        return "[]\n" if items == [] else "{}\n"
+    return yaml.safe_dump(items, sort_keys=False, allow_unicode=True, width=88)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    # keep the newlines and tabs CSV can quote; show other control characters literally
+    return "".join(safe(c) if c not in "\n\t" else c for c in text)
+
+
+def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """(model inside `X`, `list[X]` or `X | None`, whether it is a list)."""
+    from pydantic import BaseModel
+
+    stack = [(annotation, False)]
+    while stack:
+        item, in_list = stack.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item, in_list
+        origin = typing.get_origin(item)
+        is_list = in_list or origin in (list, tuple, set)
+        stack.extend((arg, is_list) for arg in typing.get_args(item))
+    return None, False
+
+
+def csv_columns(model: type[BaseModel]) -> list[str]:
+    """The CSV header of a record type, from its model: stable whatever the data."""
+    columns: list[str] = []
+    for name, info in model.model_fields.items():
+        inner, _is_list = _inner_model(info.annotation)
+        if inner is not None:
+            columns.extend(f"{name}.{sub}" for sub in inner.model_fields)
+        else:
+            columns.append(name)
+    return columns
+
+
+def flatten(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
+    """One CSV row from a record's JSON data."""
+    row = []
+    for column in columns:
+        name, _, sub = column.partition(".")
+        value = data.get(name)
+        if sub:
+            if isinstance(value, list):
+                cells = [_csv_cell(item.get(sub)) for item in value if isinstance(item, dict)]
+                row.append(LIST_SEPARATOR.join(cells) if any(cells) else "")
+            elif isinstance(value, dict):
+                row.append(_csv_cell(value.get(sub)))
+            else:
+                row.append("")
+        elif isinstance(value, list):
+            row.append(LIST_SEPARATOR.join(_csv_cell(v) for v in value))
+        elif isinstance(value, dict):
+            row.append(LIST_SEPARATOR.join(f"{k}={_csv_cell(v)}" for k, v in value.items()))
+        else:
+            row.append(_csv_cell(value))
+    return row
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def text(value: Any, style: str = "") -> Text:
+    """Data as rich `Text`: never parsed as markup, control characters escaped."""
+    from rich.text import Text
+
+    return Text("" if value is None else safe(str(value)), style=style)
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    from dprkhr.cli.common import use_color
+
+    color = use_color()
+    return Console(
+        file=sys.stdout,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        color_system="auto" if color else None,
+        force_terminal=color or None,
+    )
+
+
+@dataclass
+class Column:
+    header: str
+    get: Callable[[Any], Any]
+    no_wrap: bool = False
+    ratio: int | None = None
+    min_width: int | None = None
+    max_width: int | None = None
+    style: str = ""
+
+
+def table(rows: Sequence[Any], columns: Sequence[Column], title: str | None = None) -> None:
+    """Print rows as a borderless table that fits the terminal."""
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        expand=any(c.ratio for c in columns),
+        title=title,
+        title_justify="left",
+        header_style="bold",
+    )
+    for column in columns:
+        grid.add_column(
+            column.header,
+            no_wrap=column.no_wrap,
+            ratio=column.ratio,
+            min_width=column.min_width,
+            max_width=column.max_width,
+            overflow="fold",
+            style=column.style,
+        )
+    for row in rows:
+        grid.add_row(*(text(column.get(row)) for column in columns))
+    print_table(grid)
+
+
+def print_table(grid: Any) -> None:
+    """Print a rich renderable without the padding rich leaves at the end of lines."""
+    out = console()
+    with out.capture() as captured:
+        out.print(grid)
+    rendered = "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
+    typer.echo(rendered, nl=False, color=out.is_terminal)
+
+
+# --- the common case ------------------------------------------------------------------------
+
+
+def emit_records(
+    records: Sequence[BaseModel],
+    fmt: OutputFormat,
+    *,
+    model: type[BaseModel],
+    columns: Sequence[Column],
+    noun: str,
+) -> None:
+    """Print records in the chosen format; an empty result is a success with a note on
+    stderr for tables."""
+    if fmt is OutputFormat.table:
+        if not records:
+            note(f"No {noun} match.")
+            return
+        table(records, columns)
+        count = len(records)
+        note(f"{count} {noun if count != 1 else noun.rstrip('s')}")
+    elif fmt is OutputFormat.ids:
+        echo("".join(f"{getattr(r, 'id', '')}\n" for r in records))
+    elif fmt is OutputFormat.csv:
+        header = csv_columns(model)
+        echo(to_csv(header, (flatten(dump(r), header) for r in records)))
+    else:
+        emit_data([dump(r) for r in records], fmt)
+
+
+def emit_data(items: list[Any], fmt: OutputFormat | DocumentFormat) -> None:
+    """JSON-ready data as json, jsonl or yaml."""
+    if fmt.value == "json":
+        echo(to_json(items))
+    elif fmt.value == "jsonl":
+        echo(to_jsonl(items))
+    elif fmt.value == "yaml":
+        echo(to_yaml(items))
+    else:  # pragma: no cover - callers handle table, csv and ids
+        raise ValueError(fmt)

@@ -1,0 +1,925 @@
+"""The analysts' commands: events, actors, resolutions, show, search, timeline, related,
+stats. Each parses its options, calls one function of `dprkhr.query`, and renders."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperCommand
+
+from dprkhr.cli.common import state
+from dprkhr.cli.output import (
+    FORMAT_HELP,
+    Column,
+    DocumentFormat,
+    OutputFormat,
+    dump,
+    echo,
+    emit_data,
+    emit_records,
+    note,
+    table,
+    to_csv,
+)
+from dprkhr.safetext import safe
+
+if TYPE_CHECKING:
+    from dprkhr.kb import KnowledgeBase
+    from dprkhr.models import Actor, Event, Record, Resolution
+    from dprkhr.names import NameMatch
+    from dprkhr.query import EventFilter
+
+
+class Sort(str, Enum):
+    date = "date"
+    newest = "-date"
+
+
+class Kind(str, Enum):
+    person = "person"
+    state = "state"
+    organization = "organization"
+    un_body = "un-body"
+
+
+class Adopted(str, Enum):
+    vote = "vote"
+    without_vote = "without-vote"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=True)
+]
+DocumentFormatOption = Annotated[
+    DocumentFormat, typer.Option("--format", "-f", help="Output: table, json or yaml.")
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DATE",
+        help="From this date (YYYY, YYYY-MM or YYYY-MM-DD); records whose dates overlap count.",
+        show_default=False,
+    ),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DATE",
+        help="Up to this date, inclusive (--until 2023 includes 2023-12-31).",
+        show_default=False,
+    ),
+]
+LimitOption = Annotated[
+    int | None, typer.Option(min=1, metavar="N", help="Show at most this many.", show_default=False)
+]
+
+
+# --- resolving what the user typed, reporting guesses -----------------------------------------
+
+
+def _report(query: str, match: NameMatch) -> None:
+    """Say on stderr how an inexact name was understood."""
+    if not match.exact:
+        note(f"`{safe(query)}` → {match.id} ({safe(match.label)})")
+
+
+def _actor_id(kb: KnowledgeBase, name: str) -> str:
+    from dprkhr.query import resolve_actor
+
+    match = resolve_actor(kb, name)
+    _report(name, match)
+    return match.id
+
+
+def _forum_code(kb: KnowledgeBase, name: str | None) -> str | None:
+    if name is None:
+        return None
+    from dprkhr.query import resolve_forum
+
+    match = resolve_forum(kb, name)
+    _report(name, match)
+    return match.id
+
+
+def _event_filter(
+    kb: KnowledgeBase,
+    actor: list[str] | None,
+    forum: str | None,
+    type_: list[str] | None,
+    tag: list[str] | None,
+    since: str | None,
+    until: str | None,
+    resolution: str | None,
+    text: str | None,
+) -> EventFilter:
+    from dprkhr.query import (
+        EventFilter,
+        date_range,
+        resolve_event_type,
+        resolve_resolution,
+        resolve_tag,
+    )
+
+    start, end = date_range(since, until)
+    return EventFilter(
+        actors=list(dict.fromkeys(_actor_id(kb, a) for a in actor or [])),
+        forum=_forum_code(kb, forum),
+        types=[resolve_event_type(kb, t) for t in type_ or []],
+        tags=[resolve_tag(kb, t) for t in tag or []],
+        since=start,
+        until=end,
+        resolution=resolve_resolution(kb, resolution).id if resolution else None,
+        text=text,
+    )
+
+
+# --- table cells ----------------------------------------------------------------------------
+
+
+def _names(kb: KnowledgeBase, ids: list[str]) -> str:
+    out = []
+    for actor_id in ids:
+        actor = kb.actor(actor_id)
+        out.append(actor.name if actor else actor_id)
+    return ", ".join(out)
+
+
+def _date_span(event: Event) -> str:
+    return f"{event.date}–{event.end_date}" if event.end_date else str(event.date)
+
+
+def _adoption(resolution: Resolution) -> str:
+    adoption = resolution.adoption
+    if adoption is None:
+        return ""
+    if adoption.method.value == "without-vote":
+        return "no vote"
+    counts = [adoption.yes, adoption.no, adoption.abstain]
+    if all(c is None for c in counts):
+        return "vote"
+    return "vote " + "-".join("?" if c is None else str(c) for c in counts)
+
+
+def _event_columns(kb: KnowledgeBase) -> list[Column]:
+    return [
+        Column("Date", _date_span, no_wrap=True),
+        Column("Forum", lambda e: e.forum or "", no_wrap=True),
+        Column("Type", lambda e: e.type, max_width=20),
+        Column("Title", lambda e: e.title, ratio=3),
+        Column("Participants", lambda e: _names(kb, [p.actor for p in e.participants]), ratio=2),
+    ]
+
+
+def _resolution_columns() -> list[Column]:
+    return [
+        Column("Date", lambda r: r.date or "", no_wrap=True),
+        Column("Symbol", lambda r: r.symbol or r.id, max_width=20),
+        Column("Forum", lambda r: r.forum or "", no_wrap=True),
+        Column("Adopted", _adoption, max_width=14),
+        Column("Title", lambda r: r.title or r.summary or "", ratio=1),
+    ]
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def events(
+    ctx: typer.Context,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="NAME",
+            help="Involving this actor: id, name, alias or native name, forgiving of "
+            "accents, name order and typos. Repeat for events involving all of them.",
+            show_default=False,
+        ),
+    ] = None,
+    forum: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FORUM",
+            help="Forum code, name or alias (UNSC, 'Security Council').",
+            show_default=False,
+        ),
+    ] = None,
+    type_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Event type (repeat for any of several).",
+            show_default=False,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TAG", help="Tag (repeat for events carrying all of them).", show_default=False
+        ),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    resolution: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ID", help="Referring to this resolution (id or symbol).", show_default=False
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            metavar="WORDS",
+            help="Words that must all appear in the title, summary, location or documents.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: LimitOption = None,
+    sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Events, filtered: who took part, where, what kind, when, about what."""
+    from dprkhr.models import Event
+    from dprkhr.query import filter_events
+
+    kb = state(ctx).kb()
+    criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+    found = filter_events(kb, criteria, sort=sort.value, limit=limit)
+    emit_records(found, output, model=Event, columns=_event_columns(kb), noun="events")
+
+
+# --- actors ---------------------------------------------------------------------------------
+
+
+def actors(
+    ctx: typer.Context,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="A name to look for (forgiving); best matches first.", show_default=False
+        ),
+    ] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Kind of actor.", show_default=False)] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help="Country code (ISO 3166-1 alpha-2: KR, KP, PE).",
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            metavar="WORDS",
+            help="Words of a role's title ('Special Rapporteur'), or the id of the body "
+            "the role is in.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Only actors holding a (matching) role on this date: who was the Special "
+            "Rapporteur on 2019-03-12?",
+            show_default=False,
+        ),
+    ] = None,
+    limit: LimitOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """People, states, organisations and UN bodies."""
+    from dprkhr.errors import UsageError
+    from dprkhr.models import Actor
+    from dprkhr.query import ActorFilter, filter_actors, matching_roles, parse_query_date
+
+    if country is not None and not (len(country) == 2 and country.isalpha()):
+        raise UsageError(f"--country {country!r}: use a two-letter ISO code such as KR or KP")
+    on = parse_query_date(as_of, "--as-of")
+    kb = state(ctx).kb()
+    criteria = ActorFilter(
+        query=query, kind=kind.value if kind else None, country=country, role=role, as_of=on
+    )
+    found = filter_actors(kb, criteria)[:limit]
+
+    def role_cell(a: Actor) -> str:
+        picks = matching_roles(a, role, on) if (role or on) else list(range(len(a.roles)))
+        parts = []
+        for i in picks[:2]:
+            held = a.roles[i]
+            span = f" ({held.start or '?'}–{held.end or ''})" if held.start or held.end else ""
+            parts.append(f"{held.title}{span}")
+        more = len(picks) - 2
+        return "; ".join(parts) + (f"; +{more} more" if more > 0 else "")
+
+    columns = [
+        Column("Name", lambda a: a.name, ratio=2),
+        Column("ID", lambda a: a.id, max_width=26),
+        Column("Kind", lambda a: f"{a.kind.value} {a.country or ''}".strip(), max_width=10),
+        Column("Role", role_cell, ratio=3),
+    ]
+    emit_records(found, output, model=Actor, columns=columns, noun="actors")
+
+
+# --- resolutions ----------------------------------------------------------------------------
+
+
+def resolutions(
+    ctx: typer.Context,
+    forum: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FORUM",
+            help="Forum code, name or alias (HRC, 'General Assembly').",
+            show_default=False,
+        ),
+    ] = None,
+    session: Annotated[
+        str | None, typer.Option(metavar="N", help="Session number, e.g. 22.", show_default=False)
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    sponsor: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME",
+            help="Sponsored by this actor (forgiving names; repeat for all of several).",
+            show_default=False,
+        ),
+    ] = None,
+    adopted: Annotated[
+        Adopted | None,
+        typer.Option(help="How it was adopted: vote or without-vote.", show_default=False),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TAG", help="Tag (repeat for all of several).", show_default=False),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            metavar="WORDS",
+            help="Words that must all appear in the symbol, title or summary.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: LimitOption = None,
+    sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Resolutions, filtered by forum, session, date, sponsor and how they were adopted."""
+    from dprkhr.models import Resolution
+    from dprkhr.query import ResolutionFilter, date_range, filter_resolutions, resolve_tag
+
+    kb = state(ctx).kb()
+    start, end = date_range(since, until)
+    criteria = ResolutionFilter(
+        forum=_forum_code(kb, forum),
+        session=session,
+        since=start,
+        until=end,
+        sponsors=list(dict.fromkeys(_actor_id(kb, s) for s in sponsor or [])),
+        adopted=adopted.value if adopted else None,
+        tags=[resolve_tag(kb, t) for t in tag or []],
+        text=text,
+    )
+    found = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
+    emit_records(found, output, model=Resolution, columns=_resolution_columns(), noun="resolutions")
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+def _wrap(prefix: str, value: str, width: int) -> list[str]:
+    import textwrap
+
+    lines = textwrap.wrap(
+        safe(value),
+        width=max(width, 40),
+        initial_indent=prefix,
+        subsequent_indent=" " * len(prefix),
+        break_on_hyphens=False,
+    )
+    return lines or [prefix.rstrip()]
+
+
+def _field_lines(data: dict[str, Any], width: int, indent: str = "  ") -> list[str]:
+    """A record's fields as `key: value` lines; lists of objects one item a line."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if key == "id" or value in ([], {}, None):
+            continue
+        label = f"{indent}{key}: "
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            lines.append(f"{indent}{key}:")
+            for item in value:
+                cells = [f"{k}: {v}" for k, v in item.items()]
+                lines.extend(_wrap(f"{indent}  - ", "; ".join(cells), width))
+        elif isinstance(value, list):
+            lines.extend(_wrap(label, ", ".join(str(v) for v in value), width))
+        elif isinstance(value, dict):
+            lines.extend(_wrap(label, ", ".join(f"{k}: {v}" for k, v in value.items()), width))
+        else:
+            lines.extend(_wrap(label, str(value), width))
+    return lines
+
+
+def _record_label(record: Any) -> str:
+    if getattr(record, "record_type", "") == "resolution":
+        return _record_title(record)
+    for attr in ("name", "title"):
+        value = getattr(record, attr, None)
+        if value:
+            return str(value)
+    return str(getattr(record, "id", ""))
+
+
+def _record_line(record: Record) -> tuple[str, str, str]:
+    date = getattr(record, "date", None) or getattr(record, "published", None) or ""
+    return (str(date), record.id, _record_label(record))
+
+
+def show(
+    ctx: typer.Context,
+    id_or_name: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID_OR_NAME",
+            help="A record id, a resolution symbol, a forum code, or an actor's name.",
+        ),
+    ],
+    output: DocumentFormatOption = DocumentFormat.table,
+) -> None:
+    """One record, then everything that points at it: events by date, resolutions,
+    actors holding roles in it, records citing it."""
+    import shutil
+
+    from dprkhr.models import Forum
+    from dprkhr.query import backlinks
+
+    kb = state(ctx).kb()
+    result = backlinks(kb, id_or_name)
+    if result.match is not None:
+        _report(id_or_name, result.match)
+    record = result.record
+    data = dump(record)
+    groups: list[tuple[str, list[Any]]] = [
+        ("events", result.events),
+        ("resolutions", result.resolutions),
+        ("actors", result.actors),
+        ("cited_by", result.cited_by),
+    ]
+    if output is not DocumentFormat.table:
+        document: dict[str, Any] = {"record_type": result.record_type, "record": data}
+        for name, items in groups:
+            document[name] = [
+                {"record_type": r.record_type, "record": dump(r)} if name == "cited_by" else dump(r)
+                for r in items
+            ]
+        if output is DocumentFormat.json:
+            echo(_json(document))
+        else:
+            emit_data(document, output)  # type: ignore[arg-type]
+        return
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    heading = f"{_record_label(record)}  ({result.record_type} {result.id})"
+    lines = _wrap("", heading, width)
+    shown = "code" if isinstance(record, Forum) else "name"  # already in the heading
+    fields = {k: v for k, v in data.items() if k != shown}
+    lines += _field_lines(fields, width)
+    titles = {
+        "events": "Events",
+        "resolutions": "Resolutions",
+        "actors": "Actors with a role in it",
+        "cited_by": "Cited by",
+    }
+    for name, items in groups:
+        if not items:
+            continue
+        lines.append("")
+        lines.append(f"{titles[name]} ({len(items)})")
+        date_width = max(len(_record_line(r)[0]) for r in items)
+        for item in items:
+            date, item_id, label = _record_line(item)
+            kind = f"{item.record_type}: " if name == "cited_by" else ""
+            prefix = f"  {date.ljust(date_width)}  " if date_width else "  "
+            lines += _wrap(prefix, f"{kind}{label} [{item_id}]", width)
+    if not any(items for _n, items in groups):
+        lines += ["", "Nothing points at it."]
+    echo("\n".join(lines) + "\n")
+
+
+def _json(data: Any) -> str:
+    from dprkhr.cli.output import to_json
+
+    return to_json(data)
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+class RecordType(str, Enum):
+    actor = "actor"
+    event = "event"
+    resolution = "resolution"
+    source = "source"
+
+
+def search(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str], typer.Argument(metavar="TEXT", help="Words to look for (all must appear).")
+    ],
+    type_: Annotated[
+        list[RecordType] | None,
+        typer.Option(
+            "--type",
+            "-t",
+            help="Only these record types: actor, event, resolution, source.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, metavar="N", help="Show at most this many.")
+    ] = 20,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Search names, titles, summaries and quotes of every record, best matches first."""
+    from dprkhr.query import search as run_search
+
+    kb = state(ctx).kb()
+    hits = run_search(kb, " ".join(words), limit=limit, types=[t.value for t in type_ or []])
+
+    def date(hit: Any) -> str:
+        record = hit.record
+        return str(getattr(record, "date", None) or getattr(record, "published", None) or "")
+
+    if output is OutputFormat.table:
+        if not hits:
+            note("Nothing found.")
+            return
+        columns = [
+            Column("Type", lambda h: h.record_type, no_wrap=True),
+            Column("Date", date, no_wrap=True),
+            Column("Name / title", lambda h: _record_label(h.record), ratio=3),
+            Column("ID", lambda h: h.record.id, max_width=26),
+        ]
+        table(hits, columns)
+    elif output is OutputFormat.ids:
+        echo("".join(f"{h.record.id}\n" for h in hits))
+    elif output is OutputFormat.csv:
+        header = ["record_type", "id", "date", "label", "field", "score"]
+        rows = [
+            [h.record_type, h.record.id, date(h), _record_label(h.record), h.field, str(h.score)]
+            for h in hits
+        ]
+        echo(to_csv(header, rows))
+    else:
+        items = [
+            {
+                "record_type": h.record_type,
+                "score": h.score,
+                "field": h.field,
+                "record": dump(h.record),
+            }
+            for h in hits
+        ]
+        emit_data(items, output)
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+DEFAULT_GAP_MONTHS = 24
+
+
+class _OptionalGaps(TyperCommand):
+    """Lets `--gaps` stand alone (`--gaps` = `--gaps 24`) or take a number of months."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        out: list[str] = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                out.extend(args[i:])
+                break
+            out.append(arg)
+            if arg == "--gaps":
+                following = args[i + 1] if i + 1 < len(args) else None
+                if following is None or not following.lstrip("-").isdigit():
+                    out.append(str(DEFAULT_GAP_MONTHS))
+        return super().parse_args(ctx, out)
+
+
+def timeline(
+    ctx: typer.Context,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="NAME",
+            help="Involving this actor (events: as participant; resolutions: as sponsor).",
+            show_default=False,
+        ),
+    ] = None,
+    forum: Annotated[
+        str | None,
+        typer.Option(metavar="FORUM", help="Forum code, name or alias.", show_default=False),
+    ] = None,
+    type_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Event type (resolutions are then left out).",
+            show_default=False,
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="Tag.", show_default=False)
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    resolution: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ID", help="This resolution and the events referring to it.", show_default=False
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(metavar="WORDS", help="Words that must all appear.", show_default=False),
+    ] = None,
+    gaps: Annotated[
+        int | None,
+        typer.Option(
+            "--gaps",
+            metavar="[MONTHS]",
+            min=1,
+            help=f"Mark each forum's silences longer than MONTHS (default {DEFAULT_GAP_MONTHS}).",
+            show_default=False,
+        ),
+    ] = None,
+    sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Events and resolutions in order, grouped by year, with the silences between them."""
+    from dprkhr.models import Event
+    from dprkhr.query import timeline as build_timeline
+
+    kb = state(ctx).kb()
+    criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+    result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value)
+    entries: list[tuple[Any, Any]] = _interleave(result)
+
+    if output is OutputFormat.table:
+        if not entries:
+            note("Nothing in that period." if gaps is None else "No records and no silences.")
+            return
+        _timeline_table(kb, entries)
+        if gaps is not None and not result.gaps:
+            note(f"No silence longer than {gaps} months.")
+        return
+    if output is OutputFormat.ids:
+        echo("".join(f"{item.id}\n" for kind, item in entries if kind == "record"))
+        return
+
+    def row(kind: str, item: Any) -> dict[str, Any]:
+        if kind == "gap":
+            return {
+                "record_type": "gap",
+                "forum": item.forum,
+                "after": str(item.after),
+                "before": str(item.before),
+                "months": item.months,
+            }
+        return {"record_type": item.record_type, "record": dump(item)}
+
+    if output is OutputFormat.csv:
+        header = [
+            "year",
+            "record_type",
+            "id",
+            "date",
+            "end_date",
+            "forum",
+            "type",
+            "title",
+            "months",
+        ]
+        rows = []
+        for kind, item in entries:
+            if kind == "gap":
+                rows.append(
+                    [
+                        str(item.after.year),
+                        "gap",
+                        "",
+                        f"{item.after}",
+                        f"{item.before}",
+                        item.forum,
+                        "",
+                        "",
+                        str(item.months),
+                    ]
+                )
+            else:
+                kind_name = item.type if isinstance(item, Event) else "resolution"
+                end = getattr(item, "end_date", None)
+                rows.append(
+                    [
+                        str(item.date.year),
+                        item.record_type,
+                        item.id,
+                        str(item.date),
+                        str(end or ""),
+                        item.forum or "",
+                        kind_name,
+                        safe(_record_title(item)),
+                        "",
+                    ]
+                )
+        echo(to_csv(header, rows))
+        return
+    emit_data([row(kind, item) for kind, item in entries], output)
+
+
+def _record_title(item: Any) -> str:
+    if getattr(item, "record_type", "") == "resolution":
+        return " ".join(x for x in (item.symbol, item.title) if x) or item.id
+    return str(item.title)
+
+
+def _interleave(result: Any) -> list[tuple[str, Any]]:
+    """Records and gaps in one sequence: a gap sits just before the record ending it."""
+    entries: list[tuple[str, Any]] = []
+    pending = list(result.gaps)
+    for item in result.items:
+        for gap in list(pending):
+            if gap.before == item.date and gap.forum == item.forum:
+                entries.append(("gap", gap))
+                pending.remove(gap)
+        entries.append(("record", item))
+    entries.extend(("gap", gap) for gap in pending)
+    return entries
+
+
+def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from dprkhr.cli.output import print_table, text
+    from dprkhr.models import Event
+
+    grid = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=True
+    )
+    grid.add_column("Date", no_wrap=True)
+    grid.add_column("Forum", no_wrap=True)
+    grid.add_column("What", max_width=14, overflow="fold")
+    grid.add_column("Title", ratio=1, overflow="fold")
+    year = None
+    for kind, item in entries:
+        when = item.after.year if kind == "gap" else item.date.year
+        if when != year:
+            if year is not None:
+                grid.add_section()
+            grid.add_row(text(str(when), "bold"), None, None, None)
+            year = when
+        if kind == "gap":
+            grid.add_row(
+                text(f"{item.after}…", "dim"),
+                text(item.forum, "dim"),
+                text("silence", "dim"),
+                text(f"nothing for {item.months} months, until {item.before}", "dim"),
+            )
+            continue
+        what = item.type if isinstance(item, Event) else "resolution"
+        grid.add_row(
+            text(_date_span(item) if isinstance(item, Event) else item.date),
+            text(item.forum or ""),
+            text(what),
+            text(_record_title(item)),
+        )
+    print_table(grid)
+
+
+# --- related --------------------------------------------------------------------------------
+
+
+def related(
+    ctx: typer.Context,
+    actor: Annotated[str, typer.Argument(metavar="ACTOR", help="Id or name (forgiving).")],
+    limit: LimitOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Actors who took part in the same events as ACTOR, most shared events first."""
+    from dprkhr.query import related as find_related
+
+    kb = state(ctx).kb()
+    actor_id = _actor_id(kb, actor)
+    found = find_related(kb, actor_id, limit=limit)
+    if output is OutputFormat.table:
+        if not found:
+            note(f"No one shares an event with {actor_id}.")
+            return
+        columns = [
+            Column("Shared", lambda r: r.count, no_wrap=True),
+            Column("ID", lambda r: r.actor.id, max_width=28),
+            Column("Name", lambda r: r.actor.name, ratio=2),
+            Column("Kind", lambda r: r.actor.kind.value, no_wrap=True),
+            Column("Latest", lambda r: r.events[-1].date, no_wrap=True),
+        ]
+        table(found, columns)
+    elif output is OutputFormat.ids:
+        echo("".join(f"{r.actor.id}\n" for r in found))
+    elif output is OutputFormat.csv:
+        header = ["id", "name", "kind", "shared", "events"]
+        rows = [
+            [
+                r.actor.id,
+                safe(r.actor.name),
+                r.actor.kind.value,
+                str(r.count),
+                "; ".join(e.id for e in r.events),
+            ]
+            for r in found
+        ]
+        echo(to_csv(header, rows))
+    else:
+        items = [
+            {
+                "id": r.actor.id,
+                "name": r.actor.name,
+                "kind": r.actor.kind.value,
+                "shared": r.count,
+                "events": [{"id": e.id, "date": str(e.date), "title": e.title} for e in r.events],
+            }
+            for r in found
+        ]
+        emit_data(items, output)
+
+
+# --- stats ----------------------------------------------------------------------------------
+
+
+def stats(ctx: typer.Context, output: DocumentFormatOption = DocumentFormat.table) -> None:
+    """Counts by record type, forum, year and event type; how many records cite and quote
+    their sources."""
+    import dataclasses
+
+    from dprkhr.query import stats as compute
+
+    kb = state(ctx).kb()
+    result = compute(kb)
+    if output is not DocumentFormat.table:
+        data = dataclasses.asdict(result)
+        data["by_year"] = {str(k): v for k, v in data["by_year"].items()}
+        emit_data(data, output)  # type: ignore[arg-type]
+        return
+    plural = {
+        "actor": "actors",
+        "event": "events",
+        "resolution": "resolutions",
+        "source": "sources",
+    }
+    lines = [
+        "Records: "
+        + ", ".join(f"{n} {plural[k] if n != 1 else k}" for k, n in result.records.items())
+    ]
+    lines.append("")
+    lines.append("Citations         cited   quoted")
+    for kind, share in result.cited.items():
+        lines.append(f"  {plural[kind]:<14} {share:>6.0%}   {result.quoted[kind]:>6.0%}")
+    for title, counts in (
+        ("Events by forum", result.events_by_forum),
+        ("Resolutions by forum", result.resolutions_by_forum),
+        ("Events by type", result.event_types),
+    ):
+        if counts:
+            lines += ["", title]
+            width = max(len(k) for k in counts)
+            lines += [f"  {safe(k):<{width}}  {n:>5}" for k, n in counts.items()]
+    if result.by_year:
+        lines += ["", "By year    events  resolutions"]
+        lines += [
+            f"  {y}     {c['event']:>6}  {c['resolution']:>11}" for y, c in result.by_year.items()
+        ]
+    echo("\n".join(lines) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("events")(events)
+    app.command("actors")(actors)
+    app.command("resolutions")(resolutions)
+    app.command("show")(show)
+    app.command("search")(search)
+    app.command("timeline", cls=_OptionalGaps)(timeline)
+    app.command("related")(related)
+    app.command("stats")(stats)

@@ -1,0 +1,755 @@
+"""Questions analysts ask of the knowledge base: filters, search, timeline, related actors,
+statistics. Pure functions over a `KnowledgeBase`; they return data and never print.
+
+Names the user typed are resolved here (`resolve_actor`, `resolve_forum`, ...); each
+returns a `NameMatch`, so that the command line can report a resolution that was not
+exact ("`Salmén` → elizabeth-salmon").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dprkhr.dates import DateError, PartialDate
+from dprkhr.errors import UsageError
+from dprkhr.kb import KnowledgeBase
+from dprkhr.models import Actor, Event, Forum, Record, Resolution, Source
+from dprkhr.names import (
+    NameMatch,
+    UnknownName,
+    actor_index,
+    forum_index,
+    normalize,
+)
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def parse_query_date(text: str | None, option: str) -> PartialDate | None:
+    """`--since`/`--until` values: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`."""
+    if text is None:
+        return None
+    try:
+        return PartialDate.coerce(text)
+    except DateError as exc:
+        raise UsageError(f"{option} {text!r}: {exc}") from None
+
+
+def date_range(
+    since: str | None, until: str | None
+) -> tuple[PartialDate | None, PartialDate | None]:
+    """Parse `--since` and `--until`; both are inclusive intervals."""
+    start = parse_query_date(since, "--since")
+    end = parse_query_date(until, "--until")
+    if start is not None and end is not None and end.end < start.start:
+        raise UsageError(f"--until {end} is before --since {start}")
+    return start, end
+
+
+def event_overlaps(event: Event, since: PartialDate | None, until: PartialDate | None) -> bool:
+    """Whether an event's whole span (`date` to `end_date`) meets the query interval."""
+    if since is None and until is None:
+        return True
+    first = event.date.start
+    last = max(event.date.end, event.end_date.end) if event.end_date else event.date.end
+    if since is not None and last < since.start:
+        return False
+    return not (until is not None and first > until.end)
+
+
+def date_overlaps(
+    date: PartialDate | None, since: PartialDate | None, until: PartialDate | None
+) -> bool:
+    """Whether a (partial) date meets the query interval; undated records only match an
+    unbounded query."""
+    if since is None and until is None:
+        return True
+    return date is not None and date.overlaps(since, until)
+
+
+# --- resolving names ------------------------------------------------------------------------
+
+
+def resolve_actor(kb: KnowledgeBase, name: str) -> NameMatch:
+    """The actor an id, name, alias or native name stands for (fuzzy; see `names`)."""
+    return actor_index(kb).resolve(name)
+
+
+def resolve_forum(kb: KnowledgeBase, name: str) -> NameMatch:
+    """The forum a code, name or alias stands for ("Security Council" -> UNSC)."""
+    return forum_index(kb).resolve(name)
+
+
+def resolve_resolution(kb: KnowledgeBase, text: str) -> NameMatch:
+    """A resolution by id or symbol (`a-hrc-res-22-13`, `A/HRC/RES/22/13`)."""
+    from dprkhr.names import NameIndex
+
+    def build() -> NameIndex:
+        return NameIndex(
+            "resolution",
+            ((r.id, r.symbol or r.id, [r.symbol] if r.symbol else []) for r in kb.resolutions),
+        )
+
+    index: NameIndex = kb.memo("names:resolution", build)
+    match = index.resolve(text)
+    if match.how != "exact":
+        # a symbol is an exact thing: never guess one, only suggest
+        raise UnknownName("resolution", text, [match])
+    return match
+
+
+def _vocab_id(kind: str, value: str, choices: dict[str, str]) -> str:
+    """A tag or event type by id or name (case and accents aside)."""
+    if value in choices:
+        return value
+    wanted = normalize(value)
+    for vocab_id, name in choices.items():
+        if wanted in (normalize(vocab_id), normalize(name)):
+            return vocab_id
+    from dprkhr.suggest import close_matches
+
+    near = close_matches(value, choices)
+    hint = f"; did you mean {', '.join(near)}?" if near else f" (known: {', '.join(choices)})"
+    raise UsageError(f"unknown {kind} `{value}`{hint}")
+
+
+def resolve_event_type(kb: KnowledgeBase, value: str) -> str:
+    return _vocab_id("event type", value, {t.id: t.name for t in kb.event_types})
+
+
+def resolve_tag(kb: KnowledgeBase, value: str) -> str:
+    return _vocab_id("tag", value, {t.id: t.name for t in kb.tags})
+
+
+# --- text matching --------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return normalize(text).split()
+
+
+def _text_matches(words: Sequence[str], haystack: str) -> bool:
+    """Every query word occurs in the folded haystack (as part of a word)."""
+    return all(word in haystack for word in words)
+
+
+def _event_text(event: Event) -> str:
+    parts = [event.title, event.summary or "", event.location or "", *event.documents]
+    return normalize(" ".join(parts))
+
+
+def _resolution_text(resolution: Resolution) -> str:
+    parts = [resolution.symbol or "", resolution.title or "", resolution.summary or ""]
+    return normalize(" ".join(parts))
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+SortOrder = Literal["date", "-date"]
+
+
+@dataclass
+class EventFilter:
+    """The filters of `dprkhr events` (and `timeline`, `export`), already resolved to ids."""
+
+    actors: list[str] = field(default_factory=list)
+    """Actor ids; an event must involve all of them."""
+    forum: str | None = None
+    types: list[str] = field(default_factory=list)
+    """Event type ids; an event must be of one of them."""
+    tags: list[str] = field(default_factory=list)
+    """Tag ids; an event must carry all of them."""
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    resolution: str | None = None
+    """Resolution id the event must refer to."""
+    text: str | None = None
+    """Words that must all occur in the title, summary, location or document symbols."""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.actors
+            or self.forum
+            or self.types
+            or self.tags
+            or self.since
+            or self.until
+            or self.resolution
+            or self.text
+        )
+
+
+def _smallest(candidates: Iterable[list[Event]]) -> list[Event] | None:
+    pools = list(candidates)
+    return min(pools, key=len) if pools else None
+
+
+def filter_events(
+    kb: KnowledgeBase,
+    criteria: EventFilter,
+    sort: SortOrder = "date",
+    limit: int | None = None,
+) -> list[Event]:
+    """Events matching every criterion, by date (ascending, or descending with `-date`).
+
+    Starts from the smallest index that applies (an actor's events, a forum's events), so
+    that a narrow query does not walk the whole knowledge base.
+    """
+    pools: list[list[Event]] = [kb.events_by_actor.get(a, []) for a in criteria.actors]
+    if criteria.forum:
+        pools.append(kb.events_by_forum.get(criteria.forum, []))
+    pool = _smallest(pools)
+    events = kb.events if pool is None else pool
+    actors = set(criteria.actors)
+    types = set(criteria.types)
+    tags = set(criteria.tags)
+    words = _words(criteria.text) if criteria.text else []
+    found: list[Event] = []
+    for event in events:
+        if criteria.forum and event.forum != criteria.forum:
+            continue
+        if types and event.type not in types:
+            continue
+        if tags and not tags.issubset(event.tags):
+            continue
+        if actors and not actors.issubset(p.actor for p in event.participants):
+            continue
+        if criteria.resolution and criteria.resolution not in event.resolutions:
+            continue
+        if not event_overlaps(event, criteria.since, criteria.until):
+            continue
+        if words and not _text_matches(words, _event_text(event)):
+            continue
+        found.append(event)
+    # every pool is already in date order (kb.events is sorted; indexes keep that order)
+    if sort == "-date":
+        found.reverse()
+    return found[:limit] if limit is not None else found
+
+
+# --- actors ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ActorFilter:
+    query: str | None = None
+    """A name to look for (fuzzy; every actor it may stand for, best first)."""
+    kind: str | None = None
+    country: str | None = None
+    role: str | None = None
+    """Words that must occur in a role's title, or the id of the organisation it is in."""
+    as_of: PartialDate | None = None
+    """Only actors holding a (matching) role on this date."""
+
+
+def role_held(
+    role_start: PartialDate | None, role_end: PartialDate | None, on: PartialDate
+) -> bool:
+    """Whether a role with these dates was held at some point of `on`. A role without a
+    start is taken to have begun before anything we ask about; one without an end is
+    still held."""
+    if role_start is not None and role_start.start > on.end:
+        return False
+    return not (role_end is not None and role_end.end < on.start)
+
+
+def matching_roles(actor: Actor, role: str | None, as_of: PartialDate | None) -> list[int]:
+    """Indexes of the actor's roles that fit `--role` and `--as-of`."""
+    words = _words(role) if role else []
+    out = []
+    for i, held in enumerate(actor.roles):
+        if words and not (
+            _text_matches(words, normalize(held.title))
+            or (held.organization is not None and normalize(held.organization) == " ".join(words))
+        ):
+            continue
+        if as_of is not None and not role_held(held.start, held.end, as_of):
+            continue
+        out.append(i)
+    return out
+
+
+def filter_actors(kb: KnowledgeBase, criteria: ActorFilter) -> list[Actor]:
+    """Actors fitting the criteria: ranked by how well they match `query` when given,
+    otherwise by name."""
+    if criteria.query:
+        matches = actor_index(kb).search(criteria.query)
+        actors = [a for a in (kb.actor(m.id) for m in matches) if a is not None]
+    else:
+        actors = sorted(kb.actors, key=lambda a: (normalize(a.name), a.id))
+    country = criteria.country.upper() if criteria.country else None
+    out = []
+    for actor in actors:
+        if criteria.kind and actor.kind.value != criteria.kind:
+            continue
+        if country and actor.country != country:
+            continue
+        if (criteria.role or criteria.as_of) and not matching_roles(
+            actor, criteria.role, criteria.as_of
+        ):
+            continue
+        out.append(actor)
+    return out
+
+
+# --- resolutions ----------------------------------------------------------------------------
+
+
+@dataclass
+class ResolutionFilter:
+    forum: str | None = None
+    session: str | None = None
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    sponsors: list[str] = field(default_factory=list)
+    """Actor ids; a resolution must have all of them among its sponsors."""
+    adopted: str | None = None
+    """`vote` or `without-vote`."""
+    tags: list[str] = field(default_factory=list)
+    text: str | None = None
+
+
+def filter_resolutions(
+    kb: KnowledgeBase,
+    criteria: ResolutionFilter,
+    sort: SortOrder = "date",
+    limit: int | None = None,
+) -> list[Resolution]:
+    """Resolutions matching every criterion, by date (undated last)."""
+    pools = [kb.resolutions_by_sponsor.get(s, []) for s in criteria.sponsors]
+    if criteria.forum:
+        pools.append(kb.resolutions_by_forum.get(criteria.forum, []))
+    pool = min(pools, key=len) if pools else kb.resolutions
+    sponsors = set(criteria.sponsors)
+    tags = set(criteria.tags)
+    session = str(criteria.session).strip() if criteria.session is not None else None
+    words = _words(criteria.text) if criteria.text else []
+    found = []
+    for resolution in pool:
+        if criteria.forum and resolution.forum != criteria.forum:
+            continue
+        if session is not None and str(resolution.session) != session:
+            continue
+        if sponsors and not sponsors.issubset(resolution.sponsors):
+            continue
+        if criteria.adopted and (
+            resolution.adoption is None or resolution.adoption.method.value != criteria.adopted
+        ):
+            continue
+        if tags and not tags.issubset(resolution.tags):
+            continue
+        if not date_overlaps(resolution.date, criteria.since, criteria.until):
+            continue
+        if words and not _text_matches(words, _resolution_text(resolution)):
+            continue
+        found.append(resolution)
+    if sort == "-date":
+        dated = [r for r in found if r.date is not None]
+        found = dated[::-1] + [r for r in found if r.date is None]
+    return found[:limit] if limit is not None else found
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Backlinks:
+    """A record (or a forum) with everything that points at it, grouped."""
+
+    record: Record | Forum
+    record_type: str
+    """`actor`, `event`, `resolution`, `source` or `forum`."""
+    events: list[Event] = field(default_factory=list)
+    """Events that name it (as participant, resolution or forum), by date."""
+    resolutions: list[Resolution] = field(default_factory=list)
+    """Resolutions that name it (as sponsor, forum, or the resolution they follow)."""
+    actors: list[Actor] = field(default_factory=list)
+    """Actors holding a role in it."""
+    cited_by: list[Record] = field(default_factory=list)
+    """Records citing it (for sources)."""
+    match: NameMatch | None = None
+    """How a name was resolved, when it was not an exact id."""
+
+    @property
+    def id(self) -> str:
+        return self.record.code if isinstance(self.record, Forum) else self.record.id
+
+
+def find_record(kb: KnowledgeBase, text: str) -> tuple[Record | Forum, NameMatch | None]:
+    """A record by id, a resolution by symbol, a forum by code, or an actor by name."""
+    record = kb.get(text) or kb.get(text.strip().lower())
+    if record is not None:
+        return record, None
+    if text.strip().upper() in kb.forum_by_code:
+        return kb.forum_by_code[text.strip().upper()], None
+    wanted = normalize(text)
+    for resolution in kb.resolutions:
+        if resolution.symbol and normalize(resolution.symbol) == wanted:
+            return resolution, None
+    try:
+        match = resolve_actor(kb, text)
+    except UnknownName as exc:
+        try:
+            forum = resolve_forum(kb, text)
+        except UsageError:
+            raise UnknownName("record", text, exc.suggestions) from None
+        return kb.forum_by_code[forum.id], forum
+    actor = kb.actor(match.id)
+    assert actor is not None
+    return actor, match
+
+
+def backlinks(kb: KnowledgeBase, text: str) -> Backlinks:
+    """`dprkhr show`: the record a text stands for and everything pointing at it."""
+    record, match = find_record(kb, text)
+    if isinstance(record, Forum):
+        return Backlinks(
+            record,
+            "forum",
+            events=list(kb.events_by_forum.get(record.code, [])),
+            resolutions=list(kb.resolutions_by_forum.get(record.code, [])),
+            match=match if match is not None and not match.exact else None,
+        )
+    result = Backlinks(
+        record, record.record_type, match=match if match and not match.exact else None
+    )
+    seen: set[tuple[str, str]] = set()
+    for link in kb.pointing_at(record.id):
+        source = kb.get(link.source_id)
+        if source is None:
+            continue
+        group = "cited_by" if link.field == "sources" else source.record_type
+        if (group, source.id) in seen:
+            continue
+        seen.add((group, source.id))
+        if group == "cited_by":
+            result.cited_by.append(source)
+        elif isinstance(source, Event):
+            result.events.append(source)
+        elif isinstance(source, Resolution):
+            result.resolutions.append(source)
+        elif isinstance(source, Actor):
+            result.actors.append(source)
+    order = {id(r): i for i, r in enumerate(kb.events)}
+    result.events.sort(key=lambda e: order.get(id(e), 0))
+    rorder = {id(r): i for i, r in enumerate(kb.resolutions)}
+    result.resolutions.sort(key=lambda r: rorder.get(id(r), 0))
+    result.actors.sort(key=lambda a: normalize(a.name))
+    result.cited_by.sort(key=lambda r: (r.record_type, r.id))
+    return result
+
+
+# --- search ---------------------------------------------------------------------------------
+
+_FIELD_WEIGHT = {"id": 3.0, "name": 3.0, "symbol": 3.0, "title": 2.5, "summary": 1.5, "quote": 1.0}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    record: Record
+    score: float
+    field: str
+    """The field that matched best: `name`, `title`, `summary`, `quote`..."""
+
+    @property
+    def record_type(self) -> str:
+        return self.record.record_type
+
+
+def _search_fields(record: Record) -> list[tuple[str, str]]:
+    fields: list[tuple[str, str]] = [("id", record.id.replace("-", " "))]
+    if isinstance(record, Actor):
+        fields += [("name", n) for n in record.all_names()]
+    if isinstance(record, Resolution) and record.symbol:
+        fields.append(("symbol", record.symbol))
+    title = getattr(record, "title", None)
+    if title:
+        fields.append(("title", title))
+    summary = getattr(record, "summary", None)
+    if summary:
+        fields.append(("summary", summary))
+    if isinstance(record, Source):
+        fields += [("name", x) for x in (record.publisher, record.author) if x]
+    fields += [("quote", c.quote) for c in getattr(record, "sources", None) or () if c.quote]
+    return fields
+
+
+def _search_index(kb: KnowledgeBase) -> list[tuple[Record, list[tuple[str, str]]]]:
+    def build() -> list[tuple[Record, list[tuple[str, str]]]]:
+        return [
+            (record, [(name, normalize(text)) for name, text in _search_fields(record)])
+            for record in (*kb.actors, *kb.events, *kb.resolutions, *kb.sources)
+        ]
+
+    return kb.memo("search:text", build)
+
+
+def search(
+    kb: KnowledgeBase, text: str, limit: int | None = None, types: Sequence[str] = ()
+) -> list[SearchHit]:
+    """Records of every type whose names, titles, summaries or quotes hold every word of
+    `text`, best first: a whole phrase beats scattered words, a name or title beats a
+    summary, a summary beats a quote. When nothing holds every word, falls back to fuzzy
+    matching of names and titles, so that a misspelt name still finds its record."""
+    phrase = normalize(text)
+    words = phrase.split()
+    if not words:
+        raise UsageError("search for what? give some words")
+    hits: list[SearchHit] = []
+    for record, fields in _search_index(kb):
+        if types and record.record_type not in types:
+            continue
+        best = 0.0
+        best_field = ""
+        for name, folded in fields:
+            if not _text_matches(words, folded):
+                continue
+            score = _FIELD_WEIGHT[name] * 10
+            if phrase in folded:
+                score += 10
+                if folded == phrase:
+                    score += 20
+                elif folded.startswith(phrase) or f" {phrase}" in f" {folded}":
+                    score += 5
+            if score > best:
+                best, best_field = score, name
+        if best:
+            hits.append(SearchHit(record, best, best_field))
+    if not hits:
+        hits = _fuzzy_search(kb, phrase, types)
+    hits.sort(key=lambda h: (-h.score, _RECORD_ORDER[h.record_type], h.record.id))
+    return hits[:limit] if limit is not None else hits
+
+
+_RECORD_ORDER = {"actor": 0, "resolution": 1, "event": 2, "source": 3}
+
+
+def _fuzzy_search(kb: KnowledgeBase, phrase: str, types: Sequence[str]) -> list[SearchHit]:
+    from rapidfuzz import fuzz, process
+
+    choices: list[tuple[Record, str, str]] = [
+        (record, name, folded)
+        for record, fields in _search_index(kb)
+        if not types or record.record_type in types
+        for name, folded in fields
+        if name in ("name", "title", "symbol", "id")
+    ]
+    best: dict[str, SearchHit] = {}
+    for _choice, score, index in process.extract(
+        phrase,
+        [folded for _r, _n, folded in choices],
+        scorer=fuzz.WRatio,
+        score_cutoff=80,
+        limit=50,
+    ):
+        record, name, _folded = choices[index]
+        scaled = round(score / 5, 1)  # below any exact hit
+        if record.id not in best or scaled > best[record.id].score:
+            best[record.id] = SearchHit(record, scaled, name)
+    return list(best.values())
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A forum's silence: no event or resolution between two dates."""
+
+    forum: str
+    after: PartialDate
+    """Date of the last record before the silence."""
+    before: PartialDate
+    """Date of the first record after it."""
+    months: int
+
+    @property
+    def start(self) -> dt.date:
+        return self.after.end
+
+
+@dataclass
+class Timeline:
+    items: list[Event | Resolution]
+    """Events and resolutions in date order."""
+    gaps: list[Gap] = field(default_factory=list)
+
+    def by_year(self) -> list[tuple[int, list[Event | Resolution]]]:
+        years: dict[int, list[Event | Resolution]] = {}
+        for item in self.items:
+            assert item.date is not None
+            years.setdefault(item.date.year, []).append(item)
+        return list(years.items())
+
+
+def months_between(first: dt.date, second: dt.date) -> int:
+    """Whole months from `first` to `second`."""
+    months = (second.year - first.year) * 12 + (second.month - first.month)
+    if second.day < first.day:
+        months -= 1
+    return max(months, 0)
+
+
+def _item_key(item: Event | Resolution) -> tuple[dt.date, dt.date, int, str]:
+    assert item.date is not None
+    return (item.date.start, item.date.end, 0 if isinstance(item, Resolution) else 1, item.id)
+
+
+def timeline(
+    kb: KnowledgeBase,
+    criteria: EventFilter,
+    gaps: int | None = None,
+    sort: SortOrder = "date",
+) -> Timeline:
+    """Events matching `criteria` with the resolutions that fit the same filters
+    interleaved (a resolution "involves" its sponsors; `--type` selects events only, so
+    no resolution passes it), and, with `gaps`, every silence longer than that many
+    months in each forum shown."""
+    events = filter_events(kb, criteria)
+    resolutions: list[Resolution] = []
+    if not criteria.types:
+        resolutions = [
+            r
+            for r in filter_resolutions(
+                kb,
+                ResolutionFilter(
+                    forum=criteria.forum,
+                    since=criteria.since,
+                    until=criteria.until,
+                    sponsors=criteria.actors,
+                    tags=criteria.tags,
+                    text=criteria.text,
+                ),
+            )
+            if r.date is not None and (criteria.resolution is None or criteria.resolution == r.id)
+        ]
+    items: list[Event | Resolution] = sorted([*events, *resolutions], key=_item_key)
+    found = find_gaps(items, gaps) if gaps is not None else []
+    if sort == "-date":
+        items.reverse()
+        found.reverse()
+    return Timeline(items, found)
+
+
+def find_gaps(items: Sequence[Event | Resolution], months: int) -> list[Gap]:
+    """Silences longer than `months` between consecutive records of each forum, in date
+    order of the silence."""
+    last: dict[str, Event | Resolution] = {}
+    last_end: dict[str, dt.date] = {}
+    found: list[Gap] = []
+    for item in sorted(items, key=_item_key):
+        if not item.forum or item.date is None:
+            continue
+        end = item.date.end
+        if isinstance(item, Event) and item.end_date is not None:
+            end = max(end, item.end_date.end)
+        previous = last.get(item.forum)
+        if previous is not None:
+            silent = months_between(last_end[item.forum], item.date.start)
+            if silent > months:
+                assert previous.date is not None
+                found.append(Gap(item.forum, previous.date, item.date, silent))
+        if previous is None or end >= last_end[item.forum]:
+            last[item.forum] = item
+            last_end[item.forum] = end
+    found.sort(key=lambda g: (g.start, g.forum))
+    return found
+
+
+# --- related --------------------------------------------------------------------------------
+
+
+@dataclass
+class Related:
+    actor: Actor
+    events: list[Event]
+    """The events both took part in, by date."""
+
+    @property
+    def count(self) -> int:
+        return len(self.events)
+
+
+def related(kb: KnowledgeBase, actor_id: str, limit: int | None = None) -> list[Related]:
+    """Actors who share events with this one, most shared events first."""
+    shared: dict[str, list[Event]] = {}
+    for event in kb.events_by_actor.get(actor_id, []):
+        for other in dict.fromkeys(p.actor for p in event.participants):
+            if other != actor_id:
+                shared.setdefault(other, []).append(event)
+    out = [Related(actor, events) for other, events in shared.items() if (actor := kb.actor(other))]
+    out.sort(key=lambda r: (-r.count, normalize(r.actor.name), r.actor.id))
+    return out[:limit] if limit is not None else out
+
+
+# --- stats ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    records: dict[str, int]
+    """Count by record type."""
+    events_by_forum: dict[str, int]
+    resolutions_by_forum: dict[str, int]
+    by_year: dict[int, dict[str, int]]
+    """Per year: events and resolutions."""
+    event_types: dict[str, int]
+    cited: dict[str, float]
+    """Per record type that must cite (actor, event, resolution): share with a citation."""
+    quoted: dict[str, float]
+    """...and the share with at least one quote."""
+    failed_files: int = 0
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def stats(kb: KnowledgeBase) -> Stats:
+    """Counts by record type, forum, year and event type; citation coverage."""
+    records = {
+        "actor": len(kb.actors),
+        "event": len(kb.events),
+        "resolution": len(kb.resolutions),
+        "source": len(kb.sources),
+    }
+    by_year: dict[int, dict[str, int]] = {}
+    for event in kb.events:
+        year = by_year.setdefault(event.date.year, {"event": 0, "resolution": 0})
+        year["event"] += 1
+    for resolution in kb.resolutions:
+        if resolution.date is not None:
+            year = by_year.setdefault(resolution.date.year, {"event": 0, "resolution": 0})
+            year["resolution"] += 1
+    cited: dict[str, float] = {}
+    quoted: dict[str, float] = {}
+    groups: dict[str, Sequence[Record]] = {
+        "actor": kb.actors,
+        "event": kb.events,
+        "resolution": kb.resolutions,
+    }
+    for name, group in groups.items():
+        cites = [r.citations() for r in group]
+        cited[name] = _share(sum(1 for c in cites if c), len(group))
+        quoted[name] = _share(sum(1 for c in cites if any(x.quote for x in c)), len(group))
+
+    def count(values: Iterable[str | None]) -> dict[str, int]:
+        counter = Counter(v or "(none)" for v in values)
+        return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    return Stats(
+        records=records,
+        events_by_forum=count(e.forum for e in kb.events),
+        resolutions_by_forum=count(r.forum for r in kb.resolutions),
+        by_year=dict(sorted(by_year.items())),
+        event_types=count(e.type for e in kb.events),
+        cited=cited,
+        quoted=quoted,
+        failed_files=kb.failed_files,
+    )
