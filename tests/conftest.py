@@ -60,6 +60,12 @@ ARCHIVE_TEXT = (
 MakeData = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Commands cache parsed records; keep each test's cache out of the user's home."""
+    monkeypatch.setenv("DPRKHR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 def write(root: Path, relative: str, text: str) -> Path:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -207,7 +207,7 @@ def test_python_dash_m_and_bundled_data(tmp_path: Path):
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "DPRKHR_CACHE_DIR": str(tmp_path / "cache")},
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -88,7 +88,11 @@ def test_hrc_and_chr_series(kb: KnowledgeBase) -> None:
     assert [r.date.year for r in hrc] == list(range(2008, 2026))
     assert hrc[0].id == "a-hrc-res-7-15" and votes(hrc[0]) == ("vote", 22, 7, 18)
     chr_ = series(kb, "CHR")
-    assert [r.id for r in chr_] == ["e-cn-4-res-2003-10", "e-cn-4-res-2004-13", "e-cn-4-res-2005-11"]
+    assert [r.id for r in chr_] == [
+        "e-cn-4-res-2003-10",
+        "e-cn-4-res-2004-13",
+        "e-cn-4-res-2005-11",
+    ]
     assert chr_[0].symbol == "E/CN.4/RES/2003/10"
     assert votes(chr_[0]) == ("vote", 28, 10, 14)
 
@@ -99,8 +103,15 @@ def test_conflicting_counts_left_out(kb: KnowledgeBase) -> None:
 
 
 def test_unverified_symbols_left_out(kb: KnowledgeBase) -> None:
-    for rid in ("unga-2019-dprk", "unga-2021-dprk", "unga-2025-dprk", "hrc-2010-dprk",
-                "hrc-2011-dprk", "hrc-2019-dprk", "hrc-2025-dprk"):
+    for rid in (
+        "unga-2019-dprk",
+        "unga-2021-dprk",
+        "unga-2025-dprk",
+        "hrc-2010-dprk",
+        "hrc-2011-dprk",
+        "hrc-2019-dprk",
+        "hrc-2025-dprk",
+    ):
         assert kb.by_id[rid].symbol is None
     # dates inferred only from a weekday stay at the verified precision
     assert kb.by_id["a-res-78-218"].date.precision != "day"
@@ -138,7 +149,11 @@ def test_special_rapporteurs_in_order(kb: KnowledgeBase) -> None:
                 holders.append((role.start, actor.id))
     holders.sort()
     assert [a for _, a in holders] == [
-        "vitit-muntarbhorn", "marzuki-darusman", "tomas-ojea-quintana", "elizabeth-salmon"]
+        "vitit-muntarbhorn",
+        "marzuki-darusman",
+        "tomas-ojea-quintana",
+        "elizabeth-salmon",
+    ]
     salmon = kb.actor("elizabeth-salmon")
     assert salmon.name == "Elizabeth Salmón" and salmon.country == "PE"
     assert salmon.roles[0].start.text == "2022-08-01" and salmon.roles[0].end is None
@@ -162,7 +177,11 @@ def test_unsc_procedural_votes(kb: KnowledgeBase) -> None:
     assert voters("2014-12-22-unsc-dprk-agenda-vote", "voted-against") == {"china", "russia"}
     assert voters("2014-12-22-unsc-dprk-agenda-vote", "abstained") == {"chad", "nigeria"}
     assert voters("2015-12-10-unsc-dprk-meeting", "voted-against") == {
-        "china", "russia", "venezuela", "angola"}
+        "china",
+        "russia",
+        "venezuela",
+        "angola",
+    }
     assert voters("2016-12-09-unsc-dprk-meeting", "abstained") == {"senegal"}
     assert voters("2017-12-11-unsc-dprk-meeting", "voted-against") == {"china", "russia", "bolivia"}
     june = kb.by_id["2024-06-12-unsc-dprk-meeting"]
@@ -172,12 +191,17 @@ def test_unsc_procedural_votes(kb: KnowledgeBase) -> None:
     aug = kb.by_id["2023-08-17-unsc-briefing"]
     assert not aug.documents  # S/PV symbol unverified
     assert voters("2023-08-17-unsc-briefing", "requester") == {
-        "united-states", "albania", "japan", "republic-of-korea"}
+        "united-states",
+        "albania",
+        "japan",
+        "republic-of-korea",
+    }
 
 
 def test_upr_cycles(kb: KnowledgeBase) -> None:
-    reviews = [e for e in kb.events
-               if e.forum == "UPR" and e.type == "review" and e.id.endswith("-review")]
+    reviews = [
+        e for e in kb.events if e.forum == "UPR" and e.type == "review" and e.id.endswith("-review")
+    ]
     dates = [e.date.text for e in reviews]
     assert dates == ["2009-12-07", "2014-05-01", "2019-05-09", "2024-11-07"]
     assert "A/HRC/13/13" in kb.by_id["2009-12-07-upr-dprk-first-review"].documents
@@ -202,9 +226,13 @@ def test_every_record_cites_and_documents_quoted(kb: KnowledgeBase) -> None:
     for record in kb.records:
         if isinstance(record, (Actor, Event, Resolution)):
             assert record.citations(), record.id
-    documents = {"ijks-2024-un-and-nk-human-rights", "hrw-item4-accountability",
-                 "korea-herald-2024-seoul-forum", "nkhr-advocacy-at-the-un",
-                 "ohchr-seoul-2022-dual-approach"}
+    documents = {
+        "ijks-2024-un-and-nk-human-rights",
+        "hrw-item4-accountability",
+        "korea-herald-2024-seoul-forum",
+        "nkhr-advocacy-at-the-un",
+        "ohchr-seoul-2022-dual-approach",
+    }
     for record in kb.records:
         for citation in record.citations():
             if citation.source in documents:

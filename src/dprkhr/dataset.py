@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ from dprkhr.problems import (
     Problem,
     Severity,
 )
-from dprkhr.yamlio import Path_, YamlDocument, read_file
+from dprkhr.yamlio import Path_, YamlDocument, parse_bytes, read_file
 
 ENV_VAR = "DPRKHR_DATA"
 RECORD_SUFFIX = ".yaml"
@@ -84,7 +87,8 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 class LoadedFile:
     """One file of the dataset as read: its document, its record (if valid), its kind."""
 
-    path: Path
+    location: str
+    """The file's path as a string (a `Path` is made only when asked for: `path`)."""
     display: str
     kind: str
     """`actor`, `event`, `resolution`, `source`, a vocabulary file name, or `unknown`."""
@@ -95,8 +99,19 @@ class LoadedFile:
     problems: list[Problem] = field(default_factory=list)
     """Problems found while reading and validating this file."""
 
+    data: Any = None
+    """The file's YAML data, kept even when validation failed."""
+
+    @cached_property
+    def path(self) -> Path:
+        return Path(self.location)
+
     def locate(self, loc: Path_) -> tuple[int, int]:
-        return self.doc.locate(loc) if self.doc is not None else (1, 1)
+        """Line and column of a path in the file. The node tree is not kept after loading
+        (it would cost memory for every record); it is parsed again on demand."""
+        if self.doc is None or self.doc.root is None:
+            self.doc = read_file(self.location)
+        return self.doc.locate(loc)
 
 
 @dataclass
@@ -140,10 +155,10 @@ def record_kind(path: Path, root: Path | None) -> str:
     return "unknown"
 
 
-def discover(root: Path) -> list[tuple[Path, str]]:
+def discover(root: Path) -> list[tuple[str, str]]:
     """Every record and vocabulary file under a data root with its kind, in a stable order."""
-    found: list[tuple[Path, str]] = [
-        (root / name, name) for name in VOCAB_FILES if (root / name).is_file()
+    found: list[tuple[str, str]] = [
+        (str(root / name), name) for name in VOCAB_FILES if (root / name).is_file()
     ]
     for folder, model in MODEL_BY_FOLDER.items():
         base = root / folder
@@ -153,7 +168,7 @@ def discover(root: Path) -> list[tuple[Path, str]]:
         for directory, subdirs, names in os.walk(base):
             subdirs.sort()
             paths.extend(os.path.join(directory, n) for n in names if n.endswith((".yaml", ".yml")))
-        found.extend((Path(p), model.record_type) for p in sorted(paths))
+        found.extend((p, model.record_type) for p in sorted(paths))
     return found
 
 
@@ -171,28 +186,71 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_dataset(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None) -> Dataset:
+def load_dataset(
+    root: Path, extra: Sequence[Path] = (), cwd: Path | None = None, cache: bool = False
+) -> Dataset:
     """Read every file under `root` (plus `extra` files elsewhere) and validate them.
 
     Never raises for bad content: every problem lands in `Dataset.problems`, and a file
-    that fails never stops the others from loading.
+    that fails never stops the others from loading. With `cache=True`, files unchanged
+    since the last run come from the cache (see `dprkhr.cache`) instead of being parsed.
     """
+    started_ns = time.time_ns()
     dataset = Dataset(root=root)
     found = discover(root)
     root_text = str(root)
     root_display = display_path(root, cwd)
-    jobs: list[tuple[Path, str, str]] = []
+    jobs: list[tuple[str, str, str, str | None]] = []
     for path, kind in found:
-        relative = str(path)[len(root_text) :].lstrip(os.sep).replace(os.sep, "/")
+        relative = path[len(root_text) :].lstrip(os.sep).replace(os.sep, "/")
         display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
-        jobs.append((path, kind, display))
-    seen = {p.resolve() for p, _kind in found} if extra else set()
-    for path in extra:
-        if path.resolve() not in seen:
-            jobs.append((path, record_kind(path, root), display_path(path, cwd)))
-            seen.add(path.resolve())
+        jobs.append((path, kind, display, relative if kind in RECORD_TYPES else None))
+    seen = {Path(p).resolve() for p, _kind in found} if extra else set()
+    for extra_path in extra:
+        if extra_path.resolve() not in seen:
+            jobs.append(
+                (
+                    str(extra_path),
+                    record_kind(extra_path, root),
+                    display_path(extra_path, cwd),
+                    None,
+                )
+            )
+            seen.add(extra_path.resolve())
+
+    from dprkhr import cache as cache_module
+
+    entries: dict[str, cache_module.Entry] = {}
     with no_gc():
-        dataset.files = [load_file(path, kind, display) for path, kind, display in jobs]
+        old = cache_module.read(root) if cache else None
+        changed = old is None
+        for path, kind, display, relative in jobs:
+            if not cache or relative is None:
+                dataset.files.append(load_file(path, kind, display))
+                continue
+            try:
+                stat = os.stat(path)
+            except OSError:
+                dataset.files.append(load_file(path, kind, display))
+                continue
+            entry = old.fresh(relative, stat, path) if old is not None else None
+            if entry is not None:
+                dataset.files.append(_from_entry(path, kind, display, entry))
+            else:
+                changed = True
+                try:
+                    with open(path, "rb") as handle:
+                        raw = handle.read()
+                except OSError:
+                    dataset.files.append(load_file(path, kind, display))
+                    continue
+                loaded = load_file(path, kind, display, raw)
+                dataset.files.append(loaded)
+                entry = _to_entry(stat, raw, loaded)
+            entries[relative] = entry
+            dataset.files[-1].doc = None  # node trees are parsed again only if needed
+    if cache and (changed or old is None or len(entries) != len(old.entries)):
+        cache_module.write(root, entries, started_ns)
     for loaded in dataset.files:
         dataset.problems.extend(loaded.problems)
         if loaded.vocab is not None:
@@ -204,6 +262,45 @@ def load_dataset(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None
     return dataset
 
 
+def _to_entry(stat: os.stat_result, raw: bytes, loaded: LoadedFile) -> Any:
+    from dprkhr.cache import Entry, content_digest
+
+    data = loaded.data
+    try:
+        json.dumps(data, allow_nan=True)
+    except (TypeError, ValueError):
+        data = None  # not representable: the file is parsed again next time
+    return Entry(
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        digest=content_digest(raw) if data is not None or loaded.failed else "",
+        data=data,
+        problems=[
+            [p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
+            for p in loaded.problems
+        ],
+        failed=loaded.failed,
+        validated=loaded.record is not None,
+    )
+
+
+def _from_entry(path: str, kind: str, display: str, entry: Any) -> LoadedFile:
+    """Rebuild what loading a file produced from its cache entry; the record is validated
+    again, so the cache can never introduce a record the models would refuse."""
+    loaded = LoadedFile(location=path, display=display, kind=kind, data=entry.data)
+    loaded.failed = entry.failed
+    for line, column, code, rule, severity, message, suggestion in entry.problems:
+        loaded.problems.append(
+            Problem(display, line, column, code, rule, Severity(severity), message, suggestion)
+        )
+    if entry.validated and entry.data is not None:
+        try:
+            loaded.record = RECORD_TYPES[kind].model_validate(entry.data)
+        except ValidationError:
+            return load_file(path, kind, display)
+    return loaded
+
+
 def _attach_vocab(dataset: Dataset, vocab: BaseModel) -> None:
     if isinstance(vocab, ForumsFile):
         dataset.forums = vocab.forums
@@ -213,9 +310,12 @@ def _attach_vocab(dataset: Dataset, vocab: BaseModel) -> None:
         dataset.event_types = vocab.event_types
 
 
-def load_file(path: Path, kind: str, display: str) -> LoadedFile:
-    """Read, parse and validate one file of a known kind; problems are kept on the result."""
-    loaded = LoadedFile(path=path, display=display, kind=kind)
+def load_file(path: str | Path, kind: str, display: str, raw: bytes | None = None) -> LoadedFile:
+    """Read, parse and validate one file of a known kind; problems are kept on the result.
+
+    Pass `raw` when the bytes were already read.
+    """
+    loaded = LoadedFile(location=str(path), display=display, kind=kind)
     problems = loaded.problems
     if kind == "unknown":
         loaded.failed = True
@@ -230,7 +330,7 @@ def load_file(path: Path, kind: str, display: str) -> LoadedFile:
             )
         )
         return loaded
-    if path.suffix == ".yml":
+    if str(path).endswith(".yml"):
         problems.append(
             _problem(
                 display,
@@ -238,11 +338,12 @@ def load_file(path: Path, kind: str, display: str) -> LoadedFile:
                 1,
                 UNKNOWN_FILE,
                 "record files end in `.yaml`, not `.yml`",
-                f"rename it to {path.stem}.yaml",
+                f"rename it to {Path(path).stem}.yaml",
             )
         )
-    doc = read_file(path)
+    doc = read_file(path) if raw is None else parse_bytes(raw)
     loaded.doc = doc
+    loaded.data = doc.data
     for issue in doc.issues:
         problems.append(
             _problem(

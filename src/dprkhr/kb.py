@@ -118,7 +118,6 @@ class KnowledgeBase:
     events_by_forum: dict[str, list[Event]] = field(default_factory=dict)
     resolutions_by_forum: dict[str, list[Resolution]] = field(default_factory=dict)
     resolutions_by_sponsor: dict[str, list[Resolution]] = field(default_factory=dict)
-    backlinks: dict[str, list[Backlink]] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Indexes other modules build on first use (name indexes, search text): see `memo`."""
 
@@ -179,8 +178,20 @@ class KnowledgeBase:
                 by_forum[resolution.forum].append(resolution)
             for sponsor in dict.fromkeys(resolution.sponsors):
                 by_sponsor[sponsor].append(resolution)
+        self.events_by_actor = dict(events_by_actor)
+        self.events_by_forum = dict(events_by_forum)
+        self.resolutions_by_forum = dict(by_forum)
+        self.resolutions_by_sponsor = dict(by_sponsor)
+
+    @property
+    def backlinks(self) -> dict[str, list[Backlink]]:
+        """Target id -> the records that point at it, and through which field. Built on
+        first use: most commands never need it."""
+        return self.memo("backlinks", self._build_backlinks)
+
+    def _build_backlinks(self) -> dict[str, list[Backlink]]:
         backlinks: defaultdict[str, list[Backlink]] = defaultdict(list)
-        for record in unique:
+        for record in self.by_id.values():
             seen: set[tuple[str, str]] = set()
             for ref in iter_references(record):
                 if ref.target_kind in ("forum", "tag", "event-type"):
@@ -192,11 +203,7 @@ class KnowledgeBase:
                 backlinks[ref.target].append(
                     Backlink(record.id, record.record_type, str(ref.loc[0]))
                 )
-        self.events_by_actor = dict(events_by_actor)
-        self.events_by_forum = dict(events_by_forum)
-        self.resolutions_by_forum = dict(by_forum)
-        self.resolutions_by_sponsor = dict(by_sponsor)
-        self.backlinks = dict(backlinks)
+        return dict(backlinks)
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """`build()` once per knowledge base, kept under `key`."""

@@ -16,6 +16,7 @@ Nothing here raises on bad input: every problem becomes a `LoadIssue` with a pla
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -391,10 +392,10 @@ def parse_text(text: str) -> YamlDocument:
     return YamlDocument(data, root, walker.issues)
 
 
-def read_file(path: Path) -> YamlDocument:
+def read_file(path: Path | str) -> YamlDocument:
     """Read and parse a file; never raises for bad content (I/O errors become issues)."""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
             return YamlDocument(
                 None,
@@ -408,7 +409,8 @@ def read_file(path: Path) -> YamlDocument:
                     )
                 ],
             )
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         return YamlDocument(
             None, None, [LoadIssue("dialect", f"cannot read: {exc.strerror}", 1, 1)]

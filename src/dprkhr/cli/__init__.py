@@ -88,6 +88,13 @@ def _main(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read every file afresh and leave the cache alone (also $DPRKHR_NO_CACHE=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -95,7 +102,7 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = AppState(data=data, debug=debug)
+    ctx.obj = AppState(data=data, debug=debug, cache=not no_cache)
 
 
 from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)

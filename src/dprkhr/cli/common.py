@@ -22,6 +22,7 @@ class AppState:
 
     data: Path | None = None
     debug: bool = False
+    cache: bool = True
     _dataset: Dataset | None = field(default=None, repr=False)
     _kb: KnowledgeBase | None = field(default=None, repr=False)
 
@@ -30,11 +31,14 @@ class AppState:
 
         return find_data_root(self.data)
 
+    def use_cache(self) -> bool:
+        return self.cache and os.environ.get("DPRKHR_NO_CACHE", "") in ("", "0")
+
     def dataset(self) -> Dataset:
         if self._dataset is None:
             from dprkhr.dataset import load_dataset
 
-            self._dataset = load_dataset(self.data_root())
+            self._dataset = load_dataset(self.data_root(), cache=self.use_cache())
         return self._dataset
 
     def kb(self) -> KnowledgeBase:

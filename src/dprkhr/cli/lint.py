@@ -95,7 +95,7 @@ def lint(
     )
     if config.archive is not None and not config.archive.is_dir():
         raise UsageError(f"archive {config.archive}: no such folder")
-    result = lint_paths(root, paths or [], config)
+    result = lint_paths(root, paths or [], config, cache=app_state.use_cache())
     chosen = output_format or (
         LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
     )

@@ -52,8 +52,7 @@ class LintContext:
         for loaded in self.dataset.files:
             if (
                 loaded.record is None
-                and loaded.doc is not None
-                and isinstance(loaded.doc.data, dict)
+                and isinstance(loaded.data, dict)
                 and loaded.kind in ("actor", "event", "resolution", "source")
             ):
                 yield loaded

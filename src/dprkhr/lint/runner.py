@@ -181,6 +181,7 @@ def lint_paths(
     paths: Sequence[Path] = (),
     config: LintConfig | None = None,
     cwd: Path | None = None,
+    cache: bool = False,
 ) -> LintResult:
     """Load the dataset at `root` (plus any `paths` outside it) and lint it, reporting on
     `paths` only when some are given."""
@@ -190,7 +191,7 @@ def lint_paths(
             extra.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
         else:
             extra.append(path)
-    dataset = load_dataset(root, extra=extra, cwd=cwd)
+    dataset = load_dataset(root, extra=extra, cwd=cwd, cache=cache)
     return lint_dataset(dataset, config, only=list(paths) if paths else None)
 
 

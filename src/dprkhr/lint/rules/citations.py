@@ -101,7 +101,7 @@ class MissingCitation(Rule):
                 continue
             yield Finding(
                 loaded,
-                ("sources",) if "sources" in (loaded.doc.data or {}) else (),
+                ("sources",) if "sources" in (loaded.data or {}) else (),
                 f"{record.record_type} `{record.id}` cites no source",
                 'add `sources: [{source: <source id>, quote: "..."}]` '
                 "with a source from data/sources",

@@ -73,7 +73,7 @@ class DanglingReference(Rule):
         candidates: dict[str, list[str]] = {}
         hints: dict[tuple[str, str], str | None] = {}
         items = [(f, r, None) for f, r in ctx.records()]
-        items += [(f, f.doc.data, f.kind) for f in ctx.raw_records() if f.doc is not None]
+        items += [(f, f.data, f.kind) for f in ctx.raw_records()]
         for loaded, record, raw_kind in items:
             for ref in iter_references(record, raw_kind):
                 vocab_file = _VOCAB_FILE.get(ref.target_kind)

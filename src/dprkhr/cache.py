@@ -1,0 +1,196 @@
+"""A cache of parsed records and their load problems, so that a warm run re-reads only the
+files that changed.
+
+One cache file per data root, in the user's cache folder (`$DPRKHR_CACHE_DIR`, else
+`$XDG_CACHE_HOME/dprkhr`, else `~/.cache/dprkhr`), never in the data folder. Entries are
+keyed by path, size and modification time in nanoseconds; a file modified less than two
+seconds before the cache was written is also compared by content digest (as git does for
+"racily clean" files), so an edit within the same second that keeps the size is still seen.
+
+The cache is JSON and is never trusted: a missing, truncated, corrupt or foreign file (other
+version, other code, other data root, bad checksum) is ignored and rebuilt; cached record
+data is validated again by the models on every load, exactly as if it had just been parsed.
+Writes go to a temporary file that replaces the cache atomically, so concurrent runs each
+see a whole cache or none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dprkhr import __version__
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+"""Files modified this close to the cache write are checked by content too."""
+_CODE_FILES = ("dates.py", "yamlio.py", "dataset.py", "problems.py", "cache.py")
+
+
+def cache_dir(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("DPRKHR_CACHE_DIR"):
+        return Path(env["DPRKHR_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dprkhr"
+
+
+def cache_file(root: Path) -> Path:
+    key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return cache_dir() / f"records-{key[:20]}.json"
+
+
+def fingerprint() -> str:
+    """Changes whenever the version or the code that shapes cached data changes."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
+    files = [here / name for name in _CODE_FILES]
+    files += sorted((here / "models").glob("*.py"))
+    for path in files:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(path.name.encode())
+    return digest.hexdigest()
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+@dataclass
+class Entry:
+    """What loading one file produced."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    data: Any
+    """The file's YAML data (plain JSON types), or None when it did not parse."""
+    problems: list[list[Any]]
+    """Load problems as [line, column, code, rule, severity, message, suggestion]."""
+    failed: bool
+    validated: bool
+    """Whether the data validated as a record (so the model can be rebuilt from it)."""
+
+    def to_json(self) -> list[Any]:
+        return [
+            self.size,
+            self.mtime_ns,
+            self.digest,
+            self.data,
+            self.problems,
+            self.failed,
+            self.validated,
+        ]
+
+    @classmethod
+    def from_json(cls, item: Any) -> Entry | None:
+        if not isinstance(item, list) or len(item) != 7:
+            return None
+        size, mtime_ns, digest, data, problems, failed, validated = item
+        if not (
+            isinstance(size, int)
+            and isinstance(mtime_ns, int)
+            and isinstance(digest, str)
+            and isinstance(problems, list)
+            and all(isinstance(p, list) and len(p) == 7 for p in problems)
+            and isinstance(failed, bool)
+            and isinstance(validated, bool)
+        ):
+            return None
+        return cls(size, mtime_ns, digest, data, problems, failed, validated)
+
+
+@dataclass
+class Cache:
+    """Entries (as stored) by path relative to the data root, and when they were written."""
+
+    entries: dict[str, Any]
+    written_ns: int
+
+    def fresh(self, relative: str, stat: os.stat_result, path: str) -> Entry | None:
+        """The entry for a file if the file has not changed since it was cached."""
+        item = self.entries.get(relative)
+        if not isinstance(item, list) or len(item) != 7:
+            return None
+        if item[0] != stat.st_size or item[1] != stat.st_mtime_ns:
+            return None
+        entry = Entry.from_json(item)
+        if entry is None:
+            return None
+        if stat.st_mtime_ns >= self.written_ns - RACY_NS:
+            try:
+                with open(path, "rb") as handle:
+                    if content_digest(handle.read()) != entry.digest:
+                        return None
+            except OSError:
+                return None
+        return entry
+
+
+def read(root: Path) -> Cache | None:
+    """The cache for `root`, or None if there is none that can be used. Never raises."""
+    path = cache_file(root)
+    try:
+        raw = path.read_bytes()
+        header, _, payload = raw.partition(b"\n")
+        meta = json.loads(header)
+        if not isinstance(meta, dict):
+            return None
+        if (
+            meta.get("format") != FORMAT
+            or meta.get("fingerprint") != fingerprint()
+            or meta.get("root") != str(root.resolve())
+            or meta.get("digest") != content_digest(payload)
+            or not isinstance(meta.get("written_ns"), int)
+        ):
+            return None
+        body = json.loads(payload)
+        if not isinstance(body, dict):
+            return None
+        return Cache(body, meta["written_ns"])
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) -> bool:
+    """Replace the cache for `root` atomically. Never raises; False if it could not."""
+    path = cache_file(root)
+    written_ns = started_ns if started_ns is not None else time.time_ns()
+    try:
+        payload = json.dumps(
+            {key: entry.to_json() for key, entry in entries.items()},
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=True,
+        ).encode("utf-8", "surrogatepass")
+        meta = {
+            "format": FORMAT,
+            "version": __version__,
+            "fingerprint": fingerprint(),
+            "root": str(root.resolve()),
+            "written_ns": written_ns,
+            "digest": content_digest(payload),
+        }
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp = tempfile.mkstemp(prefix=".records-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(meta).encode() + b"\n")
+                handle.write(payload)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        return True
+    except (OSError, ValueError, TypeError, UnicodeError):
+        return False
