@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dprkhr.dataset import Dataset, LoadedFile, load_dataset
+from dprkhr.dataset import Dataset, LoadedFile, load_dataset, no_gc
 from dprkhr.kb import KnowledgeBase
 from dprkhr.lint.base import LintContext, Rule
 from dprkhr.lint.config import LintConfig
@@ -55,7 +55,13 @@ def lint_dataset(
     today: dt.date | None = None,
 ) -> LintResult:
     """Run every enabled rule over `dataset`; report on `only` files when given."""
-    config = config or LintConfig()
+    with no_gc():
+        return _lint(dataset, config or LintConfig(), only, today)
+
+
+def _lint(
+    dataset: Dataset, config: LintConfig, only: Sequence[Path] | None, today: dt.date | None
+) -> LintResult:
     kb = KnowledgeBase.from_dataset(dataset)
     ctx = LintContext(dataset=dataset, kb=kb, archive=config.archive)
     if today is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -102,11 +103,12 @@ class IdMatchesFileName(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for loaded, record in ctx.records():
-            stem = loaded.path.stem
+            name = os.path.basename(loaded.location)
+            stem = name.rsplit(".", 1)[0]
             if record.id != stem:
                 yield Finding(
                     loaded,
                     ("id",),
-                    f"id `{record.id}` does not match the file name `{loaded.path.name}`",
+                    f"id `{record.id}` does not match the file name `{name}`",
                     f"rename the file to `{record.id}.yaml`, or set `id: {stem}`",
                 )

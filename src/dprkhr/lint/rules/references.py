@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dprkhr.kb import iter_references
+from dprkhr.dataset import LoadedFile
+from dprkhr.kb import KnowledgeBase, Reference, iter_references
 from dprkhr.lint.base import Finding, LintContext, Rule
 from dprkhr.models import Forum
 from dprkhr.models.vocab import ForumsFile
@@ -70,8 +71,7 @@ class DanglingReference(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         kb = ctx.kb
-        candidates: dict[str, list[str]] = {}
-        hints: dict[tuple[str, str], str | None] = {}
+        misses: list[tuple[LoadedFile, Reference, str]] = []
         items = [(f, r, None) for f, r in ctx.records()]
         items += [(f, f.data, f.kind) for f in ctx.raw_records()]
         for loaded, record, raw_kind in items:
@@ -85,22 +85,16 @@ class DanglingReference(Rule):
                 other = kb.get(ref.target)
                 if other is not None and ref.target_kind in ("actor", "resolution", "source"):
                     message = f"`{ref.target}` is {_a(other.record_type)}, not {_a(noun)}"
-                    suggestion = None
+                    yield Finding(loaded, ref.loc, message, None)
                 else:
-                    message = f"unknown {noun} `{ref.target}`"
-                    key = (ref.target_kind, ref.target)
-                    if key not in hints:
-                        if ref.target_kind not in candidates:
-                            candidates[ref.target_kind] = kb.candidates(ref.target_kind)
-                        hints[key] = (
-                            _forum_hint(ref.target, kb.forums)
-                            if ref.target_kind == "forum"
-                            else did_you_mean(ref.target, candidates[ref.target_kind], ids=True)
-                        )
-                    suggestion = hints[key]
-                    if suggestion is None and vocab_file:
-                        suggestion = f"use one defined in data/{vocab_file}, or add it there"
-                yield Finding(loaded, ref.loc, message, suggestion)
+                    misses.append((loaded, ref, f"unknown {noun} `{ref.target}`"))
+        hints = self._hints(kb, {(ref.target_kind, ref.target) for _f, ref, _m in misses})
+        for loaded, ref, message in misses:
+            suggestion = hints.get((ref.target_kind, ref.target))
+            vocab_file = _VOCAB_FILE.get(ref.target_kind)
+            if suggestion is None and vocab_file:
+                suggestion = f"use one defined in data/{vocab_file}, or add it there"
+            yield Finding(loaded, ref.loc, message, suggestion)
         for loaded in ctx.dataset.files:
             if isinstance(loaded.vocab, ForumsFile):
                 codes = [f.code for f in loaded.vocab.forums]
@@ -112,3 +106,24 @@ class DanglingReference(Rule):
                             f"unknown forum `{forum.parent}`",
                             did_you_mean(forum.parent, codes),
                         )
+
+    @staticmethod
+    def _hints(kb: KnowledgeBase, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """'Did you mean' for every unknown target, computed in bulk per kind."""
+        hints: dict[tuple[str, str], str] = {}
+        by_kind: dict[str, list[str]] = {}
+        for kind, target in sorted(wanted):
+            by_kind.setdefault(kind, []).append(target)
+        for kind, targets in by_kind.items():
+            if kind == "forum":
+                for target in targets:
+                    hint = _forum_hint(target, kb.forums)
+                    if hint:
+                        hints[(kind, target)] = hint
+                continue
+            choices = kb.candidates(kind)
+            for target in targets:
+                hint = did_you_mean(target, choices, ids=True)
+                if hint is not None:
+                    hints[(kind, target)] = hint
+        return hints
