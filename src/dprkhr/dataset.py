@@ -221,34 +221,33 @@ def load_dataset(
     from dprkhr import cache as cache_module
 
     entries: dict[str, cache_module.Entry] = {}
+    slots: list[LoadedFile | None] = []
+    pending: list[tuple[int, str, str, str, str | None]] = []
     with no_gc():
         old = cache_module.read(root) if cache else None
         changed = old is None
         for path, kind, display, relative in jobs:
-            if not cache or relative is None:
-                dataset.files.append(load_file(path, kind, display))
-                continue
-            try:
-                stat = os.stat(path)
-            except OSError:
-                dataset.files.append(load_file(path, kind, display))
-                continue
-            entry = old.fresh(relative, stat, path) if old is not None else None
-            if entry is not None:
-                dataset.files.append(_from_entry(path, kind, display, entry))
-            else:
-                changed = True
+            entry = None
+            if cache and relative is not None and old is not None:
                 try:
-                    with open(path, "rb") as handle:
-                        raw = handle.read()
+                    entry = old.fresh(relative, os.stat(path), path)
                 except OSError:
-                    dataset.files.append(load_file(path, kind, display))
-                    continue
-                loaded = load_file(path, kind, display, raw)
-                dataset.files.append(loaded)
-                entry = _to_entry(stat, raw, loaded)
-            entries[relative] = entry
-            dataset.files[-1].doc = None  # node trees are parsed again only if needed
+                    entry = None
+            if entry is not None and relative is not None:
+                slots.append(_from_entry(path, kind, display, entry))
+                entries[relative] = entry
+            else:
+                if relative is not None:
+                    changed = True
+                pending.append((len(slots), path, kind, display, relative))
+                slots.append(None)
+        for index, relative, loaded, entry in _parse_all(pending, with_entries=cache):
+            slots[index] = loaded
+            if relative is not None and entry is not None:
+                entries[relative] = entry
+        dataset.files = [loaded for loaded in slots if loaded is not None]
+        for loaded in dataset.files:
+            loaded.doc = None  # node trees are parsed again only if needed
     if cache and (changed or old is None or len(entries) != len(old.entries)):
         cache_module.write(root, entries, started_ns)
     for loaded in dataset.files:
@@ -260,6 +259,29 @@ def load_dataset(
             f.kind == name and f.vocab is not None for f in dataset.files
         )
     return dataset
+
+
+def _parse_all(
+    pending: list[tuple[int, str, str, str, str | None]], with_entries: bool
+) -> Iterator[tuple[int, str | None, LoadedFile, Any]]:
+    """Parse the files the cache could not serve, with their new cache entries.
+
+    (Parsing in worker processes was measured on the 2-core development machine and gained
+    nothing: shipping the results back costs what the second core saves.)
+    """
+    for index, path, kind, display, relative in pending:
+        if relative is None or not with_entries:
+            yield index, relative, load_file(path, kind, display), None
+            continue
+        try:
+            stat = os.stat(path)
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            yield index, relative, load_file(path, kind, display), None
+            continue
+        loaded = load_file(path, kind, display, raw)
+        yield index, relative, loaded, _to_entry(stat, raw, loaded)
 
 
 def _to_entry(stat: os.stat_result, raw: bytes, loaded: LoadedFile) -> Any:
