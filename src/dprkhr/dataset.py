@@ -242,14 +242,17 @@ def load_dataset(
                 pending.append((len(slots), path, kind, display, relative))
                 slots.append(None)
         for index, relative, loaded, entry in _parse_all(pending, with_entries=cache):
+            loaded.doc = None  # node trees are parsed again only if needed
             slots[index] = loaded
             if relative is not None and entry is not None:
                 entries[relative] = entry
         dataset.files = [loaded for loaded in slots if loaded is not None]
-        for loaded in dataset.files:
-            loaded.doc = None  # node trees are parsed again only if needed
     if cache and (changed or old is None or len(entries) != len(old.entries)):
         cache_module.write(root, entries, started_ns)
+    del entries, old
+    for loaded in dataset.files:
+        if loaded.record is not None:
+            loaded.data = None  # the record holds it all; keep one copy in memory
     for loaded in dataset.files:
         dataset.problems.extend(loaded.problems)
         if loaded.vocab is not None:

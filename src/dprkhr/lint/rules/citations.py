@@ -101,7 +101,7 @@ class MissingCitation(Rule):
                 continue
             yield Finding(
                 loaded,
-                ("sources",) if "sources" in (loaded.data or {}) else (),
+                ("sources",) if "sources" in record.model_fields_set else (),
                 f"{record.record_type} `{record.id}` cites no source",
                 'add `sources: [{source: <source id>, quote: "..."}]` '
                 "with a source from data/sources",
