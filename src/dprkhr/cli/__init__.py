@@ -102,6 +102,10 @@ from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
 
 _lint.register(app)
 
+from dprkhr.cli import contrib as _contrib  # noqa: E402  (new, schema, fmt, diff)
+
+_contrib.register(app)
+
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""

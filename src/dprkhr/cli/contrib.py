@@ -1,0 +1,11 @@
+"""The contributors' commands: `new`, `schema`, `fmt` and `diff`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    from dprkhr.cli import fmt
+
+    fmt.register(app)
