@@ -6,6 +6,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from dprkhr.cli import fmt
+    from dprkhr.cli import fmt, new
 
+    new.register(app)
     fmt.register(app)
