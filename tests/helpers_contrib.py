@@ -89,6 +89,6 @@ def commit(repo: Path, message: str) -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
 
-def run(root: Path, *args: str, input: str | None = None):  # noqa: A002
+def run(root: Path, *args: str, input: str | None = None):
     """Invoke the CLI on the dataset at `root`."""
     return CliRunner().invoke(app, ["--data", str(root), *args], input=input)

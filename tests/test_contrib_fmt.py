@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers_contrib import REPO, make_dataset, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dprkhr.fmt import FormatError, comments, format_text
 from dprkhr.yamlio import parse_text
-from helpers_contrib import REPO, make_dataset, run
 
 MESSY = """\
 # Header comment: stays at the top.

@@ -6,7 +6,8 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from dprkhr.cli import fmt, new
+    from dprkhr.cli import fmt, new, schema
 
     new.register(app)
+    schema.register(app)
     fmt.register(app)
