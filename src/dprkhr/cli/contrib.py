@@ -6,8 +6,9 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from dprkhr.cli import fmt, new, schema
+    from dprkhr.cli import diff, fmt, new, schema
 
     new.register(app)
     schema.register(app)
     fmt.register(app)
+    diff.register(app)
