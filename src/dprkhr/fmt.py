@@ -41,13 +41,13 @@ from pydantic import BaseModel
 
 from dprkhr.yamlio import _BOOLS, _FLOAT_RE, _INT_RE, _NULLS, _SPECIAL_FLOATS, parse_text
 
-WIDTH = 88
+WIDTH = 92
 """Longest line for a value on one line; longer text is folded."""
-FOLD_WIDTH = 88
+FOLD_WIDTH = 92
 """Longest line of folded text (a single word longer than that stays whole)."""
 
 _DATE_LIKE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_FLOW_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#\n\t\"']*$")
+_FLOW_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}\n\t]*$")
 
 
 class FormatError(Exception):
@@ -192,7 +192,36 @@ def styled_scalar(value: Any, column: int = 0, indent: int = 2) -> Any:
         folded = FoldedScalarString(value)
         folded.fold_pos = fold_positions(value, indent)
         return folded
-    return str(value)
+    if _needs_quotes(value) and '"' not in value and "\\" not in value:
+        return DoubleQuotedScalarString(value)
+    return str(value)  # plain, or single quotes when it holds `"` or `\`
+
+
+def _needs_quotes(value: str) -> bool:
+    """Whether the text cannot (or should not) be a plain scalar: a conservative reading of
+    YAML's rules, plus ruamel's own typing (it would quote a timestamp, say)."""
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    global _RESOLVER
+    if (
+        not value
+        or value != value.strip()
+        or value[0] in "-?:,[]{}#&*!|>'\"%@`"
+        or value.startswith(("---", "..."))
+        or value.endswith(":")
+        or ": " in value
+        or " #" in value
+        or not _printable(value)
+        or "\t" in value
+    ):
+        return True
+    if _RESOLVER is None:
+        _RESOLVER = VersionedResolver()
+    return str(_RESOLVER.resolve(ScalarNode, value, (True, False))) != "tag:yaml.org,2002:str"
+
+
+_RESOLVER: Any = None
 
 
 def _flow_item(value: Any) -> bool:
