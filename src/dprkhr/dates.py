@@ -9,8 +9,6 @@ from functools import total_ordering
 from typing import Any
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_SCHEMA_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-"""The same shape for JSON Schema validators, with months and days in range."""
 
 
 class DateError(ValueError):
@@ -138,7 +136,10 @@ class PartialDate:
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
         return {
             "anyOf": [
-                {"type": "string", "pattern": _SCHEMA_DATE},
+                {
+                    "type": "string",
+                    "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+                },
                 {"type": "integer", "minimum": 1800, "maximum": 9999},
             ],
             "description": "ISO date at the known precision: YYYY, YYYY-MM or YYYY-MM-DD.",

@@ -98,13 +98,13 @@ def _main(
     ctx.obj = AppState(data=data, debug=debug)
 
 
-from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
-
-_lint.register(app)
-
 from dprkhr.cli import contrib as _contrib  # noqa: E402  (new, schema, fmt, diff)
 
 _contrib.register(app)
+
+from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
+
+_lint.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
