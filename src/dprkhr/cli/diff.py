@@ -27,13 +27,16 @@ def diff(
         str | None,
         typer.Argument(
             help="Base revision (default: the merge base of HEAD with main).",
+            metavar="REV",
             show_default=False,
         ),
     ] = None,
     rev2: Annotated[
         str | None,
         typer.Argument(
-            help="Revision to compare with (default: the working tree).", show_default=False
+            help="Revision to compare with (default: the working tree).",
+            show_default=False,
+            metavar="REV2",
         ),
     ] = None,
     output_format: Annotated[

@@ -15,7 +15,9 @@ def fmt(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders to format (default: the whole dataset).", show_default=False
+            help="Files or folders to format (default: the whole dataset).",
+            show_default=False,
+            metavar="PATHS",
         ),
     ] = None,
     check: Annotated[

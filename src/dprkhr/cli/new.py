@@ -44,43 +44,63 @@ def new(
     record_id: Annotated[
         str | None,
         typer.Option(
-            "--id", help="The id (default: derived; see CONTRIBUTING.md).", show_default=False
+            "--id",
+            metavar="ID",
+            help="The id (default: derived; see CONTRIBUTING.md).",
+            show_default=False,
         ),
     ] = None,
     date: Annotated[
         str | None,
         typer.Option(
-            help="Event or adoption date: YYYY-MM-DD, YYYY-MM or YYYY.", show_default=False
+            metavar="DATE",
+            help="Event or adoption date: YYYY-MM-DD, YYYY-MM or YYYY.",
+            show_default=False,
         ),
     ] = None,
     end_date: Annotated[
-        str | None, typer.Option(help="Event: last day, for spans.", show_default=False)
+        str | None,
+        typer.Option(metavar="DATE", help="Event: last day, for spans.", show_default=False),
     ] = None,
     event_type: Annotated[
         str | None,
         typer.Option(
-            "--type", help="Event: a type from data/event-types.yaml.", show_default=False
+            "--type",
+            metavar="TYPE",
+            help="Event: a type from data/event-types.yaml.",
+            show_default=False,
         ),
     ] = None,
     forum: Annotated[
         str | None,
         typer.Option(
+            metavar="FORUM",
             help="Event or resolution: forum code or name (a resolution's is read from its "
             "symbol when it is left out).",
             show_default=False,
         ),
     ] = None,
     title: Annotated[
-        str | None, typer.Option(help="Event, resolution or source: the title.", show_default=False)
+        str | None,
+        typer.Option(
+            metavar="TEXT", help="Event, resolution or source: the title.", show_default=False
+        ),
     ] = None,
-    location: Annotated[str | None, typer.Option(help="Event: where.", show_default=False)] = None,
+    location: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Event: where.", show_default=False)
+    ] = None,
     participant: Annotated[
         list[str] | None,
-        typer.Option(help="Event: ACTOR_ID or ACTOR_ID:ROLE (repeatable).", show_default=False),
+        typer.Option(
+            metavar="ACTOR[:ROLE]",
+            help="Event: ACTOR_ID or ACTOR_ID:ROLE (repeatable).",
+            show_default=False,
+        ),
     ] = None,
     slug: Annotated[
         str | None,
         typer.Option(
+            metavar="WORDS",
             help="Event: the words after the date in the id (default: forum and type, "
             "else the title).",
             show_default=False,
@@ -88,17 +108,24 @@ def new(
     ] = None,
     symbol: Annotated[
         str | None,
-        typer.Option(help="Resolution: the UN symbol, e.g. A/HRC/RES/22/13.", show_default=False),
+        typer.Option(
+            metavar="SYMBOL",
+            help="Resolution: the UN symbol, e.g. A/HRC/RES/22/13.",
+            show_default=False,
+        ),
     ] = None,
     session: Annotated[
         str | None,
         typer.Option(
-            help="Resolution: session (default: read from the symbol).", show_default=False
+            metavar="N",
+            help="Resolution: session (default: read from the symbol).",
+            show_default=False,
         ),
     ] = None,
     adoption: Annotated[
         str | None,
         typer.Option(
+            metavar="HOW",
             help="Resolution: without-vote, vote, or counts YES-NO-ABSTAIN (30-6-11).",
             show_default=False,
         ),
@@ -106,13 +133,18 @@ def new(
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            help="Event or resolution: a tag from data/tags.yaml (repeatable).", show_default=False
+            metavar="TAG",
+            help="Event or resolution: a tag from data/tags.yaml (repeatable).",
+            show_default=False,
         ),
     ] = None,
-    name: Annotated[str | None, typer.Option(help="Actor: the name.", show_default=False)] = None,
+    name: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Actor: the name.", show_default=False)
+    ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
+            metavar="KIND",
             help="Actor: person, state, organization or un-body. Source: article, news, "
             "report, statement, un-document, web-page...",
             show_default=False,
@@ -120,41 +152,53 @@ def new(
     ] = None,
     alias: Annotated[
         list[str] | None,
-        typer.Option(help="Actor: another spelling (repeatable).", show_default=False),
+        typer.Option(
+            metavar="TEXT", help="Actor: another spelling (repeatable).", show_default=False
+        ),
     ] = None,
     native_name: Annotated[
-        str | None, typer.Option(help="Actor: the name in its own script.", show_default=False)
+        str | None,
+        typer.Option(metavar="TEXT", help="Actor: the name in its own script.", show_default=False),
     ] = None,
     country: Annotated[
         str | None,
-        typer.Option(help="Actor: ISO 3166-1 alpha-2 code (KR, KP).", show_default=False),
+        typer.Option(
+            metavar="CC", help="Actor: ISO 3166-1 alpha-2 code (KR, KP).", show_default=False
+        ),
     ] = None,
     publisher: Annotated[
-        str | None, typer.Option(help="Source: the publisher.", show_default=False)
+        str | None, typer.Option(metavar="TEXT", help="Source: the publisher.", show_default=False)
     ] = None,
     author: Annotated[
-        str | None, typer.Option(help="Source: the author.", show_default=False)
+        str | None, typer.Option(metavar="TEXT", help="Source: the author.", show_default=False)
     ] = None,
     published: Annotated[
-        str | None, typer.Option(help="Source: publication date.", show_default=False)
+        str | None,
+        typer.Option(metavar="DATE", help="Source: publication date.", show_default=False),
     ] = None,
     url: Annotated[
-        str | None, typer.Option(help="Source: where to read it.", show_default=False)
+        str | None,
+        typer.Option(metavar="URL", help="Source: where to read it.", show_default=False),
     ] = None,
     language: Annotated[
-        str | None, typer.Option(help="Source: ISO 639-1 code (en, ko).", show_default=False)
+        str | None,
+        typer.Option(metavar="LANG", help="Source: ISO 639-1 code (en, ko).", show_default=False),
     ] = None,
     source: Annotated[
         str | None,
-        typer.Option(help="Cite this source id (data/sources/<id>.yaml).", show_default=False),
+        typer.Option(
+            metavar="ID", help="Cite this source id (data/sources/<id>.yaml).", show_default=False
+        ),
     ] = None,
     page: Annotated[
-        str | None, typer.Option(help="Page of the citation.", show_default=False)
+        str | None, typer.Option(metavar="PAGE", help="Page of the citation.", show_default=False)
     ] = None,
     quote: Annotated[
         str | None,
         typer.Option(
-            help="A short exact quote from the source that supports the record.", show_default=False
+            metavar="TEXT",
+            help="A short exact quote from the source that supports the record.",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -168,11 +212,11 @@ def new(
 
     Examples:
 
-        dprkhr new event --date 2023-08-17 --forum UNSC --type briefing --title "..."
-
-        dprkhr new resolution --symbol A/HRC/RES/22/13 --date 2013-03-21 --adoption without-vote
-
-        dprkhr new actor --name "Elizabeth Salmón" --kind person --country PE
+    \b
+      dprkhr new event --date 2023-08-17 --forum UNSC --type briefing --title "..."
+      dprkhr new resolution --symbol A/HRC/RES/22/13 --date 2013-03-21 \\
+          --adoption without-vote
+      dprkhr new actor --name "Elizabeth Salmón" --kind person --country PE
     """
     from dprkhr.errors import UsageError
     from dprkhr.new import REQUIRED, plan_record, write_new

@@ -14,6 +14,7 @@ def schema(
             help="actor, event, resolution, source, forums, tags or event-types "
             "(default: list them).",
             show_default=False,
+            metavar="KIND",
         ),
     ] = None,
 ) -> None:
