@@ -205,3 +205,31 @@ def test_fmt_on_given_paths_and_missing_path(tmp_path: Path) -> None:
 def test_bundled_dataset_is_canonical() -> None:
     result = run(REPO / "data", "fmt", "--check")
     assert result.exit_code == 0, result.stdout
+
+
+_comment_edits = st.lists(
+    st.tuples(st.integers(0, 60), st.booleans(), st.text("abc xyz:#'", min_size=1, max_size=12)),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=_record, edits=_comment_edits, width=st.sampled_from([40, 10_000]))
+def test_fmt_keeps_comments_anywhere(record: dict, edits: list, width: int) -> None:
+    lines = yaml.safe_dump(record, allow_unicode=True, width=width).splitlines()
+    for position, end_of_line, text in edits:
+        i = position % (len(lines) + 1)
+        line = lines[i] if i < len(lines) else ""
+        plain_end = not line.rstrip().endswith(("|", ">", "|-", ">-", "'", '"', "\\"))
+        if end_of_line and i < len(lines) and plain_end and "'" not in line and '"' not in line:
+            lines[i] = f"{line}  # {text}"
+        else:
+            lines.insert(i, f"# {text}")
+    source = "\n".join(lines) + "\n"
+    expected = parse_text(source)
+    if expected.issues:
+        return  # the comment made the YAML invalid: not a formatting question
+    once = format_text(source, "event")
+    assert parse_text(once).data == expected.data
+    assert sorted(comments(once)) == sorted(comments(source))
+    assert format_text(once, "event") == once

@@ -12,7 +12,7 @@ The canonical form of a record file:
   quotes (`date: "2024-03-12"`, `session: "22"` for a text session); other text plain
   when YAML allows it, else quoted the way YAML prefers (single quotes, double quotes
   when escapes are needed); long text folded (`>-`) at the line width, text with line
-  breaks as a literal block (`|`);
+  breaks as a literal block (`|`); an empty value written `null`;
 - exactly one trailing newline.
 
 Comments are kept. PyYAML drops comments, so this module uses ruamel.yaml's round-trip
@@ -255,13 +255,29 @@ def use_flow(items: list[Any], column: int) -> bool:
 
 def _yaml() -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.emitter import Emitter
+
+    class _Emitter(Emitter):  # type: ignore[misc]
+        """Puts a comment that follows a value two spaces after it, wherever it was."""
+
+        def write_comment(self, comment: Any, pre: bool = False) -> None:
+            value = comment.value or ""
+            mark = getattr(comment, "start_mark", None)
+            follows_value = self.column > 0 and value.strip() and not value.startswith("\n")
+            if not pre and follows_value and hasattr(mark, "column"):
+                mark.column = self.column + 2
+            super().write_comment(comment, pre)
 
     rt = YAML(typ="rt")
+    rt.Emitter = _Emitter
     rt.indent(mapping=2, sequence=4, offset=2)
     rt.width = 1_000_000  # never let the emitter wrap: folding is decided here
     rt.preserve_quotes = False
     rt.allow_unicode = True
     rt.allow_duplicate_keys = False
+    rt.representer.add_representer(
+        type(None), lambda r, _d: r.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     return rt
 
 
@@ -315,6 +331,9 @@ class _Canonicaliser:
             rt[key] = self.node(rt[key], value, child_model(model, key), at, column + 2)
         for key in canonical_order(rt_keys, model):
             rt.move_to_end(key)
+            entry = rt.ca.items.get(key)
+            if isinstance(entry, list) and len(entry) > 3 and entry[3] == []:
+                entry[3] = None  # an empty slot that makes ruamel indent a flow value
         if len(rt):
             rt.fa.set_block_style()
         else:
@@ -324,8 +343,8 @@ class _Canonicaliser:
     def sequence(self, rt: Any, data: list[Any], model: type[BaseModel] | None, column: int):
         if len(rt) != len(data):
             raise FormatError("the file's structure could not be read consistently")
-        commented = bool(rt.ca.items) or bool(rt.ca.comment and any(rt.ca.comment))
-        flow = not commented and use_flow(data, self.flow_column)
+        # comments on items need a line each; an empty list is always `[]`
+        flow = not data or (not _holds_comment(rt.ca.items) and use_flow(data, self.flow_column))
         for i, value in enumerate(data):
             # an item's content starts after `  - `: four columns right of the key
             self.flow_column = column + 4
@@ -335,6 +354,15 @@ class _Canonicaliser:
         else:
             rt.fa.set_block_style()
         return rt
+
+
+def _holds_comment(value: Any) -> bool:
+    """Whether ruamel's comment bookkeeping (nested lists and dicts) holds a comment."""
+    if isinstance(value, dict):
+        return any(_holds_comment(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_comment(v) for v in value)
+    return value is not None
 
 
 def comments(text: str) -> list[str]:
