@@ -233,3 +233,14 @@ def test_fmt_keeps_comments_anywhere(record: dict, edits: list, width: int) -> N
     assert parse_text(once).data == expected.data
     assert sorted(comments(once)) == sorted(comments(source))
     assert format_text(once, "event") == once
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=_record)
+def test_canonical_form_does_not_depend_on_the_input_style(record: dict) -> None:
+    block = format_text(yaml.safe_dump(record, allow_unicode=True, width=30), "event")
+    flow = format_text(yaml.safe_dump(record, default_flow_style=True, width=10_000), "event")
+    assert block == flow
+    # a comment sends the text through ruamel's reader, which knows the old styles
+    commented = format_text(block + "# note\n", "event")
+    assert commented == block + "# note\n" or commented.replace("\n# note", "") == block

@@ -25,6 +25,7 @@ and hold exactly the same comments, or the file is reported and left alone.
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import math
 import os
@@ -253,6 +254,7 @@ def use_flow(items: list[Any], column: int) -> bool:
 # ---------------------------------------------------------------------------- the tree
 
 
+@functools.lru_cache(maxsize=1)
 def _yaml() -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.emitter import Emitter
@@ -279,6 +281,13 @@ def _yaml() -> Any:
         type(None), lambda r, _d: r.represent_scalar("tag:yaml.org,2002:null", "null")
     )
     return rt
+
+
+def _set_value(mapping: Any, key: str, value: Any) -> None:
+    """Set a value in a ruamel mapping without ruamel carrying the old value's style over."""
+    from ruamel.yaml.compat import ordereddict
+
+    ordereddict.__setitem__(mapping, key, value)
 
 
 class _Canonicaliser:
@@ -328,7 +337,8 @@ class _Canonicaliser:
             else:
                 at = column + len(key) + 2  # `key: value`
             self.flow_column = column + len(key) + 2
-            rt[key] = self.node(rt[key], value, child_model(model, key), at, column + 2)
+            styled = self.node(rt[key], value, child_model(model, key), at, column + 2)
+            _set_value(rt, key, styled)  # not rt[key] = ...: that keeps the old style
         for key in canonical_order(rt_keys, model):
             rt.move_to_end(key)
             entry = rt.ca.items.get(key)
@@ -348,7 +358,7 @@ class _Canonicaliser:
         for i, value in enumerate(data):
             # an item's content starts after `  - `: four columns right of the key
             self.flow_column = column + 4
-            rt[i] = self.node(rt[i], value, model, column + 4, column + 4)
+            list.__setitem__(rt, i, self.node(rt[i], value, model, column + 4, column + 4))
         if flow:
             rt.fa.set_flow_style()
         else:
@@ -424,10 +434,14 @@ def format_text(text: str, kind: str) -> str:
         raise FormatError(issue.message, issue.line, issue.column)
     model = model_for(kind)
     rt_yaml = _yaml()
-    try:
-        tree = rt_yaml.load(text)
-    except Exception as exc:  # ruamel's errors have no common useful base
-        raise FormatError(f"cannot read for formatting: {str(exc).splitlines()[0]}") from None
+    if any(mark in text for mark in "#&*"):
+        try:
+            tree = rt_yaml.load(text)  # keeps comments (and shows anchors, to refuse them)
+        except Exception as exc:  # ruamel's errors have no common useful base
+            message = str(exc).splitlines()[0]
+            raise FormatError(f"cannot read for formatting: {message}") from None
+    else:
+        tree = _tree(doc.data)  # nothing but data to keep: skip ruamel's slow reader
     tree = _Canonicaliser().node(tree, doc.data, model, 0)
     out = io.StringIO()
     rt_yaml.dump(tree, out)
@@ -435,9 +449,20 @@ def format_text(text: str, kind: str) -> str:
     check = parse_text(result)
     if check.issues or not _same(check.data, doc.data):
         raise FormatError("formatting would change a value; format this file by hand")
-    if Counter(comments(result)) != Counter(comments(text)):
+    if ("#" in text or "#" in result) and Counter(comments(result)) != Counter(comments(text)):
         raise FormatError("formatting would lose or split a comment; format this file by hand")
     return result
+
+
+def _tree(data: Any) -> Any:
+    """Plain data as ruamel's round-trip containers."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(data, dict):
+        return CommentedMap((k, _tree(v)) for k, v in data.items())
+    if isinstance(data, list):
+        return CommentedSeq(_tree(v) for v in data)
+    return data
 
 
 def dump_record(data: dict[str, Any], kind: str, header: str = "", footer: str = "") -> str:
