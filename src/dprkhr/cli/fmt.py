@@ -51,7 +51,7 @@ def fmt(
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
     results = format_paths(paths or [root], root, check)
-    changed = errors = unchanged = 0
+    changed = errors = unchanged = skipped = 0
     for result in results:
         shown = safe(display_path(result.path))
         if result.status == "error":
@@ -62,6 +62,7 @@ def fmt(
                 err=True,
             )
         elif result.status == "skipped":
+            skipped += 1
             if not quiet:
                 typer.echo(f"{shown}: skipped: {result.message}", err=True)
         elif result.status == "reformatted":
@@ -75,7 +76,7 @@ def fmt(
         else:
             unchanged += 1
     if not quiet:
-        typer.echo(_summary(check, changed, unchanged, errors), err=True)
+        typer.echo(_summary(check, changed, unchanged, errors, skipped), err=True)
     raise typer.Exit(1 if errors or (check and changed) else 0)
 
 
@@ -83,13 +84,14 @@ def _files(n: int) -> str:
     return f"{n} file{'' if n == 1 else 's'}"
 
 
-def _summary(check: bool, changed: int, unchanged: int, errors: int) -> str:
+def _summary(check: bool, changed: int, unchanged: int, errors: int, skipped: int) -> str:
     parts = [
         f"{_files(changed)} {'would be reformatted' if check else 'reformatted'}"
         if changed
         else "",
         f"{_files(unchanged)} already canonical" if unchanged else "",
         f"{_files(errors)} could not be formatted" if errors else "",
+        f"{_files(skipped)} skipped" if skipped else "",
     ]
     text = ", ".join(p for p in parts if p) or "no record files found"
     if check and changed:
