@@ -76,7 +76,9 @@ def lint_changed(root: Path, rev: str | None, config: LintConfig | None = None) 
     for loaded in dataset.files:
         source = loaded.record
         if source is None:
-            data = loaded.doc.data if loaded.doc is not None else None
+            data = getattr(loaded, "data", None)  # kept on the file by newer loaders
+            if data is None and loaded.doc is not None:
+                data = loaded.doc.data
             if not isinstance(data, dict):
                 continue
             refs = iter_references(data, loaded.kind)

@@ -113,8 +113,12 @@ class Plan:
 
 
 def _vocab(root: Path) -> tuple[list[Any], list[Any], list[Any]]:
-    from dprkhr.dataset import load_file
+    """Forums, tags and event types of the dataset (empty when a file is missing or broken:
+    lint reports that)."""
+    from pydantic import ValidationError
+
     from dprkhr.models import EventTypesFile, ForumsFile, TagsFile
+    from dprkhr.yamlio import read_file
 
     out: list[list[Any]] = []
     for model, attr in (
@@ -123,8 +127,11 @@ def _vocab(root: Path) -> tuple[list[Any], list[Any], list[Any]]:
         (EventTypesFile, "event_types"),
     ):
         path = root / model.file_name
-        loaded = load_file(path, root) if path.is_file() else None
-        vocab = loaded.vocab if loaded is not None else None
+        doc = read_file(path) if path.is_file() else None
+        try:
+            vocab = model.model_validate(doc.data) if doc is not None and doc.ok else None
+        except ValidationError:
+            vocab = None
         out.append(list(getattr(vocab, attr)) if vocab is not None else [])
     return out[0], out[1], out[2]
 
