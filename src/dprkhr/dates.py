@@ -149,7 +149,10 @@ class PartialDate:
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
         return {
             "anyOf": [
-                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                {
+                    "type": "string",
+                    "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+                },
                 {"type": "integer", "minimum": 1800, "maximum": 9999},
             ],
             "description": "ISO date at the known precision: YYYY, YYYY-MM or YYYY-MM-DD.",

@@ -105,6 +105,10 @@ def _main(
     ctx.obj = AppState(data=data, debug=debug, cache=not no_cache)
 
 
+from dprkhr.cli import contrib as _contrib  # noqa: E402  (new, schema, fmt, diff)
+
+_contrib.register(app)
+
 from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
 
 _lint.register(app)

@@ -69,6 +69,15 @@ def lint(
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule and exit.")
     ] = False,
+    changed: Annotated[
+        bool,
+        typer.Option(
+            "--changed",
+            help="Report on the files changed since the revision given as the argument "
+            "(default: the merge base with main), untracked ones included, and on the "
+            "records that point at them.",
+        ),
+    ] = False,
 ) -> None:
     """Check records for errors: YAML, schema, references, dates, votes, citations.
 
@@ -84,7 +93,9 @@ def lint(
         return
     app_state = state(ctx)
     root = app_state.data_root()
-    for path in paths or []:
+    if changed and len(paths or []) > 1:
+        raise UsageError("--changed takes one revision, not paths: dprkhr lint --changed [REV]")
+    for path in [] if changed else paths or []:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
     if archive is not None and not archive.is_dir():
@@ -95,7 +106,14 @@ def lint(
     )
     if config.archive is not None and not config.archive.is_dir():
         raise UsageError(f"archive {config.archive}: no such folder")
-    result = lint_paths(root, paths or [], config, cache=app_state.use_cache())
+    if changed:
+        from dprkhr.changed import lint_changed
+
+        result = lint_changed(
+            root, str(paths[0]) if paths else None, config, cache=app_state.use_cache()
+        )
+    else:
+        result = lint_paths(root, paths or [], config, cache=app_state.use_cache())
     chosen = output_format or (
         LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
     )

@@ -1,0 +1,576 @@
+"""Canonical form of record files, and rewriting files into it without losing anything.
+
+The canonical form of a record file:
+
+- keys in the order of the model's fields (`id` first, `lint` last); keys the model does
+  not know are kept, after the known ones, in their original order; nested records
+  (roles, participants, citations, adoption, forums...) follow their own model's order;
+- block style with 2-space indentation and list items indented under their key
+  (`  - actor: ...`); a list of short plain values that fits on its line stays in flow
+  style (`tags: [accountability, detention]`), every other list is a block;
+- dates and text that would otherwise read as a number, a boolean or null in double
+  quotes (`date: "2024-03-12"`, `session: "22"` for a text session); other text plain
+  when YAML allows it, else quoted the way YAML prefers (single quotes, double quotes
+  when escapes are needed); long text folded (`>-`) at the line width, text with line
+  breaks as a literal block (`|`); an empty value written `null`;
+- exactly one trailing newline.
+
+Comments are kept. PyYAML drops comments, so this module uses ruamel.yaml's round-trip
+mode (imported here only, not by queries). The values written always come from
+`dprkhr.yamlio` (the loader every other command uses), never from ruamel's own typing,
+and every result is checked before it is accepted: it must load to exactly the same data
+and hold exactly the same comments, or the file is reported and left alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import io
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from dprkhr.yamlio import _BOOLS, _FLOAT_RE, _INT_RE, _NULLS, _SPECIAL_FLOATS, parse_text
+
+WIDTH = 92
+"""Longest line for a value on one line; longer text is folded."""
+FOLD_WIDTH = 92
+"""Longest line of folded text (a single word longer than that stays whole)."""
+
+_DATE_LIKE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_FLOW_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}\n\t]*$")
+
+
+class FormatError(Exception):
+    """A file that cannot be put in canonical form (unparseable, or unsafe to rewrite)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+# ---------------------------------------------------------------------------- key order
+
+
+def model_for(kind: str) -> type[BaseModel] | None:
+    """The model of a record kind (`event`) or vocabulary file name (`forums.yaml`)."""
+    from dprkhr.models import RECORD_TYPES, VOCAB_FILES
+
+    return RECORD_TYPES.get(kind) or VOCAB_FILES.get(kind)
+
+
+def field_order(model: type[BaseModel] | None) -> list[str]:
+    """Field names in canonical order: the model's order, with `lint` last."""
+    if model is None:
+        return []
+    names = list(model.model_fields)
+    if "lint" in names:
+        names.remove("lint")
+        names.append("lint")
+    return names
+
+
+def child_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
+    """The model of the value (or of each list item) at `key` inside `model`."""
+    if model is None:
+        return None
+    info = model.model_fields.get(key)
+    if info is None:
+        return None
+    import typing
+
+    stack = [info.annotation]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+        stack.extend(typing.get_args(item))
+    return None
+
+
+def canonical_order(keys: Iterable[str], model: type[BaseModel] | None) -> list[str]:
+    """Known keys in model order, then unknown keys in the order given."""
+    keys = list(keys)
+    known = [k for k in field_order(model) if k in keys]
+    return known + [k for k in keys if k not in known]
+
+
+# ---------------------------------------------------------------------------- scalars
+
+
+def reads_as_non_text(value: str) -> bool:
+    """Whether a plain scalar with this text would load as null, a boolean or a number."""
+    return (
+        value in _NULLS
+        or value in _BOOLS
+        or bool(_INT_RE.match(value))
+        or value in _SPECIAL_FLOATS
+        or bool(_FLOAT_RE.match(value))
+    )
+
+
+def _printable(value: str, allow_newline: bool = False) -> bool:
+    for ch in value:
+        if ch == "\n" and allow_newline:
+            continue
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029\ufeff":
+            return False
+    return True
+
+
+def _foldable(value: str) -> bool:
+    return (
+        " " in value
+        and value == value.strip()
+        and "\t" not in value
+        and _printable(value)
+        and not value.startswith(("#", "-", "?", ":", "%", "@", "`", "!", "&", "*", "|", ">"))
+    )
+
+
+def _literal_ok(value: str) -> bool:
+    lines = value.split("\n")
+    return (
+        _printable(value, allow_newline=True)
+        and "\t" not in value
+        and bool(lines[0])
+        and not lines[0].startswith(" ")
+        and all(line == line.rstrip(" ") for line in lines)
+        and value.strip() != ""
+    )
+
+
+def fold_positions(text: str, indent: int, width: int = FOLD_WIDTH) -> list[int]:
+    """Where to break folded text (indexes of single spaces) so that lines indented by
+    `indent` stay within `width` where the words allow."""
+    positions: list[int] = []
+    line_start = 0
+    last: int | None = None
+    for i in range(1, len(text) - 1):
+        if text[i] != " " or text[i - 1] == " " or text[i + 1] == " ":
+            continue
+        if indent + (i - line_start) > width and last is not None:
+            positions.append(last)
+            line_start = last + 1
+        last = i if i > line_start else last
+    if indent + (len(text) - line_start) > width and last is not None and last >= line_start:
+        positions.append(last)
+    return positions
+
+
+def styled_scalar(value: Any, column: int = 0, indent: int = 2) -> Any:
+    """The value wrapped in the ruamel type that selects its canonical style.
+
+    `column` is where the value starts on its line, to decide when text is long;
+    `indent` is where the lines of a folded block would start.
+    """
+    if not isinstance(value, str):
+        return value
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        FoldedScalarString,
+        LiteralScalarString,
+    )
+
+    if _DATE_LIKE.match(value) or reads_as_non_text(value):
+        return DoubleQuotedScalarString(value)
+    if "\n" in value:
+        return LiteralScalarString(value) if _literal_ok(value) else DoubleQuotedScalarString(value)
+    if column + len(value) > WIDTH and _foldable(value):
+        folded = FoldedScalarString(value)
+        folded.fold_pos = fold_positions(value, indent)
+        return folded
+    if _needs_quotes(value) and '"' not in value and "\\" not in value:
+        return DoubleQuotedScalarString(value)
+    return str(value)  # plain, or single quotes when it holds `"` or `\`
+
+
+def _needs_quotes(value: str) -> bool:
+    """Whether the text cannot (or should not) be a plain scalar: a conservative reading of
+    YAML's rules, plus ruamel's own typing (it would quote a timestamp, say)."""
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    global _RESOLVER
+    if (
+        not value
+        or value != value.strip()
+        or value[0] in "-?:,[]{}#&*!|>'\"%@`"
+        or value.startswith(("---", "..."))
+        or value.endswith(":")
+        or ": " in value
+        or " #" in value
+        or not _printable(value)
+        or "\t" in value
+    ):
+        return True
+    if _RESOLVER is None:
+        _RESOLVER = VersionedResolver()
+    return str(_RESOLVER.resolve(ScalarNode, value, (True, False))) != "tag:yaml.org,2002:str"
+
+
+_RESOLVER: Any = None
+
+
+def _flow_item(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int):
+        return True
+    return (
+        isinstance(value, str)
+        and bool(_FLOW_SAFE.match(value))
+        and value == value.rstrip()
+        and ": " not in value
+        and " #" not in value
+        and not _DATE_LIKE.match(value)
+        and not reads_as_non_text(value)
+        and _printable(value)
+    )
+
+
+def use_flow(items: list[Any], column: int) -> bool:
+    """Whether a list stays on one line: short plain values that fit within the width."""
+    if not items:
+        return True
+    if not all(_flow_item(i) for i in items):
+        return False
+    return column + sum(len(str(i)) + 2 for i in items) <= WIDTH
+
+
+# ---------------------------------------------------------------------------- the tree
+
+
+@functools.lru_cache(maxsize=1)
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.emitter import Emitter
+
+    class _Emitter(Emitter):  # type: ignore[misc]
+        """Puts a comment that follows a value two spaces after it, wherever it was."""
+
+        def write_comment(self, comment: Any, pre: bool = False) -> None:
+            value = comment.value or ""
+            mark = getattr(comment, "start_mark", None)
+            follows_value = self.column > 0 and value.strip() and not value.startswith("\n")
+            if not pre and follows_value and hasattr(mark, "column"):
+                mark.column = self.column + 2
+            super().write_comment(comment, pre)
+
+    rt = YAML(typ="rt")
+    rt.Emitter = _Emitter
+    rt.indent(mapping=2, sequence=4, offset=2)
+    rt.width = 1_000_000  # never let the emitter wrap: folding is decided here
+    rt.preserve_quotes = False
+    rt.allow_unicode = True
+    rt.allow_duplicate_keys = False
+    rt.representer.add_representer(
+        type(None), lambda r, _d: r.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    return rt
+
+
+def _set_value(mapping: Any, key: str, value: Any) -> None:
+    """Set a value in a ruamel mapping without ruamel carrying the old value's style over."""
+    from ruamel.yaml.compat import ordereddict
+
+    ordereddict.__setitem__(mapping, key, value)
+
+
+class _Canonicaliser:
+    """Rebuilds a round-trip tree in place: our values, canonical order and styles."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.flow_column = 0
+        """Where a list would start if written in flow style (after `key: `)."""
+
+    def node(
+        self, rt: Any, data: Any, model: type[BaseModel] | None, column: int, indent: int = 2
+    ) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        if isinstance(data, dict):
+            if not isinstance(rt, CommentedMap):
+                raise FormatError("the file's structure is not plain YAML mappings and lists")
+            self._once(rt)
+            return self.mapping(rt, data, model, column)
+        if isinstance(data, list):
+            if not isinstance(rt, CommentedSeq):
+                raise FormatError("the file's structure is not plain YAML mappings and lists")
+            self._once(rt)
+            return self.sequence(rt, data, model, column)
+        return styled_scalar(data, column, indent)
+
+    def _once(self, container: Any) -> None:
+        if id(container) in self.seen:
+            raise FormatError(
+                "the file uses YAML anchors and aliases; write the values out to format it"
+            )
+        self.seen.add(id(container))
+
+    def mapping(self, rt: Any, data: dict[str, Any], model: type[BaseModel] | None, column: int):
+        rt_keys = list(rt.keys())
+        if len(rt_keys) != len(data) or any(
+            not isinstance(k, str) or k != d for k, d in zip(rt_keys, data, strict=False)
+        ):
+            raise FormatError("keys must be plain text; quote keys that read as numbers")
+        for key in rt_keys:
+            value = data[key]
+            if isinstance(value, dict):
+                at = column + 2  # nested keys are indented by two
+            elif isinstance(value, list):
+                at = column  # `- ` items start at the key's column plus two
+            else:
+                at = column + len(key) + 2  # `key: value`
+            self.flow_column = column + len(key) + 2
+            styled = self.node(rt[key], value, child_model(model, key), at, column + 2)
+            _set_value(rt, key, styled)  # not rt[key] = ...: that keeps the old style
+        for key in canonical_order(rt_keys, model):
+            rt.move_to_end(key)
+            entry = rt.ca.items.get(key)
+            if isinstance(entry, list) and len(entry) > 3 and entry[3] == []:
+                entry[3] = None  # an empty slot that makes ruamel indent a flow value
+        if len(rt):
+            rt.fa.set_block_style()
+        else:
+            rt.fa.set_flow_style()
+        return rt
+
+    def sequence(self, rt: Any, data: list[Any], model: type[BaseModel] | None, column: int):
+        if len(rt) != len(data):
+            raise FormatError("the file's structure could not be read consistently")
+        # comments on items need a line each; an empty list is always `[]`
+        flow = not data or (not _holds_comment(rt.ca.items) and use_flow(data, self.flow_column))
+        for i, value in enumerate(data):
+            # an item's content starts after `  - `: four columns right of the key
+            self.flow_column = column + 4
+            list.__setitem__(rt, i, self.node(rt[i], value, model, column + 4, column + 4))
+        if flow:
+            rt.fa.set_flow_style()
+        else:
+            rt.fa.set_block_style()
+        return rt
+
+
+def _holds_comment(value: Any) -> bool:
+    """Whether ruamel's comment bookkeeping (nested lists and dicts) holds a comment."""
+    if isinstance(value, dict):
+        return any(_holds_comment(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_comment(v) for v in value)
+    return value is not None
+
+
+def comments(text: str) -> list[str]:
+    """Every comment in a YAML text (without the `#`), found outside scalar tokens."""
+    import bisect
+
+    try:
+        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []
+    spans = sorted(
+        (t.start_mark.index, t.end_mark.index, t.start_mark.line, t.style or "")
+        for t in tokens
+        if isinstance(t, yaml.ScalarToken)
+    )
+    starts = [s[0] for s in spans]
+    found = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        position = 0
+        while True:
+            hit = line.find("#", position)
+            if hit == -1:
+                break
+            absolute = offset + hit
+            i = bisect.bisect_right(starts, absolute) - 1
+            inside = i >= 0 and absolute < spans[i][1]
+            if inside and spans[i][3] in "|>" and spans[i][3] and spans[i][2] == number:
+                inside = False  # the header line of a block scalar holds a real comment
+            if not inside and (hit == 0 or line[hit - 1] in " \t"):
+                found.append(line[hit + 1 :].rstrip("\r\n").strip())
+                break
+            position = hit + 1
+        offset += len(line)
+    return found
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def format_text(text: str, kind: str) -> str:
+    """The canonical form of a record (or vocabulary) file's text.
+
+    Raises `FormatError` when the text does not load cleanly with `dprkhr.yamlio`, or
+    when a canonical form that keeps every value and comment cannot be produced.
+    """
+    doc = parse_text(text)
+    if doc.issues:
+        issue = doc.issues[0]
+        raise FormatError(issue.message, issue.line, issue.column)
+    model = model_for(kind)
+    rt_yaml = _yaml()
+    if any(mark in text for mark in "#&*"):
+        try:
+            tree = rt_yaml.load(text)  # keeps comments (and shows anchors, to refuse them)
+        except Exception as exc:  # ruamel's errors have no common useful base
+            message = str(exc).splitlines()[0]
+            raise FormatError(f"cannot read for formatting: {message}") from None
+    else:
+        tree = _tree(doc.data)  # nothing but data to keep: skip ruamel's slow reader
+    tree = _Canonicaliser().node(tree, doc.data, model, 0)
+    out = io.StringIO()
+    rt_yaml.dump(tree, out)
+    result = out.getvalue().rstrip("\n") + "\n"
+    check = parse_text(result)
+    if check.issues or not _same(check.data, doc.data):
+        raise FormatError("formatting would change a value; format this file by hand")
+    if ("#" in text or "#" in result) and Counter(comments(result)) != Counter(comments(text)):
+        raise FormatError("formatting would lose or split a comment; format this file by hand")
+    return result
+
+
+def _tree(data: Any) -> Any:
+    """Plain data as ruamel's round-trip containers."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(data, dict):
+        return CommentedMap((k, _tree(v)) for k, v in data.items())
+    if isinstance(data, list):
+        return CommentedSeq(_tree(v) for v in data)
+    return data
+
+
+def dump_record(data: dict[str, Any], kind: str, header: str = "", footer: str = "") -> str:
+    """Canonical text of a new record built from `data`, with optional comment lines."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
+    return format_text(header + text + footer, kind)
+
+
+# ---------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What formatting one file found: `status` is `unchanged`, `reformatted`
+    (or would be, in check mode), `error` or `skipped`."""
+
+    path: Path
+    status: str
+    diff: str = ""
+    message: str = ""
+    line: int = 1
+    column: int = 1
+
+
+def collect(paths: Iterable[Path]) -> list[Path]:
+    """Files to format: `.yaml` files given, and those under folders given."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        found = (
+            sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            if path.is_dir()
+            else [path]
+        )
+        for item in found:
+            key = item.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace a file's content atomically: a temporary file in the same folder, then
+    `os.replace`, keeping the file's permissions."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def format_file(path: Path, root: Path | None, check: bool, display: str) -> FileResult:
+    """Format (or, with `check`, only compare) one file."""
+    from dprkhr.dataset import record_kind
+    from dprkhr.yamlio import decode
+
+    kind = record_kind(path, root)
+    if kind == "unknown":
+        return FileResult(path, "skipped", message="not a record or vocabulary file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return FileResult(path, "error", message=f"cannot read: {exc.strerror}")
+    text, issue = decode(raw)
+    if text is None:
+        message = issue.message if issue else "cannot read"
+        return FileResult(path, "error", message=message, line=issue.line if issue else 1)
+    try:
+        formatted = format_text(text, kind)
+    except FormatError as exc:
+        return FileResult(path, "error", message=exc.message, line=exc.line, column=exc.column)
+    if formatted == text and not raw.startswith(b"\xef\xbb\xbf"):
+        return FileResult(path, "unchanged")
+    diff = "".join(
+        difflib.unified_diff(
+            text.splitlines(keepends=True),
+            formatted.splitlines(keepends=True),
+            fromfile=f"{display} (current)",
+            tofile=f"{display} (canonical)",
+        )
+    )
+    if not check:
+        write_atomic(path, formatted)
+    return FileResult(path, "reformatted", diff=diff)
+
+
+def format_paths(paths: Iterable[Path], root: Path | None, check: bool) -> list[FileResult]:
+    """Format every record file under `paths` (files or folders)."""
+    from dprkhr.dataset import display_path
+
+    return [format_file(p, root, check, display_path(p)) for p in collect(paths)]
+
+
+__all__ = [
+    "WIDTH",
+    "FileResult",
+    "FormatError",
+    "comments",
+    "dump_record",
+    "format_file",
+    "format_paths",
+    "format_text",
+    "write_atomic",
+]

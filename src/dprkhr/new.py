@@ -1,0 +1,360 @@
+"""New record files from a few facts: derived ids, validated values, canonical text.
+
+`plan_record(root, kind, values)` returns the path and text of a new record without
+writing anything; `write_new(plan)` writes it, refusing to overwrite. The text is in
+the canonical form of `dprkhr fmt` and passes `dprkhr lint`, except for what only the
+contributor can add (a citation, when none was given: lint names it as DPK601).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dprkhr.errors import UsageError
+
+KINDS = ("event", "actor", "resolution", "source")
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "event": ("date", "type", "title"),
+    "actor": ("name", "kind"),
+    "resolution": ("date",),
+    "source": ("title", "kind"),
+}
+"""Values a record cannot do without; asked for on a terminal when missing."""
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "event": frozenset(
+        {"date", "end_date", "type", "forum", "title", "location", "tags", "slug", "participants"}
+    ),
+    "actor": frozenset({"name", "kind", "aliases", "native_name", "country"}),
+    "resolution": frozenset({"symbol", "forum", "session", "date", "title", "tags", "adoption"}),
+    "source": frozenset({"title", "kind", "publisher", "author", "published", "url", "language"}),
+}
+COMMON = frozenset({"id", "source", "page", "quote"})
+"""Options every kind takes: an explicit id, and a first citation."""
+
+_STOP = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with", "from"}
+
+
+def slugify(text: str, max_words: int | None = None) -> str:
+    """A lower-case id fragment: diacritics folded, punctuation to single hyphens.
+
+    `Elizabeth Salmón` -> `elizabeth-salmon`; `Volker Türk` -> `volker-turk`.
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.replace("ß", "ss").replace("ø", "o").replace("Ø", "o").replace("ł", "l")
+    words = re.sub(r"[^a-z0-9]+", " ", folded.lower()).split()
+    if max_words is not None:
+        kept = [w for w in words if w not in _STOP] or words
+        words = kept[:max_words]
+    return "-".join(words)
+
+
+def resolution_id(symbol: str) -> str:
+    """`A/HRC/RES/22/13` -> `a-hrc-res-22-13`; `S/RES/2397 (2017)` -> `s-res-2397`."""
+    bare = re.sub(r"\s*\(\d{4}\)\s*$", "", symbol.strip())
+    return slugify(bare)
+
+
+def session_from_symbol(symbol: str) -> int | None:
+    """The session a General Assembly or Human Rights Council symbol encodes."""
+    match = re.fullmatch(r"A/(?:HRC/)?RES/(\d+)/\d+", symbol.strip())
+    return int(match.group(1)) if match else None
+
+
+def actor_id(name: str) -> str:
+    return slugify(name)
+
+
+def event_id(date: str, title: str, forum: str | None, event_type: str, slug: str | None) -> str:
+    """Date first, then `--slug`, else the forum and type (`2023-08-17-unsc-briefing`),
+    else the title's first words."""
+    if slug:
+        tail = slugify(slug)
+    elif forum:
+        tail = slugify(f"{forum} {event_type}")
+    else:
+        tail = slugify(title, max_words=5)
+    return f"{date}-{tail}" if tail else date
+
+
+def source_id(title: str, publisher: str | None, published: str | None) -> str:
+    """Publisher (its abbreviation when it gives one, or its initials when long), year,
+    then the title's first words: `hrw-2019-strong-measures-needed-advance`."""
+    parts = []
+    if publisher:
+        abbreviation = re.search(r"\(([^()]+)\)\s*$", publisher)
+        if abbreviation:
+            parts.append(slugify(abbreviation.group(1)))
+        else:
+            words = slugify(publisher).split("-")
+            parts.append("".join(w[0] for w in words) if len(words) > 2 else "-".join(words))
+    if published:
+        parts.append(published[:4])
+    parts.append(slugify(title, max_words=4))
+    return "-".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A record ready to be written."""
+
+    kind: str
+    id: str
+    path: Path
+    text: str
+    cited: bool
+
+
+def _vocab(root: Path) -> tuple[list[Any], list[Any], list[Any]]:
+    """Forums, tags and event types of the dataset (empty when a file is missing or broken:
+    lint reports that)."""
+    from pydantic import ValidationError
+
+    from dprkhr.models import EventTypesFile, ForumsFile, TagsFile
+    from dprkhr.yamlio import read_file
+
+    out: list[list[Any]] = []
+    for model, attr in (
+        (ForumsFile, "forums"),
+        (TagsFile, "tags"),
+        (EventTypesFile, "event_types"),
+    ):
+        path = root / model.file_name
+        doc = read_file(path) if path.is_file() else None
+        try:
+            vocab = model.model_validate(doc.data) if doc is not None and doc.ok else None
+        except ValidationError:
+            vocab = None
+        out.append(list(getattr(vocab, attr)) if vocab is not None else [])
+    return out[0], out[1], out[2]
+
+
+def _one_of(value: str, choices: list[str], what: str) -> str:
+    if value in choices:
+        return value
+    from dprkhr.suggest import did_you_mean
+
+    hint = did_you_mean(value, choices)
+    known = ", ".join(choices) if len(choices) <= 20 else f"{len(choices)} known"
+    raise UsageError(f"unknown {what} `{value}`" + (f"; {hint}" if hint else f" (known: {known})"))
+
+
+def _date(value: str, option: str) -> str:
+    from dprkhr.dates import DateError, PartialDate
+
+    try:
+        return PartialDate(value.strip()).text
+    except DateError as exc:
+        raise UsageError(f"{option} {value}: {exc}") from None
+
+
+def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
+    """Check the values, derive the id, and build the record's canonical text."""
+    from pydantic import ValidationError
+
+    from dprkhr.fmt import dump_record
+    from dprkhr.models import RECORD_TYPES
+
+    if kind not in KINDS:
+        raise UsageError(f"unknown record kind `{kind}`; use one of: {', '.join(KINDS)}")
+    given = {k: v for k, v in values.items() if v not in (None, [], "")}
+    stray = sorted(set(given) - ALLOWED[kind] - COMMON)
+    if stray:
+        options = ", ".join("--" + s.replace("_", "-") for s in stray)
+        raise UsageError(f"{options}: not used for a new {kind}")
+    missing = [f for f in REQUIRED[kind] if f not in given]
+    if kind == "resolution" and "symbol" not in given and "forum" not in given:
+        missing.insert(0, "symbol")
+    if missing:
+        options = ", ".join("--" + m.replace("_", "-") for m in missing)
+        raise UsageError(f"a new {kind} needs {options}")
+    forums, tags, event_types = _vocab(root)
+    forum_codes = [f.code for f in forums]
+    for key in ("date", "end_date", "published"):
+        if key in given:
+            given[key] = _date(str(given[key]), "--" + key.replace("_", "-"))
+    if "forum" in given:
+        given["forum"] = _forum_code(str(given["forum"]), forums)
+    if "type" in given:
+        given["type"] = _one_of(given["type"], [t.id for t in event_types], "event type")
+    for tag in given.get("tags", []):
+        _one_of(tag, [t.id for t in tags], "tag")
+
+    data: dict[str, Any] = {}
+    if kind == "event":
+        record_id = given.get("id") or event_id(
+            given["date"], given["title"], given.get("forum"), given["type"], given.get("slug")
+        )
+        data = {
+            k: given[k]
+            for k in ("date", "end_date", "type", "forum", "title", "location")
+            if k in given
+        }
+        if "participants" in given:
+            data["participants"] = [_participant(p) for p in given["participants"]]
+        if "tags" in given:
+            data["tags"] = given["tags"]
+    elif kind == "actor":
+        record_id = given.get("id") or actor_id(given["name"])
+        data = {
+            k: given[k] for k in ("name", "kind", "aliases", "native_name", "country") if k in given
+        }
+    elif kind == "resolution":
+        symbol = given.get("symbol")
+        if symbol and "forum" not in given:
+            matching = [f.code for f in forums if f.symbol_pattern and f.symbol_matches(symbol)]
+            if len(matching) != 1:
+                raise UsageError(
+                    f"cannot tell the forum of `{symbol}` from its symbol; pass --forum "
+                    f"({', '.join(forum_codes)})"
+                )
+            given["forum"] = matching[0]
+        if symbol and "session" not in given:
+            session = session_from_symbol(symbol)
+            if session is not None:
+                given["session"] = session
+        if "session" in given and isinstance(given["session"], str) and given["session"].isdigit():
+            given["session"] = int(given["session"])
+        record_id = given.get("id") or (
+            resolution_id(symbol)
+            if symbol
+            else f"{slugify(given['forum'])}-{given['date'][:4]}-dprk"
+        )
+        data = {k: given[k] for k in ("symbol", "forum", "session", "date", "title") if k in given}
+        if "adoption" in given:
+            data["adoption"] = _adoption(str(given["adoption"]))
+        if "tags" in given:
+            data["tags"] = given["tags"]
+    else:
+        record_id = given.get("id") or source_id(
+            given["title"], given.get("publisher"), given.get("published")
+        )
+        data = {
+            k: given[k]
+            for k in ("title", "kind", "publisher", "author", "published", "url", "language")
+            if k in given
+        }
+    if not record_id:
+        raise UsageError(f"cannot derive an id for this {kind}; pass --id")
+    cited = False
+    if kind != "source":
+        if "source" in given:
+            citation: dict[str, Any] = {"source": given["source"]}
+            if "page" in given:
+                page = str(given["page"])
+                citation["page"] = int(page) if page.isdigit() else page
+            if "quote" in given:
+                citation["quote"] = given["quote"]
+            data["sources"] = [citation]
+            cited = True
+        elif "quote" in given or "page" in given:
+            raise UsageError("--quote and --page belong to a citation: pass --source too")
+        else:
+            data["sources"] = []
+    elif {"source", "quote", "page"} & set(given):
+        raise UsageError("a source record does not cite other sources")
+    data = {"id": record_id, **data}
+    model = RECORD_TYPES[kind]
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        from dprkhr.dataset import format_loc
+
+        error = exc.errors(include_url=False)[0]
+        where = format_loc(tuple(s for s in error["loc"] if isinstance(s, (str, int))))
+        raise UsageError(f"{where}: {error['msg']}") from None
+    footer = "" if cited else _CITE_HINT
+    text = dump_record(data, kind, footer=footer)
+    path = root / model.folder / f"{record_id}.yaml"
+    return Plan(kind, record_id, path, text, cited)
+
+
+_CITE_HINT = (
+    "# Cite at least one source (data/sources/<id>.yaml) with a short exact quote:\n"
+    "#   sources:\n"
+    "#     - source: <source id>\n"
+    "#       page: 1\n"
+    "#       quote: the words of the source that support this record\n"
+)
+
+
+def _forum_code(value: str, forums: list[Any]) -> str:
+    from dprkhr.names import normalize
+
+    wanted = normalize(value)
+    for forum in forums:
+        if any(normalize(n) == wanted for n in forum.all_names()):
+            return str(forum.code)
+    return _one_of(value, [f.code for f in forums], "forum")
+
+
+def _participant(text: str) -> dict[str, str]:
+    actor, _, role = text.partition(":")
+    out = {"actor": actor.strip()}
+    if role.strip():
+        out["role"] = role.strip()
+    return out
+
+
+def _adoption(text: str) -> dict[str, Any]:
+    """`without-vote`, `vote`, or `YES-NO-ABSTAIN` counts (`30-6-11`)."""
+    text = text.strip()
+    if text in ("without-vote", "vote"):
+        return {"method": text}
+    match = re.fullmatch(r"(\d+)[-/,](\d+)[-/,](\d+)", text)
+    if not match:
+        raise UsageError(
+            f"--adoption {text}: use without-vote, vote, or the counts YES-NO-ABSTAIN (30-6-11)"
+        )
+    yes, no, abstain = (int(g) for g in match.groups())
+    return {"method": "vote", "yes": yes, "no": no, "abstain": abstain}
+
+
+def write_new(plan: Plan) -> Path:
+    """Write the planned file atomically, never over an existing one: the text goes to
+    a temporary file in the same folder, which is then hard-linked into place (a link
+    fails when the name exists)."""
+    import tempfile
+
+    plan.path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=plan.path.parent, prefix=f".{plan.path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(plan.text)
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, plan.path)
+        except FileExistsError:
+            raise UsageError(
+                f"{plan.path} already exists; edit it, or choose another id with --id"
+            ) from None
+        except OSError:  # a file system without hard links
+            if plan.path.exists():
+                raise UsageError(
+                    f"{plan.path} already exists; edit it, or choose another id with --id"
+                ) from None
+            os.replace(tmp, plan.path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return plan.path
+
+
+__all__ = [
+    "KINDS",
+    "REQUIRED",
+    "Plan",
+    "actor_id",
+    "event_id",
+    "plan_record",
+    "resolution_id",
+    "slugify",
+    "source_id",
+    "write_new",
+]
