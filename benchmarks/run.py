@@ -82,7 +82,9 @@ def dprkhr() -> list[str]:
     return [sys.executable, "-m", "dprkhr"]
 
 
-def bench_dataset(root: Path, size: str, runs: int, peers: bool, actor: str, text: str) -> list[str]:
+def bench_dataset(
+    root: Path, size: str, runs: int, peers: bool, actor: str, text: str
+) -> list[str]:
     cache = Path(tempfile.mkdtemp(prefix="dprkhr-bench-cache-"))
     env = {**os.environ, "DPRKHR_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     data = ["--data", str(root)]
@@ -101,8 +103,19 @@ def bench_dataset(root: Path, size: str, runs: int, peers: bool, actor: str, tex
     rows = []
     figures = [
         measure("`--version`", [*dprkhr(), "--version"], env, runs),
-        measure(f"`events --actor {actor}` cold", [*dprkhr(), *data, "events", "--actor", actor], env, runs, clear_cache),
-        measure(f"`events --actor {actor}` warm", [*dprkhr(), *data, "events", "--actor", actor], env, runs),
+        measure(
+            f"`events --actor {actor}` cold",
+            [*dprkhr(), *data, "events", "--actor", actor],
+            env,
+            runs,
+            clear_cache,
+        ),
+        measure(
+            f"`events --actor {actor}` warm",
+            [*dprkhr(), *data, "events", "--actor", actor],
+            env,
+            runs,
+        ),
         measure("`lint` cold", [*dprkhr(), *data, "lint"], env, runs, clear_cache),
         measure("`lint` warm, nothing changed", [*dprkhr(), *data, "lint"], env, runs),
         measure("`lint` warm, one file changed", [*dprkhr(), *data, "lint"], env, runs, change_one),
@@ -120,23 +133,50 @@ def bench_dataset(root: Path, size: str, runs: int, peers: bool, actor: str, tex
         list_file = cache.parent / f"files-{size}.txt"
         list_file.write_text("\n".join(files))
         figures.append(
-            measure("floor: `yaml.load(CSafeLoader)` per file", [sys.executable, "-c", floor.replace("sys.argv[1:]", f"open({str(list_file)!r}).read().split()")], env, max(1, runs // 2), warmup=False)
+            measure(
+                "floor: `yaml.load(CSafeLoader)` per file",
+                [
+                    sys.executable,
+                    "-c",
+                    floor.replace("sys.argv[1:]", f"open({str(list_file)!r}).read().split()"),
+                ],
+                env,
+                max(1, runs // 2),
+                warmup=False,
+            )
         )
         if shutil.which("yamllint"):
-            figures.append(measure("peer: `yamllint -d relaxed`", ["yamllint", "-d", "relaxed", str(root)], env, 1, warmup=False))
-        checker = shutil.which("check-jsonschema")
-        if checker:
-            schema_dir = REPO / "schemas"
-            for kind in ("actor", "event", "resolution", "source"):
-                folder = {"actor": "actors", "event": "events", "resolution": "resolutions", "source": "sources"}[kind]
-                if not (schema_dir / f"{kind}.schema.json").is_file():
-                    break
-            else:
-                script = " && ".join(
-                    f"{checker} --schemafile {schema_dir / f'{k}.schema.json'} {root / f}/*.yaml"
-                    for k, f in (("actor", "actors"), ("event", "events"), ("resolution", "resolutions"), ("source", "sources"))
+            figures.append(
+                measure(
+                    "peer: `yamllint -d relaxed`",
+                    ["yamllint", "-d", "relaxed", str(root)],
+                    env,
+                    1,
+                    warmup=False,
                 )
-                figures.append(measure("peer: `check-jsonschema` (4 schemas)", ["bash", "-c", script], env, 1, warmup=False))
+            )
+        checker = shutil.which("check-jsonschema")
+        schema_dir = REPO / "schemas"
+        if checker and (schema_dir / "event.schema.json").is_file():
+            script = " && ".join(
+                f"find {root / folder} -name '*.yaml' -print0 | "
+                f"xargs -0 {checker} --schemafile {schema_dir / f'{kind}.schema.json'}"
+                for kind, folder in (
+                    ("actor", "actors"),
+                    ("event", "events"),
+                    ("resolution", "resolutions"),
+                    ("source", "sources"),
+                )
+            )
+            figures.append(
+                measure(
+                    "peer: `check-jsonschema` (4 schemas)",
+                    ["bash", "-c", script],
+                    env,
+                    1,
+                    warmup=False,
+                )
+            )
     for figure in figures:
         rows.append(figure.row(size))
         print(rows[-1], flush=True)
@@ -148,11 +188,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--peers", action="store_true", help="also time yamllint, check-jsonschema and the floor")
+    parser.add_argument(
+        "--peers", action="store_true", help="also time yamllint, check-jsonschema and the floor"
+    )
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "dprkhr-bench")
     args = parser.parse_args()
 
-    print(f"# {platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}")
+    print(
+        f"# {platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
+    )
     print("| dataset | command | median s | min s | max s | peak MiB | runs |")
     print("|---|---|---|---|---|---|---|")
     bench_dataset(REPO / "data", "bundled", args.runs, False, "Salmon", "Commission of Inquiry")
