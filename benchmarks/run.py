@@ -128,7 +128,9 @@ def bench_dataset(
         floor = (
             "import sys, yaml\n"
             "for p in sys.argv[1:]:\n"
-            "    with open(p, 'rb') as f: yaml.load(f, Loader=yaml.CSafeLoader)\n"
+            "    with open(p, 'rb') as f:\n"
+            "        try: yaml.load(f, Loader=yaml.CSafeLoader)\n"
+            "        except yaml.YAMLError: pass\n"
         )
         list_file = cache.parent / f"files-{size}.txt"
         list_file.write_text("\n".join(files))

@@ -138,12 +138,17 @@ def _event_filter(
 # --- table cells ----------------------------------------------------------------------------
 
 
-def _names(kb: KnowledgeBase, ids: list[str]) -> str:
+def _names(kb: KnowledgeBase, ids: list[str], limit: int | None = None) -> str:
+    """Actor names for a table cell; past `limit`, the rest is counted, not listed."""
+    shown = ids if limit is None or len(ids) <= limit else ids[: limit - 1]
     out = []
-    for actor_id in ids:
+    for actor_id in shown:
         actor = kb.actor(actor_id)
         out.append(actor.name if actor else actor_id)
-    return ", ".join(out)
+    text = ", ".join(out)
+    if len(shown) < len(ids):
+        text += f" +{len(ids) - len(shown)} more"
+    return text
 
 
 def _date_span(event: Event) -> str:
@@ -168,7 +173,11 @@ def _event_columns(kb: KnowledgeBase) -> list[Column]:
         Column("Forum", lambda e: e.forum or "", no_wrap=True),
         Column("Type", lambda e: e.type, max_width=20),
         Column("Title", lambda e: e.title, ratio=3),
-        Column("Participants", lambda e: _names(kb, [p.actor for p in e.participants]), ratio=2),
+        Column(
+            "Participants",
+            lambda e: _names(kb, [p.actor for p in e.participants], limit=4),
+            ratio=2,
+        ),
     ]
 
 
@@ -319,10 +328,10 @@ def actors(
         return "; ".join(parts) + (f"; +{more} more" if more > 0 else "")
 
     columns = [
-        Column("Name", lambda a: a.name, ratio=2),
-        Column("ID", lambda a: a.id, max_width=26),
+        Column("Name", lambda a: a.name, ratio=2, min_width=16),
+        Column("ID", lambda a: a.id, no_wrap=True),
         Column("Kind", lambda a: f"{a.kind.value} {a.country or ''}".strip(), max_width=10),
-        Column("Role", role_cell, ratio=3),
+        Column("Role", role_cell, ratio=3, min_width=20),
     ]
     emit_records(found, output, model=Actor, columns=columns, noun="actors")
 
@@ -782,7 +791,7 @@ def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
     )
     grid.add_column("Date", no_wrap=True)
     grid.add_column("Forum", no_wrap=True)
-    grid.add_column("What", max_width=14, overflow="fold")
+    grid.add_column("What", max_width=20, overflow="fold")
     grid.add_column("Title", ratio=1, overflow="fold")
     year = None
     for kind, item in entries:
@@ -831,8 +840,8 @@ def related(
             return
         columns = [
             Column("Shared", lambda r: r.count, no_wrap=True),
-            Column("ID", lambda r: r.actor.id, max_width=28),
-            Column("Name", lambda r: r.actor.name, ratio=2),
+            Column("ID", lambda r: r.actor.id, no_wrap=True),
+            Column("Name", lambda r: r.actor.name, ratio=2, min_width=16),
             Column("Kind", lambda r: r.actor.kind.value, no_wrap=True),
             Column("Latest", lambda r: r.events[-1].date, no_wrap=True),
         ]
