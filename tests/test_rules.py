@@ -86,7 +86,8 @@ def test_schema_errors_point_at_the_field(make_data: MakeData):
     messages = {(p.code, p.line, p.message, p.suggestion) for p in problems}
     assert ("DPK004", 5, "unknown field `titel`", "did you mean `title`?") in messages
     assert ("DPK004", 10, "unknown field `rol`", "did you mean `role`?") in messages
-    assert any(p.message == "missing required field `title`" for p in problems)
+    missing = next(p for p in problems if p.message == "missing required field `title`")
+    assert missing.suggestion == "rename `titel` to `title`"
 
 
 def test_wrong_types_and_enums(make_data: MakeData):

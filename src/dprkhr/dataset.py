@@ -451,6 +451,18 @@ def schema_problems(
             if parent:
                 message += f" in `{format_loc(parent)}`"
             suggestion = f"add `{loc[-1]}:`" if loc else None
+            if loc:
+                from dprkhr.suggest import close_matches
+
+                parent_data = _value_at(doc.data, parent)
+                unknown = [
+                    key
+                    for key in (parent_data if isinstance(parent_data, dict) else {})
+                    if key not in model_fields_at(model, parent)
+                ]
+                near = close_matches(str(loc[-1]), unknown, limit=1)
+                if near:
+                    suggestion = f"rename `{near[0]}` to `{loc[-1]}`"
         elif etype == "extra_forbidden":
             name = str(loc[-1]) if loc else "?"
             message = f"unknown field `{name}`"
@@ -495,6 +507,17 @@ def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
         elif node is None or not isinstance(node, (dict, list)):
             continue
     return tuple(out)
+
+
+def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for step in loc:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
 
 
 def _is_id_field(loc: tuple[str | int, ...]) -> bool:
