@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers_contrib import REPO, make_dataset, run
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dprkhr.fmt import FormatError, comments, format_text
@@ -238,8 +238,13 @@ def test_fmt_keeps_comments_anywhere(record: dict, edits: list, width: int) -> N
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record=_record)
 def test_canonical_form_does_not_depend_on_the_input_style(record: dict) -> None:
-    block = format_text(yaml.safe_dump(record, allow_unicode=True, width=30), "event")
-    flow = format_text(yaml.safe_dump(record, default_flow_style=True, width=10_000), "event")
+    block_source = yaml.safe_dump(record, allow_unicode=True, width=30)
+    flow_source = yaml.safe_dump(record, default_flow_style=True, width=10_000)
+    # PyYAML's own emitter can change a value (a raw NEL in a folded quoted line reads back
+    # as a space): such inputs do not hold the same record, so they say nothing about fmt
+    assume(parse_text(block_source).data == parse_text(flow_source).data)
+    block = format_text(block_source, "event")
+    flow = format_text(flow_source, "event")
     assert block == flow
     # a comment sends the text through ruamel's reader, which knows the old styles
     commented = format_text(block + "# note\n", "event")

@@ -11,6 +11,12 @@ from typing import Annotated
 import typer
 
 from dprkhr.cli.common import state
+from dprkhr.cli.query import (
+    SinceOption,
+    UntilOption,
+    actor_id_from_name,
+    forum_code_from_name,
+)
 
 
 class ExportFormat(str, Enum):
@@ -48,27 +54,23 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing file or CSV export folder.")
     ] = False,
-    since: Annotated[
-        str | None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: Annotated[
+        list[str] | None,
         typer.Option(
-            metavar="DATE",
-            help="Only events and resolutions on or after this date (YYYY[-MM[-DD]]).",
-            show_default=False,
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE",
-            help="Only events and resolutions on or before this date.",
+            metavar="NAME",
+            help="Only events with this actor taking part, and resolutions it sponsored "
+            "(id, name or alias; repeatable: any of them).",
             show_default=False,
         ),
     ] = None,
     forum: Annotated[
         list[str] | None,
         typer.Option(
-            metavar="CODE",
-            help="Only this forum's events and resolutions (code, e.g. HRC; repeatable).",
+            metavar="FORUM",
+            help="Only this forum's events and resolutions (code, name or alias, e.g. HRC or "
+            "'Human Rights Council'; repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -109,7 +111,13 @@ def export(
 
     kb = state(ctx).kb()
     flt = build_filter(
-        kb, since=since, until=until, forums=forum or (), types=event_type or (), tags=tag or ()
+        kb,
+        since=since,
+        until=until,
+        forums=[forum_code_from_name(kb, f) or f for f in forum or ()],
+        types=event_type or (),
+        tags=tag or (),
+        actor_ids=[actor_id_from_name(kb, a) for a in actor or ()],
     )
     options = ExportOptions(bipartite=bipartite)
     if output is None:

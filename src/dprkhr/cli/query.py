@@ -85,7 +85,7 @@ def _report(query: str, match: NameMatch) -> None:
         note(f"`{safe(query)}` → {match.id} ({safe(match.label)})")
 
 
-def _actor_id(kb: KnowledgeBase, name: str) -> str:
+def actor_id_from_name(kb: KnowledgeBase, name: str) -> str:
     from dprkhr.query import resolve_actor
 
     match = resolve_actor(kb, name)
@@ -93,7 +93,7 @@ def _actor_id(kb: KnowledgeBase, name: str) -> str:
     return match.id
 
 
-def _forum_code(kb: KnowledgeBase, name: str | None) -> str | None:
+def forum_code_from_name(kb: KnowledgeBase, name: str | None) -> str | None:
     if name is None:
         return None
     from dprkhr.query import resolve_forum
@@ -124,8 +124,8 @@ def _event_filter(
 
     start, end = date_range(since, until)
     return EventFilter(
-        actors=list(dict.fromkeys(_actor_id(kb, a) for a in actor or [])),
-        forum=_forum_code(kb, forum),
+        actors=list(dict.fromkeys(actor_id_from_name(kb, a) for a in actor or [])),
+        forum=forum_code_from_name(kb, forum),
         types=[resolve_event_type(kb, t) for t in type_ or []],
         tags=[resolve_tag(kb, t) for t in tag or []],
         since=start,
@@ -389,11 +389,11 @@ def resolutions(
     kb = state(ctx).kb()
     start, end = date_range(since, until)
     criteria = ResolutionFilter(
-        forum=_forum_code(kb, forum),
+        forum=forum_code_from_name(kb, forum),
         session=session,
         since=start,
         until=end,
-        sponsors=list(dict.fromkeys(_actor_id(kb, s) for s in sponsor or [])),
+        sponsors=list(dict.fromkeys(actor_id_from_name(kb, s) for s in sponsor or [])),
         adopted=adopted.value if adopted else None,
         tags=[resolve_tag(kb, t) for t in tag or []],
         text=text,
@@ -832,7 +832,7 @@ def related(
     from dprkhr.query import related as find_related
 
     kb = state(ctx).kb()
-    actor_id = _actor_id(kb, actor)
+    actor_id = actor_id_from_name(kb, actor)
     found = find_related(kb, actor_id, limit=limit)
     if output is OutputFormat.table:
         if not found:
