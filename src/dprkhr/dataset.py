@@ -155,20 +155,27 @@ def record_kind(path: Path, root: Path | None) -> str:
     return "unknown"
 
 
-def discover(root: Path) -> list[tuple[str, str]]:
-    """Every record and vocabulary file under a data root with its kind, in a stable order."""
-    found: list[tuple[str, str]] = [
-        (str(root / name), name) for name in VOCAB_FILES if (root / name).is_file()
+def discover(root: Path) -> list[tuple[str, str, str]]:
+    """Every record and vocabulary file under a data root, in a stable order, as
+    (path, kind, path relative to the root with `/` separators)."""
+    found: list[tuple[str, str, str]] = [
+        (str(root / name), name, name) for name in VOCAB_FILES if (root / name).is_file()
     ]
     for folder, model in MODEL_BY_FOLDER.items():
         base = root / folder
         if not base.is_dir():
             continue
-        paths: list[str] = []
+        paths: list[tuple[str, str]] = []
         for directory, subdirs, names in os.walk(base):
             subdirs.sort()
-            paths.extend(os.path.join(directory, n) for n in names if n.endswith((".yaml", ".yml")))
-        found.extend((p, model.record_type) for p in sorted(paths))
+            inside = os.path.relpath(directory, base).replace(os.sep, "/")
+            prefix = folder if inside == "." else f"{folder}/{inside}"
+            paths.extend(
+                (os.path.join(directory, n), f"{prefix}/{n}")
+                for n in names
+                if n.endswith((".yaml", ".yml"))
+            )
+        found.extend((p, model.record_type, rel) for p, rel in sorted(paths))
     return found
 
 
@@ -198,14 +205,12 @@ def load_dataset(
     started_ns = time.time_ns()
     dataset = Dataset(root=root)
     found = discover(root)
-    root_text = str(root)
     root_display = display_path(root, cwd)
     jobs: list[tuple[str, str, str, str | None]] = []
-    for path, kind in found:
-        relative = path[len(root_text) :].lstrip(os.sep).replace(os.sep, "/")
+    for path, kind, relative in found:
         display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
         jobs.append((path, kind, display, relative if kind in RECORD_TYPES else None))
-    seen = {Path(p).resolve() for p, _kind in found} if extra else set()
+    seen = {Path(p).resolve() for p, _kind, _rel in found} if extra else set()
     for extra_path in extra:
         if extra_path.resolve() not in seen:
             jobs.append(
@@ -261,6 +266,17 @@ def load_dataset(
         dataset.vocab_loaded[name] = any(
             f.kind == name and f.vocab is not None for f in dataset.files
         )
+        if not any(f.kind == name for f in dataset.files):
+            dataset.problems.append(
+                _problem(
+                    display_path(root / name, cwd),
+                    1,
+                    1,
+                    UNKNOWN_FILE,
+                    f"the vocabulary file {name} is missing, so references to it cannot be checked",
+                    f"restore data/{name} (see docs/data-model.md)",
+                )
+            )
     return dataset
 
 

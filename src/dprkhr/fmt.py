@@ -508,6 +508,7 @@ def collect(paths: Iterable[Path]) -> list[Path]:
 def write_atomic(path: Path, text: str) -> None:
     """Replace a file's content atomically: a temporary file in the same folder, then
     `os.replace`, keeping the file's permissions."""
+    path = Path(os.path.realpath(path))  # write through a symlink, never replace it
     mode = path.stat().st_mode & 0o777 if path.exists() else None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -273,7 +273,35 @@ def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
     footer = "" if cited else _CITE_HINT
     text = dump_record(data, kind, footer=footer)
     path = root / model.folder / f"{record_id}.yaml"
+    _must_pass_lint(root, kind, path, model.model_validate(data), data)
     return Plan(kind, record_id, path, text, cited)
+
+
+def _must_pass_lint(root: Path, kind: str, path: Path, record: Any, data: dict[str, Any]) -> None:
+    """Lint the planned record against the dataset, in memory; refuse it when anything but
+    the citation still to be added would fail (unknown actors or sources, dates out of
+    order...)."""
+    from dprkhr.dataset import LoadedFile, display_path, load_dataset
+    from dprkhr.lint import lint_dataset
+    from dprkhr.lint.rules.citations import MissingCitation
+
+    dataset = load_dataset(root)
+    display = display_path(path)
+    dataset.files = [f for f in dataset.files if f.path.resolve() != path.resolve()]
+    dataset.files.append(
+        LoadedFile(location=str(path), display=display, kind=kind, record=record, data=data)
+    )
+    problems = [
+        p
+        for p in lint_dataset(dataset, only=[path]).problems
+        if p.path == display and p.code != MissingCitation.code and p.severity.value == "error"
+    ]
+    if problems:
+        lines = [
+            f"  {p.code} {p.message}" + (f" ({p.suggestion})" if p.suggestion else "")
+            for p in problems
+        ]
+        raise UsageError("the new record would not pass lint:\n" + "\n".join(lines))
 
 
 _CITE_HINT = (

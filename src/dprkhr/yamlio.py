@@ -187,7 +187,11 @@ class _Walker:
             )
             return None
         if isinstance(node, yaml.ScalarNode):
-            return _scalar(node)
+            try:
+                return _scalar(node)
+            except ValueError:  # e.g. an integer of thousands of digits
+                self.issue("dialect", f"number too long: {len(node.value)} digits", node)
+                return None
         key = id(node)
         if key in self.active:
             self.issue("dialect", "recursive alias: a value contains itself", node)

@@ -20,21 +20,30 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:
         from dprkhr.errors import DprkhrError
+        from dprkhr.safetext import safe
 
         try:
             return super().invoke(ctx)
         except DprkhrError as exc:
             if _debug(ctx):
                 raise
-            typer.echo(f"Error: {exc}", err=True)
+            message = "\n".join(safe(line) for line in str(exc).split("\n"))
+            typer.echo(f"Error: {message}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             raise
+        except OSError as exc:
+            if _debug(ctx):
+                raise
+            # the file system said no (permissions, a missing folder, a full disk): not a bug
+            where = f" {safe(str(exc.filename))}" if exc.filename else ""
+            typer.echo(f"Error: cannot use{where}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
         except Exception as exc:
             if _is_framework(exc) or _debug(ctx):
                 raise
             typer.echo(
-                f"Internal error: {type(exc).__name__}: {exc}\n"
+                f"Internal error: {type(exc).__name__}: {safe(str(exc))}\n"
                 "This is a bug in dprkhr; run again with --debug for the traceback.",
                 err=True,
             )

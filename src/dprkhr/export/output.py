@@ -58,6 +58,11 @@ def check_target(path: Path, force: bool, folder: bool = False) -> None:
         return
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name")
+    if path.is_symlink() or not path.is_file():
+        raise UsageError(
+            f"{path} is not a regular file; give the path of a file to write "
+            "(text formats go to standard output without --output)"
+        )
     if not force:
         raise UsageError(f"{path} exists; pass --force to replace it")
 
@@ -65,7 +70,10 @@ def check_target(path: Path, force: bool, folder: bool = False) -> None:
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path next to `path`; on success move it over `path` in one step."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    except OSError as exc:  # name the target the user gave, not our temporary file
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -103,7 +103,7 @@ def find_pyproject(*starts: Path) -> Path | None:
             if candidate.is_file():
                 try:
                     text = candidate.read_text(encoding="utf-8")
-                except OSError:
+                except (OSError, UnicodeDecodeError):
                     continue
                 if "[tool.dprkhr" in text:
                     return candidate
@@ -116,7 +116,7 @@ def load_config(pyproject: Path | None) -> LintConfig:
         return LintConfig()
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{pyproject}: cannot read [tool.dprkhr.lint]: {exc}") from None
     table: Any = data.get("tool", {}).get("dprkhr", {}).get("lint", {})
     if not isinstance(table, dict):

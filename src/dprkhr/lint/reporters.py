@@ -102,9 +102,9 @@ def render_github(result: LintResult, color: bool = False) -> str:
     """GitHub Actions workflow commands: one annotation a problem."""
     out = []
     for p in result.problems:
-        message = p.message + (f" ({p.suggestion})" if p.suggestion else "")
+        message = safe(p.message + (f" ({p.suggestion})" if p.suggestion else ""))
         out.append(
-            f"::{p.severity.value} file={_gh_escape(p.path, True)},line={p.line},"
+            f"::{p.severity.value} file={_gh_escape(safe(p.path), True)},line={p.line},"
             f"col={p.column},title={_gh_escape(f'{p.code} {p.rule}', True)}::"
             f"{_gh_escape(message)}\n"
         )

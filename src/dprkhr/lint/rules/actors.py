@@ -79,8 +79,8 @@ class PossibleDuplicateActor(Rule):
                     pair = (min(x, y), max(x, y))
                     if pair in pairs:
                         continue
-                    if actors[x][1].kind != actors[y][1].kind:
-                        continue
+                    if actors[x][1].kind != actors[y][1].kind or actors[x][1].id == actors[y][1].id:
+                        continue  # other kinds differ; equal ids are duplicate-id's business
                     if fuzz.ratio(names[a][1], names[b][1]) >= SIMILARITY and _compatible(
                         names[a][1], names[b][1]
                     ):
