@@ -100,6 +100,59 @@ def child_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | No
     return None
 
 
+def _detach_comments(rt: Any, keys: list[str]) -> dict[str | None, str]:
+    """Take the comment lines that follow each scalar value off the key they are stored
+    with (ruamel keeps a comment with the key above it), keyed by the key they precede
+    (None: the end of the mapping), so that reordering cannot carry them elsewhere."""
+    moved: dict[str | None, str] = {}
+    for i, key in enumerate(keys):
+        entry = rt.ca.items.get(key)
+        token = entry[2] if isinstance(entry, list) and len(entry) > 2 else None
+        value = getattr(token, "value", None)
+        if not isinstance(value, str):
+            continue
+        newline = value.find("\n")
+        if newline == -1 or "#" not in value[newline + 1 :]:
+            continue
+        token.value = value[: newline + 1]
+        following = keys[i + 1] if i + 1 < len(keys) else None
+        moved[following] = moved.get(following, "") + value[newline + 1 :]
+    return moved
+
+
+def _reattach_comments(rt: Any, order: list[str], moved: dict[str | None, str]) -> None:
+    """Put detached comment lines back after the key that now precedes their key."""
+    for following, lines in moved.items():
+        from ruamel.yaml.error import CommentMark
+        from ruamel.yaml.tokens import CommentToken
+
+        if following is not None and order.index(following) == 0:
+            # nothing precedes its key any more: the lines go above the first key (if that
+            # puts them anywhere else, the check on comment places refuses the file)
+            if rt.ca.comment is None:
+                rt.ca.comment = [None, []]
+            if rt.ca.comment[1] is None:
+                rt.ca.comment[1] = []
+            rt.ca.comment[1].extend(
+                CommentToken(line.lstrip(" ") if line.strip() else "\n", CommentMark(0), None)
+                for line in lines.splitlines(keepends=True)
+            )
+            continue
+        target = order[-1] if following is None else order[order.index(following) - 1]
+        entry = rt.ca.items.get(target)
+        token = entry[2] if isinstance(entry, list) and len(entry) > 2 else None
+        if token is not None and isinstance(getattr(token, "value", None), str):
+            token.value = token.value + lines
+        else:
+            new = CommentToken("\n" + lines, CommentMark(0), None)
+            if isinstance(entry, list):
+                while len(entry) < 3:
+                    entry.append(None)
+                entry[2] = new
+            else:
+                rt.ca.items[target] = [None, None, new, None]
+
+
 def canonical_order(keys: Iterable[str], model: type[BaseModel] | None) -> list[str]:
     """Known keys in model order, then unknown keys in the order given."""
     keys = list(keys)
@@ -339,11 +392,14 @@ class _Canonicaliser:
             self.flow_column = column + len(key) + 2
             styled = self.node(rt[key], value, child_model(model, key), at, column + 2)
             _set_value(rt, key, styled)  # not rt[key] = ...: that keeps the old style
-        for key in canonical_order(rt_keys, model):
+        order = canonical_order(rt_keys, model)
+        moved = _detach_comments(rt, rt_keys) if order != rt_keys else {}
+        for key in order:
             rt.move_to_end(key)
             entry = rt.ca.items.get(key)
             if isinstance(entry, list) and len(entry) > 3 and entry[3] == []:
                 entry[3] = None  # an empty slot that makes ruamel indent a flow value
+        _reattach_comments(rt, order, moved)
         if len(rt):
             rt.fa.set_block_style()
         else:
@@ -377,6 +433,22 @@ def _holds_comment(value: Any) -> bool:
 
 def comments(text: str) -> list[str]:
     """Every comment in a YAML text (without the `#`), found outside scalar tokens."""
+    return [comment for comment, _anchor in comment_anchors(text)]
+
+
+def _line_key(line: str) -> str:
+    """What a line is about: its key (`name` in `  - name: X`), else its stripped text."""
+    body = line.strip()
+    while body.startswith("- ") or body == "-":
+        body = body[2:].lstrip()
+    key, colon, _rest = body.partition(":")
+    return key.strip() if colon and not key.startswith(("'", '"', "[", "{")) else body
+
+
+def comment_anchors(text: str) -> list[tuple[str, str]]:
+    """Every comment (without the `#`, found outside scalar tokens) with what it belongs
+    to: the key of its own line for a comment at the end of a line, else the key of the
+    next line with content."""
     import bisect
 
     try:
@@ -389,10 +461,13 @@ def comments(text: str) -> list[str]:
         if isinstance(t, yaml.ScalarToken)
     )
     starts = [s[0] for s in spans]
-    found = []
+    anchored: list[tuple[str, str]] = []
+    pending: list[str] = []
+    seen_content = False
     offset = 0
     for number, line in enumerate(text.splitlines(keepends=True)):
         position = 0
+        comment_at = -1
         while True:
             hit = line.find("#", position)
             if hit == -1:
@@ -403,11 +478,26 @@ def comments(text: str) -> list[str]:
             if inside and spans[i][3] in "|>" and spans[i][3] and spans[i][2] == number:
                 inside = False  # the header line of a block scalar holds a real comment
             if not inside and (hit == 0 or line[hit - 1] in " \t"):
-                found.append(line[hit + 1 :].rstrip("\r\n").strip())
+                comment_at = hit
                 break
             position = hit + 1
         offset += len(line)
-    return found
+        content = line if comment_at == -1 else line[:comment_at]
+        if content.strip():
+            key = _line_key(content)
+            # comments above the first content line head the file, wherever fields go
+            # the file's head: comments above the first line, or above `id` (which
+            # canonical order puts first), describe the record as a whole
+            head = not seen_content or content.startswith("id:")
+            seen_content = True
+            anchored.extend((comment, "^" if head else key) for comment in pending)
+            pending = []
+            if comment_at != -1:
+                anchored.append((line[comment_at + 1 :].rstrip("\r\n").strip(), key))
+        elif comment_at != -1:
+            pending.append(line[comment_at + 1 :].rstrip("\r\n").strip())
+    anchored.extend((comment, "") for comment in pending)
+    return anchored
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -451,6 +541,11 @@ def format_text(text: str, kind: str) -> str:
         raise FormatError("formatting would change a value; format this file by hand")
     if ("#" in text or "#" in result) and Counter(comments(result)) != Counter(comments(text)):
         raise FormatError("formatting would lose or split a comment; format this file by hand")
+    if "#" in text and Counter(comment_anchors(result)) != Counter(comment_anchors(text)):
+        raise FormatError(
+            "formatting would move a comment away from the field it describes; put the "
+            "fields in canonical order by hand (see docs/data-model.md), then run fmt again"
+        )
     return result
 
 

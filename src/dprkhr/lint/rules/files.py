@@ -167,10 +167,11 @@ class InvalidDate(Rule):
 
 class UnknownFile(Rule):
     """Record files live in `data/actors`, `data/events`, `data/resolutions` or
-    `data/sources` and end in `.yaml`.
+    `data/sources` and end in `.yaml`; the vocabularies `data/forums.yaml`,
+    `data/tags.yaml` and `data/event-types.yaml` exist.
 
     The folder says what type of record a file holds, so a file elsewhere cannot be
-    checked.
+    checked; without a vocabulary, references to forums, tags or event types cannot be.
 
     Fails:
         # data/misc/volker-turk.yaml
@@ -188,5 +189,5 @@ class UnknownFile(Rule):
     """
 
     code, name = UNKNOWN_FILE
-    summary = "a file is not where a record of any type belongs"
+    summary = "a file is not where a record belongs, or a vocabulary is missing"
     reported_by_loader = True
