@@ -128,3 +128,21 @@ def test_read_only_folder_is_a_clean_error(make_data: MakeData):  # pragma: no c
         assert result.exit_code == 1 and result.stderr.startswith("Error: cannot use")
     finally:
         (root / "actors").chmod(0o700)
+
+
+def test_empty_filter_values_are_usage_errors(make_data: MakeData):
+    root = make_data()
+    for option in ("--text", "--resolution", "--actor"):
+        result = invoke("--data", str(root), "events", option, "")
+        assert result.exit_code == 2, option
+
+
+def test_export_force_keeps_the_file_mode(make_data: MakeData, tmp_path: Path):
+    root = make_data()
+    target = tmp_path / "out.json"
+    target.write_text("{}")
+    target.chmod(0o640)
+    assert (
+        invoke("--data", str(root), "export", "json", "-o", str(target), "--force").exit_code == 0
+    )
+    assert target.stat().st_mode & 0o777 == 0o640

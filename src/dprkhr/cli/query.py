@@ -23,6 +23,7 @@ from dprkhr.cli.output import (
     table,
     to_csv,
 )
+from dprkhr.errors import UsageError
 from dprkhr.safetext import safe
 
 if TYPE_CHECKING:
@@ -122,6 +123,9 @@ def _event_filter(
         resolve_tag,
     )
 
+    for option, value in (("--resolution", resolution), ("--text", text)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option} needs a value; leave the option out to match everything")
     start, end = date_range(since, until)
     return EventFilter(
         actors=list(dict.fromkeys(actor_id_from_name(kb, a) for a in actor or [])),
