@@ -136,9 +136,8 @@ class Cache:
         return entry
 
 
-def read(root: Path) -> Cache | None:
-    """The cache for `root`, or None if there is none that can be used. Never raises."""
-    path = cache_file(root)
+def read_document(path: Path, root: Path) -> tuple[dict[str, Any], Any] | None:
+    """A cache document's header and body, if it is whole and ours. Never raises."""
     try:
         raw = path.read_bytes()
         header, _, payload = raw.partition(b"\n")
@@ -153,24 +152,18 @@ def read(root: Path) -> Cache | None:
             or not isinstance(meta.get("written_ns"), int)
         ):
             return None
-        body = json.loads(payload)
-        if not isinstance(body, dict):
-            return None
-        return Cache(body, meta["written_ns"])
+        return meta, json.loads(payload)
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 
-def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) -> bool:
-    """Replace the cache for `root` atomically. Never raises; False if it could not."""
-    path = cache_file(root)
-    written_ns = started_ns if started_ns is not None else time.time_ns()
+def write_document(
+    path: Path, root: Path, body: Any, written_ns: int, extra: dict[str, Any] | None = None
+) -> bool:
+    """Replace a cache document atomically. Never raises; False if it could not."""
     try:
         payload = json.dumps(
-            {key: entry.to_json() for key, entry in entries.items()},
-            ensure_ascii=False,
-            separators=(",", ":"),
-            allow_nan=True,
+            body, ensure_ascii=False, separators=(",", ":"), allow_nan=True
         ).encode("utf-8", "surrogatepass")
         meta = {
             "format": FORMAT,
@@ -179,9 +172,10 @@ def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) 
             "root": str(root.resolve()),
             "written_ns": written_ns,
             "digest": content_digest(payload),
+            **(extra or {}),
         }
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(prefix=".records-", suffix=".tmp", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(json.dumps(meta).encode() + b"\n")
@@ -194,3 +188,18 @@ def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) 
         return True
     except (OSError, ValueError, TypeError, UnicodeError):
         return False
+
+
+def read(root: Path) -> Cache | None:
+    """The cache of records for `root`, or None if there is none that can be used."""
+    document = read_document(cache_file(root), root)
+    if document is None or not isinstance(document[1], dict):
+        return None
+    return Cache(document[1], document[0]["written_ns"])
+
+
+def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) -> bool:
+    """Replace the cache of records for `root` atomically. Never raises."""
+    written_ns = started_ns if started_ns is not None else time.time_ns()
+    body = {key: entry.to_json() for key, entry in entries.items()}
+    return write_document(cache_file(root), root, body, written_ns)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dprkhr.dataset import Dataset, LoadedFile, load_dataset, no_gc
 from dprkhr.kb import KnowledgeBase
@@ -190,15 +193,145 @@ def lint_paths(
     cache: bool = False,
 ) -> LintResult:
     """Load the dataset at `root` (plus any `paths` outside it) and lint it, reporting on
-    `paths` only when some are given."""
+    `paths` only when some are given.
+
+    With `cache=True`, a run whose every input is unchanged since the last one (each
+    file's size, modification time and, when recent, content; the vocabularies; the
+    settings; the archive; today's date) answers from the remembered result without
+    reading any record; any other run reads what changed and remembers its result.
+    """
+    config = config or LintConfig()
     extra = []
     for path in paths:
         if path.is_dir():
             extra.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
         else:
             extra.append(path)
+    only = list(paths) if paths else None
+    started_ns = time.time_ns()
+    key = _memo_key(root, extra, config, cwd) if cache else None
+    if key is not None:
+        remembered = _memo_read(root, key)
+        if remembered is not None:
+            files, problems = remembered
+            return _report_on(files, problems, config, only)
     dataset = load_dataset(root, extra=extra, cwd=cwd, cache=cache)
-    return lint_dataset(dataset, config, only=list(paths) if paths else None)
+    full = lint_dataset(dataset, config)
+    files = [(f.display, f.location) for f in dataset.files]
+    if key is not None:
+        _memo_write(root, key, files, full.problems, started_ns)
+    return _report_on(files, full.problems, config, only)
+
+
+def _report_on(
+    files: list[tuple[str, str]],
+    problems: list[Problem],
+    config: LintConfig,
+    only: Sequence[Path] | None,
+) -> LintResult:
+    if only is None:
+        return LintResult(problems=problems, files_checked=len(files), strict=config.strict)
+    wanted = {display for display, location in files if _within(Path(location), only)}
+    return LintResult(
+        problems=[p for p in problems if p.path in wanted],
+        files_checked=len(wanted),
+        strict=config.strict,
+    )
+
+
+def _memo_file(root: Path) -> Path:
+    from dprkhr.cache import cache_file
+
+    records = cache_file(root)
+    return records.with_name(records.name.replace("records-", "lint-", 1))
+
+
+def _memo_key(
+    root: Path, extra: Sequence[Path], config: LintConfig, cwd: Path | None
+) -> str | None:
+    """A digest of everything a lint result depends on, or None when some file changed
+    too recently to be told apart by its modification time."""
+    import hashlib
+    import json
+
+    from dprkhr.cache import RACY_NS
+    from dprkhr.dataset import discover, display_path
+
+    manifest: list[Any] = []
+    newest = 0
+    try:
+        for path, _kind, relative in discover(root):
+            stat = os.stat(path)
+            manifest.append((relative, stat.st_size, stat.st_mtime_ns))
+            newest = max(newest, stat.st_mtime_ns)
+        inside = root.resolve()
+        for path in extra:
+            if inside in path.resolve().parents:
+                continue  # already in the manifest
+            stat = os.stat(path)
+            manifest.append((str(path.resolve()), stat.st_size, stat.st_mtime_ns))
+            newest = max(newest, stat.st_mtime_ns)
+        archive: list[Any] = []
+        if config.archive is not None:
+            for entry in sorted(os.scandir(config.archive), key=lambda e: e.name):
+                if entry.name.endswith(".txt"):
+                    stat = entry.stat()
+                    archive.append((entry.name, stat.st_size, stat.st_mtime_ns))
+                    newest = max(newest, stat.st_mtime_ns)
+    except OSError:
+        return None
+    if newest >= time.time_ns() - RACY_NS:
+        return None  # a file changed within the last moments: read everything
+    settings = {
+        "select": config.select,
+        "ignore": config.ignore,
+        "strict": config.strict,
+        "severity": {k: v.value for k, v in sorted(config.severity.items())},
+        "archive": str(config.archive) if config.archive else None,
+    }
+    document = {
+        "files": manifest,
+        "archive": archive,
+        "settings": settings,
+        "today": dt.date.today().isoformat(),
+        "display": display_path(root, cwd),
+    }
+    return hashlib.blake2b(json.dumps(document).encode(), digest_size=20).hexdigest()
+
+
+def _memo_read(root: Path, key: str) -> tuple[list[tuple[str, str]], list[Problem]] | None:
+    from dprkhr.cache import read_document
+
+    document = read_document(_memo_file(root), root)
+    if document is None or document[0].get("key") != key:
+        return None
+    body = document[1]
+    try:
+        files = [(str(display), str(location)) for display, location in body["files"]]
+        problems = [
+            Problem(path, line, column, code, rule, Severity(severity), message, suggestion)
+            for path, line, column, code, rule, severity, message, suggestion in body["problems"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if any(p.code not in RULE_BY_CODE for p in problems):
+        return None
+    return files, problems
+
+
+def _memo_write(
+    root: Path, key: str, files: list[tuple[str, str]], problems: list[Problem], started_ns: int
+) -> None:
+    from dprkhr.cache import write_document
+
+    body = {
+        "files": files,
+        "problems": [
+            [p.path, p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
+            for p in problems
+        ],
+    }
+    write_document(_memo_file(root), root, body, started_ns, extra={"key": key})
 
 
 __all__ = ["LintResult", "Rule", "Severity", "lint_dataset", "lint_paths"]
