@@ -185,3 +185,15 @@ def test_lint_memo_misses_on_any_change(make_data: MakeData):
     assert [p.code for p in lint_paths(root, config=LintConfig(), cache=True).problems] == [
         "DPK004"
     ]
+
+
+def test_a_forged_problem_in_the_cache_is_not_trusted(make_data: MakeData):
+    root = make_data({"actors/bad.yaml": "id: [bad\n"})
+    load_dataset(root, cache=True)
+    entries = cache.read(root)
+    assert entries is not None
+    forged = {k: cache.Entry.from_json(v) for k, v in entries.entries.items()}
+    forged["actors/bad.yaml"].problems[0][4] = "catastrophe"  # type: ignore[union-attr]
+    cache.write(root, forged, started_ns=2**62)
+    dataset = load_dataset(root, cache=True)
+    assert [p.code for p in dataset.problems if p.path.endswith("bad.yaml")] == ["DPK001"]

@@ -326,19 +326,32 @@ def _to_entry(stat: os.stat_result, raw: bytes, loaded: LoadedFile) -> Any:
 
 
 def _from_entry(path: str, kind: str, display: str, entry: Any) -> LoadedFile:
-    """Rebuild what loading a file produced from its cache entry; the record is validated
-    again, so the cache can never introduce a record the models would refuse."""
+    """Rebuild what loading a file produced from its cache entry. Nothing in it is taken on
+    trust: problems must have the right shape and the record is validated again, so a
+    damaged or forged cache can never bring in what reading the file would not; anything
+    odd, and the file is simply read again."""
+    if entry.validated and entry.data is None:
+        return load_file(path, kind, display)
     loaded = LoadedFile(location=path, display=display, kind=kind, data=entry.data)
     loaded.failed = entry.failed
-    for line, column, code, rule, severity, message, suggestion in entry.problems:
-        loaded.problems.append(
-            Problem(display, line, column, code, rule, Severity(severity), message, suggestion)
-        )
-    if entry.validated and entry.data is not None:
-        try:
+    try:
+        for line, column, code, rule, severity, message, suggestion in entry.problems:
+            if not (
+                isinstance(line, int)
+                and isinstance(column, int)
+                and isinstance(code, str)
+                and isinstance(rule, str)
+                and isinstance(message, str)
+                and (suggestion is None or isinstance(suggestion, str))
+            ):
+                return load_file(path, kind, display)
+            loaded.problems.append(
+                Problem(display, line, column, code, rule, Severity(severity), message, suggestion)
+            )
+        if entry.validated:
             loaded.record = RECORD_TYPES[kind].model_validate(entry.data)
-        except ValidationError:
-            return load_file(path, kind, display)
+    except (ValueError, TypeError):  # ValidationError is a ValueError
+        return load_file(path, kind, display)
     return loaded
 
 
