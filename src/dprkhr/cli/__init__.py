@@ -114,21 +114,17 @@ def _main(
     ctx.obj = AppState(data=data, debug=debug, cache=not no_cache)
 
 
+# Commands in the order `--help` lists them: analysts' questions first, then exports, then
+# the contributors' tools.
 from dprkhr.cli import contrib as _contrib  # noqa: E402  (new, schema, fmt, diff)
-
-_contrib.register(app)
-
-from dprkhr.cli import lint as _lint  # noqa: E402  (registers the command)
-
-_lint.register(app)
-
-from dprkhr.cli import query as _query  # noqa: E402  (registers the analysts' commands)
+from dprkhr.cli import export as _export  # noqa: E402
+from dprkhr.cli import lint as _lint  # noqa: E402
+from dprkhr.cli import query as _query  # noqa: E402  (events, actors, ... stats)
 
 _query.register(app)
-
-from dprkhr.cli import export as _export  # noqa: E402  (registers the command)
-
 _export.register(app)
+_lint.register(app)
+_contrib.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
