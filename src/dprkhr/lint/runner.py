@@ -295,6 +295,7 @@ def _memo_key(
         "settings": settings,
         "today": dt.date.today().isoformat(),
         "display": display_path(root, cwd),
+        "cwd": str(cwd or Path.cwd()),  # paths are shown relative to it
     }
     return hashlib.blake2b(json.dumps(document).encode(), digest_size=20).hexdigest()
 
