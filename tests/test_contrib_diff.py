@@ -174,3 +174,15 @@ def test_default_base_needs_a_main_branch(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 2
     assert "pass a revision" in result.output
     assert run(base / "data", "diff", "HEAD").exit_code == 0
+
+
+def test_a_file_removed_from_the_index_but_back_on_disk_is_changed(repo: Path) -> None:
+    data = repo / "data"
+    path = data / "actors" / "volker-turk.yaml"
+    text = path.read_text()
+    git(repo, "rm", "-q", "data/actors/volker-turk.yaml")
+    path.parent.mkdir(exist_ok=True)  # git removes a folder it emptied
+    path.write_text(text.replace("Volker Türk", "Volker Türk (High Commissioner)"))
+    result = run(data, "diff", "main", "--format", "json")
+    document = json.loads(result.stdout)
+    assert [(c["status"], c["id"]) for c in document["records"]] == [("changed", "volker-turk")]

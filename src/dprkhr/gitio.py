@@ -133,8 +133,15 @@ def changes(top: Path, folder: Path, base: str, head: str | None = None) -> list
             found.append(Change("M", path, path))
     if head is None:
         untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", spec)
+        deleted = {c.old: c for c in found if c.status == "D"}
         for path in untracked.stdout.decode("utf-8", "surrogateescape").split("\0"):
-            if path:
+            if not path:
+                continue
+            if path in deleted:
+                # removed from the index (`git rm`) but back on disk: the file changed
+                found.remove(deleted.pop(path))
+                found.append(Change("M", path, path))
+            else:
                 found.append(Change("A", None, path))
     return sorted(found, key=lambda c: c.new or c.old or "")
 
