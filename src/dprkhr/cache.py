@@ -28,7 +28,7 @@ from typing import Any
 
 from dprkhr import __version__
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000
 """Files modified this close to the cache write are checked by content too."""
 _CODE_FILES = ("dates.py", "yamlio.py", "dataset.py", "problems.py", "cache.py")
@@ -137,10 +137,14 @@ class Cache:
 
 
 def read_document(path: Path, root: Path) -> tuple[dict[str, Any], Any] | None:
-    """A cache document's header and body, if it is whole and ours. Never raises."""
+    """A cache document's header and body, if it is whole and ours. Never raises.
+
+    A document is one line of JSON (the body) and then one line of header, which carries
+    the body's digest: it is written last, so a truncated file never passes.
+    """
     try:
         raw = path.read_bytes()
-        header, _, payload = raw.partition(b"\n")
+        payload, _, header = raw.rstrip(b"\n").rpartition(b"\n")
         meta = json.loads(header)
         if not isinstance(meta, dict):
             return None
@@ -158,28 +162,43 @@ def read_document(path: Path, root: Path) -> tuple[dict[str, Any], Any] | None:
 
 
 def write_document(
-    path: Path, root: Path, body: Any, written_ns: int, extra: dict[str, Any] | None = None
+    path: Path,
+    root: Path,
+    body: dict[str, Any],
+    written_ns: int,
+    extra: dict[str, Any] | None = None,
 ) -> bool:
-    """Replace a cache document atomically. Never raises; False if it could not."""
+    """Replace a cache document atomically, encoding the body's entries one at a time (a
+    large cache is never held in memory as one string). Never raises; False if it could
+    not."""
     try:
-        payload = json.dumps(
-            body, ensure_ascii=False, separators=(",", ":"), allow_nan=True
-        ).encode("utf-8", "surrogatepass")
-        meta = {
-            "format": FORMAT,
-            "version": __version__,
-            "fingerprint": fingerprint(),
-            "root": str(root.resolve()),
-            "written_ns": written_ns,
-            "digest": content_digest(payload),
-            **(extra or {}),
-        }
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
         try:
+            digest = hashlib.blake2b(digest_size=16)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(json.dumps(meta).encode() + b"\n")
-                handle.write(payload)
+
+                def put(text: str) -> None:
+                    chunk = text.encode("utf-8", "surrogatepass")
+                    digest.update(chunk)
+                    handle.write(chunk)
+
+                put("{")
+                for i, (key, value) in enumerate(body.items()):
+                    item = value.to_json() if isinstance(value, Entry) else value
+                    put(("," if i else "") + json.dumps(key, ensure_ascii=False) + ":")
+                    put(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+                put("}")
+                meta = {
+                    "format": FORMAT,
+                    "version": __version__,
+                    "fingerprint": fingerprint(),
+                    "root": str(root.resolve()),
+                    "written_ns": written_ns,
+                    "digest": digest.hexdigest(),
+                    **(extra or {}),
+                }
+                handle.write(b"\n" + json.dumps(meta).encode() + b"\n")
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -201,5 +220,4 @@ def read(root: Path) -> Cache | None:
 def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) -> bool:
     """Replace the cache of records for `root` atomically. Never raises."""
     written_ns = started_ns if started_ns is not None else time.time_ns()
-    body = {key: entry.to_json() for key, entry in entries.items()}
-    return write_document(cache_file(root), root, body, written_ns)
+    return write_document(cache_file(root), root, dict(entries), written_ns)
