@@ -512,7 +512,9 @@ def schema_problems(
                 f"`{where}`: `{error.get('input')}` is not a valid id (lower-case letters, "
                 "digits and single hyphens)"
             )
-            suggestion = f"use `{_slugify(str(error.get('input')))}`"
+            from dprkhr.names import slugify
+
+            suggestion = f"use `{slugify(str(error.get('input'))) or 'id'}`"
         else:
             message = f"`{where}`: {msg}"
         problems.append(_problem(display, line, column, rule, message, suggestion))
@@ -564,40 +566,12 @@ def _is_id_field(loc: tuple[str | int, ...]) -> bool:
     }
 
 
-def _slugify(text: str) -> str:
-    import re
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "id"
-
-
 def model_fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """Field names of the (nested) model found at `loc` inside `model`."""
-    import typing
+    from dprkhr.models import child_model
 
-    current: Any = model
+    current: type[BaseModel] | None = model
     for step in loc:
-        if isinstance(step, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        info = current.model_fields.get(step)
-        if info is None:
-            return []
-        current = _inner_model(info.annotation, typing)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _inner_model(annotation: Any, typing: Any) -> Any:
-    """The BaseModel inside `list[X]`, `X | None`, `Optional[X]`, if any."""
-    stack = [annotation]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return item
-        stack.extend(typing.get_args(item))
-    return None
+        if isinstance(step, str):
+            current = child_model(current, step)
+    return list(current.model_fields) if current is not None else []

@@ -82,22 +82,10 @@ def field_order(model: type[BaseModel] | None) -> list[str]:
     return names
 
 
-def child_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
-    """The model of the value (or of each list item) at `key` inside `model`."""
-    if model is None:
-        return None
-    info = model.model_fields.get(key)
-    if info is None:
-        return None
-    import typing
+def _child(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
+    from dprkhr.models import child_model  # the models load only when fmt runs
 
-    stack = [info.annotation]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return item
-        stack.extend(typing.get_args(item))
-    return None
+    return child_model(model, key)
 
 
 def _detach_comments(rt: Any, keys: list[str]) -> dict[str | None, str]:
@@ -390,7 +378,7 @@ class _Canonicaliser:
             else:
                 at = column + len(key) + 2  # `key: value`
             self.flow_column = column + len(key) + 2
-            styled = self.node(rt[key], value, child_model(model, key), at, column + 2)
+            styled = self.node(rt[key], value, _child(model, key), at, column + 2)
             _set_value(rt, key, styled)  # not rt[key] = ...: that keeps the old style
         order = canonical_order(rt_keys, model)
         moved = _detach_comments(rt, rt_keys) if order != rt_keys else {}

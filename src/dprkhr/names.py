@@ -15,6 +15,7 @@ from dprkhr.errors import UsageError
 
 if TYPE_CHECKING:
     from dprkhr.kb import KnowledgeBase
+    from dprkhr.models import Forum
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -322,3 +323,31 @@ def forum_index(kb: KnowledgeBase) -> NameIndex:
         return NameIndex("forum", ((f.code, f.name, f.all_names()) for f in kb.forums))
 
     return kb.memo("names:forum", build)
+
+
+_STOP = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with", "from"}
+
+
+def slugify(text: str, max_words: int | None = None) -> str:
+    """A lower-case id fragment: diacritics folded, punctuation to single hyphens.
+
+    `Elizabeth Salmón` -> `elizabeth-salmon`; `Volker Türk` -> `volker-turk`.
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.replace("ß", "ss").replace("ø", "o").replace("Ø", "o").replace("ł", "l")
+    words = re.sub(r"[^a-z0-9]+", " ", folded.lower()).split()
+    if max_words is not None:
+        kept = [w for w in words if w not in _STOP] or words
+        words = kept[:max_words]
+    return "-".join(words)
+
+
+def forum_named(text: str, forums: Iterable[Forum]) -> Forum | None:
+    """The forum whose code, name or alias is `text` (ignoring case, accents and
+    punctuation), if any: `Security Council` -> UNSC."""
+    wanted = normalize(text)
+    for forum in forums:
+        if any(normalize(name) == wanted for name in forum.all_names()):
+            return forum
+    return None

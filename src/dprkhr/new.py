@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dprkhr.errors import UsageError
+from dprkhr.names import slugify
 
 KINDS = ("event", "actor", "resolution", "source")
 
@@ -37,23 +37,6 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 COMMON = frozenset({"id", "source", "page", "quote"})
 """Options every kind takes: an explicit id, and a first citation."""
-
-_STOP = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with", "from"}
-
-
-def slugify(text: str, max_words: int | None = None) -> str:
-    """A lower-case id fragment: diacritics folded, punctuation to single hyphens.
-
-    `Elizabeth Salmón` -> `elizabeth-salmon`; `Volker Türk` -> `volker-turk`.
-    """
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = folded.replace("ß", "ss").replace("ø", "o").replace("Ø", "o").replace("ł", "l")
-    words = re.sub(r"[^a-z0-9]+", " ", folded.lower()).split()
-    if max_words is not None:
-        kept = [w for w in words if w not in _STOP] or words
-        words = kept[:max_words]
-    return "-".join(words)
 
 
 def resolution_id(symbol: str) -> str:
@@ -314,12 +297,11 @@ _CITE_HINT = (
 
 
 def _forum_code(value: str, forums: list[Any]) -> str:
-    from dprkhr.names import normalize
+    from dprkhr.names import forum_named
 
-    wanted = normalize(value)
-    for forum in forums:
-        if any(normalize(n) == wanted for n in forum.all_names()):
-            return str(forum.code)
+    forum = forum_named(value, forums)
+    if forum is not None:
+        return str(forum.code)
     return _one_of(value, [f.code for f in forums], "forum")
 
 

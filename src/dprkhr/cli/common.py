@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from dataclasses import dataclass, field
@@ -47,10 +46,9 @@ class AppState:
             from dprkhr.kb import KnowledgeBase
 
             dataset = self.dataset()
+            # loading and indexing freeze what they build (dataset.no_gc), so the cyclic
+            # collector does not walk the records again while a query runs
             self._kb = KnowledgeBase.from_dataset(dataset)
-            # the records live until the process ends: stop the cyclic collector from
-            # walking them again and again while a query runs
-            gc.freeze()
             failed = len(dataset.failed_files)
             if failed:
                 files = "file" if failed == 1 else "files"

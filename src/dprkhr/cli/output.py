@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import sys
-import typing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -102,26 +101,13 @@ def _csv_cell(value: Any) -> str:
     return "".join(safe(c) if c not in "\n\t" else c for c in text)
 
 
-def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
-    """(model inside `X`, `list[X]` or `X | None`, whether it is a list)."""
-    from pydantic import BaseModel
-
-    stack = [(annotation, False)]
-    while stack:
-        item, in_list = stack.pop()
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return item, in_list
-        origin = typing.get_origin(item)
-        is_list = in_list or origin in (list, tuple, set)
-        stack.extend((arg, is_list) for arg in typing.get_args(item))
-    return None, False
-
-
 def csv_columns(model: type[BaseModel]) -> list[str]:
     """The CSV header of a record type, from its model: stable whatever the data."""
+    from dprkhr.models import child_model
+
     columns: list[str] = []
-    for name, info in model.model_fields.items():
-        inner, _is_list = _inner_model(info.annotation)
+    for name in model.model_fields:
+        inner = child_model(model, name)
         if inner is not None:
             columns.extend(f"{name}.{sub}" for sub in inner.model_fields)
         else:

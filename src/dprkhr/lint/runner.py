@@ -7,7 +7,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ class LintResult:
     problems: list[Problem]
     files_checked: int
     strict: bool = False
-    rules_run: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> Counter[str]:
@@ -76,13 +75,11 @@ def _lint(
         for p in dataset.problems
         if config.enabled(RULE_BY_CODE[p.code])
     ]
-    rules_run = []
     for rule_class in RULES:
         if rule_class.reported_by_loader or rule_class is UnusedSuppression:
             continue
         if not config.enabled(rule_class):
             continue
-        rules_run.append(rule_class.code)
         rule = rule_class()
         for finding in rule.check(ctx):
             line, column = finding.file.locate(finding.loc)
@@ -110,7 +107,6 @@ def _lint(
         problems=sorted(set(problems)),
         files_checked=files_checked,
         strict=config.strict,
-        rules_run=rules_run,
     )
 
 

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import typing
+
+from pydantic import BaseModel
+
 from dprkhr.models.actor import Actor, ActorKind, Role
 from dprkhr.models.common import Citation, LintSettings, Record
 from dprkhr.models.event import Event, Participant
 from dprkhr.models.resolution import Adoption, AdoptionMethod, Resolution
 from dprkhr.models.source import Source, SourceKind
 from dprkhr.models.vocab import EventType, EventTypesFile, Forum, ForumsFile, Tag, TagsFile
+
+
+def child_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
+    """The model of the value (or of each list item) at field `key` of `model`:
+    `Participant` for `Event.participants`, `Adoption` for `Resolution.adoption`."""
+    if model is None:
+        return None
+    info = model.model_fields.get(key)
+    if info is None:
+        return None
+    stack = [info.annotation]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+        stack.extend(typing.get_args(item))
+    return None
+
 
 RECORD_TYPES: dict[str, type[Record]] = {
     "actor": Actor,
@@ -49,4 +71,5 @@ __all__ = [
     "SourceKind",
     "Tag",
     "TagsFile",
+    "child_model",
 ]

@@ -9,7 +9,7 @@ from dprkhr.kb import KnowledgeBase, Reference, iter_references
 from dprkhr.lint.base import Finding, LintContext, Rule
 from dprkhr.models import Forum
 from dprkhr.models.vocab import ForumsFile
-from dprkhr.names import normalize
+from dprkhr.names import forum_named
 from dprkhr.suggest import close_matches, did_you_mean
 
 _VOCAB_FILE = {"forum": "forums.yaml", "tag": "tags.yaml", "event-type": "event-types.yaml"}
@@ -22,10 +22,9 @@ def _a(noun: str) -> str:
 
 def _forum_hint(text: str, forums: list[Forum]) -> str | None:
     """Forums are referred to by code; map a name or alias to its code."""
-    wanted = normalize(text)
-    for forum in forums:
-        if any(normalize(name) == wanted for name in forum.all_names()):
-            return f"use the code `{forum.code}` ({forum.name})"
+    forum = forum_named(text, forums)
+    if forum is not None:
+        return f"use the code `{forum.code}` ({forum.name})"
     by_name = {name: forum.code for forum in forums for name in forum.all_names()}
     best = close_matches(text, by_name, limit=1)
     return f"did you mean `{by_name[best[0]]}` ({best[0]})?" if best else None
