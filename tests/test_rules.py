@@ -396,3 +396,15 @@ def test_lint_never_writes(make_data: MakeData):
     lint_paths(root)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
     assert before == after
+
+
+def test_a_record_that_fails_validation_still_gets_its_id_references_and_quotes_checked(
+    make_data: MakeData, archive: Path
+):
+    event = (
+        EVENT.replace('"2023-08-17"', '"2023-09-31"', 1).replace("volker-turk", "volker-turkk")
+        + "        quote: a sentence the article never wrote\n"
+    )
+    root = make_data({"events/2023-09-01-typo.yaml": event})
+    codes = {p.code for p in run(root, archive=archive)}
+    assert codes == {"DPK005", "DPK102", "DPK201", "DPK602"}

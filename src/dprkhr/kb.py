@@ -55,7 +55,9 @@ REFERENCE_FIELDS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
 Every type also cites sources through `sources[].source`."""
 
 
-def _field(obj: Any, name: str) -> Any:
+def field_value(obj: Any, name: str) -> Any:
+    """A field of a record, or the same key of the raw data of a record that failed
+    validation."""
     if isinstance(obj, dict):
         return obj.get(name)
     return getattr(obj, name, None)
@@ -73,14 +75,14 @@ def iter_references(
     kind = record_type or getattr(record, "record_type", "")
     fields = (*REFERENCE_FIELDS.get(kind, ()), ("sources", "source", "source"))
     for name, key, target_kind in fields:
-        value = _field(record, name)
+        value = field_value(record, name)
         if value is None:
             continue
         if isinstance(value, str) and key is None:
             yield Reference(target_kind, value, (name,))
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                target = item if key is None else _field(item, key)
+                target = item if key is None else field_value(item, key)
                 if isinstance(target, str):
                     loc: Path_ = (name, i) if key is None else (name, i, key)
                     yield Reference(target_kind, target, loc)

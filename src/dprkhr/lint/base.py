@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from dprkhr.dataset import Dataset, LoadedFile
 from dprkhr.kb import KnowledgeBase
@@ -56,6 +56,17 @@ class LintContext:
                 and loaded.kind in ("actor", "event", "resolution", "source")
             ):
                 yield loaded
+
+    def all_records(self) -> list[tuple[LoadedFile, Record | dict[str, Any], str]]:
+        """Every record as (file, record, kind), with the raw data standing in for a record
+        that failed validation: rules that only need a few fields (ids, references,
+        quotes) report on broken records too, so a contributor sees everything at once.
+        Read the fields with `dprkhr.kb.field_value`, which works on both."""
+        items: list[tuple[LoadedFile, Record | dict[str, Any], str]] = [
+            (f, r, r.record_type) for f, r in self.records()
+        ]
+        items += [(f, f.data, f.kind) for f in self.raw_records()]
+        return items
 
     def file_of(self, record: Record) -> LoadedFile:
         return self._file_by_record[id(record)]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from dprkhr.kb import field_value
 from dprkhr.lint.base import Finding, LintContext, Rule
 from dprkhr.models import Source
 from dprkhr.problems import Severity
@@ -144,20 +145,22 @@ class QuoteNotFound(Rule):
         if ctx.archive is None:
             return
         texts: dict[str, str | None] = {}
-        for loaded, record in ctx.records():
-            for i, citation in enumerate(record.citations()):
-                if not citation.quote:
+        for loaded, record, _kind in ctx.all_records():
+            citations = field_value(record, "sources")
+            for i, citation in enumerate(citations if isinstance(citations, list) else []):
+                source, quote = field_value(citation, "source"), field_value(citation, "quote")
+                if not (isinstance(source, str) and isinstance(quote, str) and quote):
                     continue
-                if citation.source not in texts:
-                    texts[citation.source] = _read_archive(ctx.archive, citation.source)
-                text = texts[citation.source]
-                if text is None or quote_in_text(citation.quote, text):
+                if source not in texts:
+                    texts[source] = _read_archive(ctx.archive, source)
+                text = texts[source]
+                if text is None or quote_in_text(quote, text):
                     continue
-                passage = closest_passage(citation.quote, text)
+                passage = closest_passage(quote, text)
                 yield Finding(
                     loaded,
                     ("sources", i, "quote"),
-                    f"quote not found in the archived text of `{citation.source}`",
+                    f"quote not found in the archived text of `{source}`",
                     f'closest passage: "{passage}"'
                     if passage
                     else "copy the words exactly as the source has them",

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from dprkhr.dataset import LoadedFile
+from dprkhr.kb import field_value
 from dprkhr.lint.base import Finding, LintContext, Rule
 from dprkhr.models.vocab import EventTypesFile, ForumsFile, TagsFile
 
@@ -102,13 +103,14 @@ class IdMatchesFileName(Rule):
     summary = "the id differs from the file name"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record in ctx.records():
+        for loaded, record, _kind in ctx.all_records():
+            record_id = field_value(record, "id")
             name = os.path.basename(loaded.location)
             stem = name.rsplit(".", 1)[0]
-            if record.id != stem:
+            if isinstance(record_id, str) and record_id != stem:
                 yield Finding(
                     loaded,
                     ("id",),
-                    f"id `{record.id}` does not match the file name `{name}`",
-                    f"rename the file to `{record.id}.yaml`, or set `id: {stem}`",
+                    f"id `{record_id}` does not match the file name `{name}`",
+                    f"rename the file to `{record_id}.yaml`, or set `id: {stem}`",
                 )

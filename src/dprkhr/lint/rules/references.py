@@ -71,10 +71,8 @@ class DanglingReference(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         kb = ctx.kb
         misses: list[tuple[LoadedFile, Reference, str]] = []
-        items = [(f, r, None) for f, r in ctx.records()]
-        items += [(f, f.data, f.kind) for f in ctx.raw_records()]
-        for loaded, record, raw_kind in items:
-            for ref in iter_references(record, raw_kind):
+        for loaded, record, kind in ctx.all_records():
+            for ref in iter_references(record, kind):
                 vocab_file = _VOCAB_FILE.get(ref.target_kind)
                 if vocab_file and not ctx.dataset.vocab_loaded.get(vocab_file):
                     continue  # the vocabulary itself failed; that is reported there
