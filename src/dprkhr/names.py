@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from dprkhr.errors import UsageError
 
@@ -119,14 +119,116 @@ class UnknownName(UsageError):
         super().__init__(message)
 
 
-@dataclass
-class _Entry:
+@dataclass(frozen=True)
+class NameEntry:
+    """One name of one record, folded for matching."""
+
     id: str
     name: str
     """One of the record's names, as written."""
     norm: str
     key: str
     """Token-sorted `norm`."""
+
+
+class NameStore(Protocol):
+    """Where a `NameIndex` keeps its tables: in memory (`MemoryNames`) or in the persisted
+    query index (`dprkhr.index`), which answers a look-up without loading every name."""
+
+    def label(self, record_id: str) -> str | None: ...
+    def count(self) -> int: ...
+    def ids_with(self, form: str) -> set[str]:
+        """Ids of the records with a name whose folded form (as is, token-sorted, or
+        without spaces) is `form`."""
+        ...
+
+    def entries_with_token(self, token: str) -> set[int]: ...
+    def entry(self, index: int) -> NameEntry: ...
+    def entries_of(self, record_id: str) -> list[NameEntry]: ...
+    def tokens_starting(self, prefix: str) -> list[str]:
+        """Every token beginning with `prefix`, in order."""
+        ...
+
+    def keys(self) -> list[str]:
+        """The token-sorted form of every entry, by entry number."""
+        ...
+
+    def tokens(self) -> list[str]:
+        """Every token, sorted."""
+        ...
+
+
+def name_forms(norm: str) -> tuple[str, str, str]:
+    """The forms a folded name is looked up by: as is, token-sorted, and without spaces
+    (so that `Shinwha` finds `Shin-wha`)."""
+    return norm, " ".join(sorted(norm.split())), norm.replace(" ", "")
+
+
+class MemoryNames:
+    """A `NameStore` built from records, in dictionaries."""
+
+    def __init__(self, records: Iterable[tuple[str, str, Iterable[str]]]) -> None:
+        self.labels: dict[str, str] = {}
+        self.entries: list[NameEntry] = []
+        self.by_form: dict[str, set[str]] = {}
+        self.by_token: dict[str, set[int]] = {}
+        self.by_id: dict[str, list[NameEntry]] = {}
+        for record_id, label, names in records:
+            if record_id in self.labels:
+                continue
+            self.labels[record_id] = label
+            seen: set[str] = set()
+            for name in (record_id, label, *names):
+                norm = normalize(name)
+                if not norm or norm in seen:
+                    continue
+                seen.add(norm)
+                forms = name_forms(norm)
+                index = len(self.entries)
+                entry = NameEntry(record_id, name, norm, forms[1])
+                self.entries.append(entry)
+                self.by_id.setdefault(record_id, []).append(entry)
+                for form in forms:
+                    self.by_form.setdefault(form, set()).add(record_id)
+                for token in set(norm.split()):
+                    self.by_token.setdefault(token, set()).add(index)
+        self._tokens = sorted(self.by_token)
+        self._keys: list[str] | None = None
+
+    def label(self, record_id: str) -> str | None:
+        return self.labels.get(record_id)
+
+    def count(self) -> int:
+        return len(self.labels)
+
+    def ids_with(self, form: str) -> set[str]:
+        return self.by_form.get(form, set())
+
+    def entries_with_token(self, token: str) -> set[int]:
+        return self.by_token.get(token, set())
+
+    def entry(self, index: int) -> NameEntry:
+        return self.entries[index]
+
+    def entries_of(self, record_id: str) -> list[NameEntry]:
+        return self.by_id.get(record_id, [])
+
+    def tokens_starting(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self._tokens, prefix)
+        out = []
+        for word in self._tokens[start:]:
+            if not word.startswith(prefix):
+                break
+            out.append(word)
+        return out
+
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [e.key for e in self.entries]
+        return self._keys
+
+    def tokens(self) -> list[str]:
+        return self._tokens
 
 
 class NameIndex:
@@ -141,51 +243,36 @@ class NameIndex:
         """`records` yields (id, display label, other names); the id and the label are
         names too."""
         self.kind = kind
-        self.labels: dict[str, str] = {}
-        self.entries: list[_Entry] = []
-        self._by_norm: dict[str, set[str]] = {}
-        self._by_token: dict[str, set[int]] = {}
-        for record_id, label, names in records:
-            if record_id in self.labels:
-                continue
-            self.labels[record_id] = label
-            seen: set[str] = set()
-            for name in (record_id, label, *names):
-                norm = normalize(name)
-                if not norm or norm in seen:
-                    continue
-                seen.add(norm)
-                key = " ".join(sorted(norm.split()))
-                index = len(self.entries)
-                self.entries.append(_Entry(record_id, name, norm, key))
-                for form in (norm, key, norm.replace(" ", "")):
-                    self._by_norm.setdefault(form, set()).add(record_id)
-                for token in set(norm.split()):
-                    self._by_token.setdefault(token, set()).add(index)
-        self._tokens = sorted(self._by_token)
-        self._keys: list[str] | None = None
+        self.store: NameStore = MemoryNames(records)
+
+    @classmethod
+    def over(cls, kind: str, store: NameStore) -> NameIndex:
+        """A name index over tables kept elsewhere (the persisted query index)."""
+        index = cls.__new__(cls)
+        index.kind = kind
+        index.store = store
+        return index
 
     def __len__(self) -> int:
-        return len(self.labels)
+        return self.store.count()
+
+    def label(self, record_id: str) -> str | None:
+        """The display name of a record, if it is in the index."""
+        return self.store.label(record_id)
 
     # -- the tiers ------------------------------------------------------------------------
 
     def _exact(self, query: str, norm: str) -> list[NameMatch]:
-        if query in self.labels:
-            return [NameMatch(query, self.labels[query], 100.0, EXACT, query)]
+        store = self.store
+        label = store.label(query)
+        if label is not None:
+            return [NameMatch(query, label, 100.0, EXACT, query)]
         ids: set[str] = set()
-        for form in (norm, " ".join(sorted(norm.split())), norm.replace(" ", "")):
-            ids |= self._by_norm.get(form, set())
-        return [NameMatch(i, self.labels[i], 100.0, EXACT, self._best_name(i, norm)) for i in ids]
-
-    def _words_starting(self, token: str) -> list[str]:
-        start = bisect.bisect_left(self._tokens, token)
-        out = []
-        for word in self._tokens[start:]:
-            if not word.startswith(token):
-                break
-            out.append(word)
-        return out
+        for form in name_forms(norm):
+            ids |= store.ids_with(form)
+        return [
+            NameMatch(i, store.label(i) or i, 100.0, EXACT, self._best_name(i, norm)) for i in ids
+        ]
 
     def _partial(self, norm: str) -> list[NameMatch]:
         """Names holding every word of the query as a word (or, failing that, as the start
@@ -196,24 +283,28 @@ class NameIndex:
             for word in words:
                 if prefixes:
                     found: set[int] = set()
-                    for full in self._words_starting(word):
-                        found |= self._by_token[full]
+                    for full in self.store.tokens_starting(word):
+                        found |= self.store.entries_with_token(full)
                 else:
-                    found = self._by_token.get(word, set())
+                    found = self.store.entries_with_token(word)
                 hits = found if hits is None else hits & found
                 if not hits:
                     break
             if hits:
                 best: dict[str, NameMatch] = {}
                 for index in hits:
-                    entry = self.entries[index]
+                    entry = self.store.entry(index)
                     # more of the name typed, better score; whole words beat prefixes
                     score = 90.0 * len(norm) / max(len(entry.norm), 1)
                     score = min(score, 99.0) - (5.0 if prefixes else 0.0)
                     current = best.get(entry.id)
                     if current is None or score > current.score:
                         best[entry.id] = NameMatch(
-                            entry.id, self.labels[entry.id], score, PARTIAL, entry.name
+                            entry.id,
+                            self.store.label(entry.id) or entry.id,
+                            score,
+                            PARTIAL,
+                            entry.name,
                         )
                 return sorted(best.values(), key=lambda m: (-m.score, m.id))
         return []
@@ -223,18 +314,20 @@ class NameIndex:
         (so that a misspelt surname alone still finds its person)."""
         from rapidfuzz import fuzz, process
 
-        if self._keys is None:
-            self._keys = [e.key for e in self.entries]
+        store = self.store
         best: dict[str, tuple[float, int]] = {}
+        entries: dict[int, NameEntry] = {}
 
         def offer(index: int, score: float) -> None:
-            record_id = self.entries[index].id
+            if index not in entries:
+                entries[index] = store.entry(index)
+            record_id = entries[index].id
             if record_id not in best or score > best[record_id][0]:
                 best[record_id] = (score, index)
 
         key = " ".join(sorted(norm.split()))
         for _choice, score, index in process.extract(
-            key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=50
+            key, store.keys(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=50
         ):
             offer(index, score)
         # word by word: every query word must be close to some word of the same name
@@ -243,23 +336,23 @@ class NameIndex:
             per_entry: dict[int, list[float]] = {}
             for position, word in enumerate(words):
                 for token, score, _i in process.extract(
-                    word, self._tokens, scorer=fuzz.ratio, score_cutoff=cutoff, limit=50
+                    word, store.tokens(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=50
                 ):
-                    for index in self._by_token[token]:
+                    for index in store.entries_with_token(token):
                         scores = per_entry.setdefault(index, [0.0] * len(words))
                         scores[position] = max(scores[position], score)
             for index, scores in per_entry.items():
                 if min(scores) >= cutoff:
                     offer(index, sum(scores) / len(scores))
         matches = [
-            NameMatch(i, self.labels[i], round(score, 1), FUZZY, self.entries[index].name)
+            NameMatch(i, store.label(i) or i, round(score, 1), FUZZY, entries[index].name)
             for i, (score, index) in best.items()
         ]
         return sorted(matches, key=lambda m: (-m.score, m.id))
 
     def _best_name(self, record_id: str, norm: str) -> str:
-        for entry in self.entries:
-            if entry.id == record_id and (entry.norm == norm or entry.key == norm):
+        for entry in self.store.entries_of(record_id):
+            if norm in (entry.norm, entry.key, entry.norm.replace(" ", "")):
                 return entry.name
         return record_id
 
@@ -323,6 +416,18 @@ def forum_index(kb: KnowledgeBase) -> NameIndex:
         return NameIndex("forum", ((f.code, f.name, f.all_names()) for f in kb.forums))
 
     return kb.memo("names:forum", build)
+
+
+def resolution_index(kb: KnowledgeBase) -> NameIndex:
+    """The index of a knowledge base's resolutions by id and symbol."""
+
+    def build() -> NameIndex:
+        return NameIndex(
+            "resolution",
+            ((r.id, r.symbol or r.id, [r.symbol] if r.symbol else []) for r in kb.resolutions),
+        )
+
+    return kb.memo("names:resolution", build)
 
 
 _STOP = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with", "from"}

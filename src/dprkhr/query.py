@@ -12,19 +12,29 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from dprkhr.dates import DateError, PartialDate
 from dprkhr.errors import UsageError
-from dprkhr.kb import KnowledgeBase
-from dprkhr.models import Actor, Event, Forum, Record, Resolution, Source
 from dprkhr.names import (
     NameMatch,
     UnknownName,
     actor_index,
     forum_index,
     normalize,
+    resolution_index,
 )
+
+if TYPE_CHECKING:
+    # the models are imported where they are used, so that `events` answered from the
+    # persisted index (dprkhr.index) never loads them
+    from dprkhr.index import EventRow, QueryIndex
+    from dprkhr.kb import KnowledgeBase
+    from dprkhr.models import Actor, Event, Forum, Record, Resolution
+
+    Searchable = KnowledgeBase | QueryIndex
+    """What the `events` query and the name resolvers run on: the knowledge base, or the
+    persisted index, which has the same attributes for them (events as `EventRow`s)."""
 
 # --- dates ----------------------------------------------------------------------------------
 
@@ -74,28 +84,19 @@ def date_overlaps(
 # --- resolving names ------------------------------------------------------------------------
 
 
-def resolve_actor(kb: KnowledgeBase, name: str) -> NameMatch:
+def resolve_actor(kb: Searchable, name: str) -> NameMatch:
     """The actor an id, name, alias or native name stands for (fuzzy; see `names`)."""
     return actor_index(kb).resolve(name)
 
 
-def resolve_forum(kb: KnowledgeBase, name: str) -> NameMatch:
+def resolve_forum(kb: Searchable, name: str) -> NameMatch:
     """The forum a code, name or alias stands for ("Security Council" -> UNSC)."""
     return forum_index(kb).resolve(name)
 
 
-def resolve_resolution(kb: KnowledgeBase, text: str) -> NameMatch:
+def resolve_resolution(kb: Searchable, text: str) -> NameMatch:
     """A resolution by id or symbol (`a-hrc-res-22-13`, `A/HRC/RES/22/13`)."""
-    from dprkhr.names import NameIndex
-
-    def build() -> NameIndex:
-        return NameIndex(
-            "resolution",
-            ((r.id, r.symbol or r.id, [r.symbol] if r.symbol else []) for r in kb.resolutions),
-        )
-
-    index: NameIndex = kb.memo("names:resolution", build)
-    match = index.resolve(text)
+    match = resolution_index(kb).resolve(text)
     if match.how != "exact":
         # a symbol is an exact thing: never guess one, only suggest
         raise UnknownName("resolution", text, [match])
@@ -117,11 +118,11 @@ def _vocab_id(kind: str, value: str, choices: dict[str, str]) -> str:
     raise UsageError(f"unknown {kind} `{value}`{hint}")
 
 
-def resolve_event_type(kb: KnowledgeBase, value: str) -> str:
+def resolve_event_type(kb: Searchable, value: str) -> str:
     return _vocab_id("event type", value, {t.id: t.name for t in kb.event_types})
 
 
-def resolve_tag(kb: KnowledgeBase, value: str) -> str:
+def resolve_tag(kb: Searchable, value: str) -> str:
     return _vocab_id("tag", value, {t.id: t.name for t in kb.tags})
 
 
@@ -185,23 +186,25 @@ class EventFilter:
         )
 
 
-def _smallest(candidates: Iterable[list[Event]]) -> list[Event] | None:
+def _smallest(candidates: Iterable[list[Any]]) -> list[Any] | None:
     pools = list(candidates)
     return min(pools, key=len) if pools else None
 
 
 def filter_events(
-    kb: KnowledgeBase,
+    kb: Searchable,
     criteria: EventFilter,
     sort: SortOrder = "date",
     limit: int | None = None,
-) -> list[Event]:
+) -> list[Event] | list[EventRow]:
     """Events matching every criterion, by date (ascending, or descending with `-date`).
 
-    Starts from the smallest index that applies (an actor's events, a forum's events), so
+    Works on the knowledge base or on the persisted index (`dprkhr.index`), whose rows
+    have the fields read here, except the text that `--text` searches. Starts from the
+    smallest index that applies (an actor's events, a forum's events), so
     that a narrow query does not walk the whole knowledge base.
     """
-    pools: list[list[Event]] = [kb.events_by_actor.get(a, []) for a in criteria.actors]
+    pools: list[list[Any]] = [kb.events_by_actor.get(a, []) for a in criteria.actors]
     if criteria.forum:
         pools.append(kb.events_by_forum.get(criteria.forum, []))
     pool = _smallest(pools)
@@ -210,7 +213,7 @@ def filter_events(
     types = set(criteria.types)
     tags = set(criteria.tags)
     words = _words(criteria.text) if criteria.text else []
-    found: list[Event] = []
+    found: list[Any] = []
     for event in events:
         if criteria.forum and event.forum != criteria.forum:
             continue
@@ -218,7 +221,7 @@ def filter_events(
             continue
         if tags and not tags.issubset(event.tags):
             continue
-        if actors and not actors.issubset(p.actor for p in event.participants):
+        if actors and not actors.issubset(event.actor_ids):
             continue
         if criteria.resolution and criteria.resolution not in event.resolutions:
             continue
@@ -378,7 +381,9 @@ class Backlinks:
 
     @property
     def id(self) -> str:
-        return self.record.code if isinstance(self.record, Forum) else self.record.id
+        if self.record_type == "forum":
+            return self.record.code  # type: ignore[union-attr]
+        return self.record.id  # type: ignore[union-attr]
 
 
 def find_record(kb: KnowledgeBase, text: str) -> tuple[Record | Forum, NameMatch | None]:
@@ -407,6 +412,8 @@ def find_record(kb: KnowledgeBase, text: str) -> tuple[Record | Forum, NameMatch
 
 def backlinks(kb: KnowledgeBase, text: str) -> Backlinks:
     """`dprkhr show`: the record a text stands for and everything pointing at it."""
+    from dprkhr.models import Actor, Event, Forum, Resolution
+
     record, match = find_record(kb, text)
     if isinstance(record, Forum):
         return Backlinks(
@@ -463,6 +470,8 @@ class SearchHit:
 
 
 def _search_fields(record: Record) -> list[tuple[str, str]]:
+    from dprkhr.models import Actor, Resolution, Source
+
     fields: list[tuple[str, str]] = [("id", record.id.replace("-", " "))]
     if isinstance(record, Actor):
         fields += [("name", n) for n in record.all_names()]
@@ -598,7 +607,7 @@ def months_between(first: dt.date, second: dt.date) -> int:
 
 def _item_key(item: Event | Resolution) -> tuple[dt.date, dt.date, int, str]:
     assert item.date is not None
-    return (item.date.start, item.date.end, 0 if isinstance(item, Resolution) else 1, item.id)
+    return (item.date.start, item.date.end, 0 if item.record_type == "resolution" else 1, item.id)
 
 
 def timeline(
@@ -647,7 +656,7 @@ def find_gaps(items: Sequence[Event | Resolution], months: int) -> list[Gap]:
         if not item.forum or item.date is None:
             continue
         end = item.date.end
-        if isinstance(item, Event) and item.end_date is not None:
+        if item.record_type == "event" and item.end_date is not None:  # type: ignore[union-attr]
             end = max(end, item.end_date.end)
         previous = last.get(item.forum)
         if previous is not None:
@@ -680,7 +689,7 @@ def related(kb: KnowledgeBase, actor_id: str, limit: int | None = None) -> list[
     """Actors who share events with this one, most shared events first."""
     shared: dict[str, list[Event]] = {}
     for event in kb.events_by_actor.get(actor_id, []):
-        for other in dict.fromkeys(p.actor for p in event.participants):
+        for other in dict.fromkeys(event.actor_ids):
             if other != actor_id:
                 shared.setdefault(other, []).append(event)
     out = [Related(actor, events) for other, events in shared.items() if (actor := kb.actor(other))]

@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from dprkhr.dataset import Dataset
+    from dprkhr.index import QueryIndex
     from dprkhr.kb import KnowledgeBase
 
 
@@ -26,7 +27,7 @@ class AppState:
     _kb: KnowledgeBase | None = field(default=None, repr=False)
 
     def data_root(self) -> Path:
-        from dprkhr.dataset import find_data_root
+        from dprkhr.layout import find_data_root
 
         return find_data_root(self.data)
 
@@ -49,14 +50,38 @@ class AppState:
             # loading and indexing freeze what they build (dataset.no_gc), so the cyclic
             # collector does not walk the records again while a query runs
             self._kb = KnowledgeBase.from_dataset(dataset)
-            failed = len(dataset.failed_files)
-            if failed:
-                files = "file" if failed == 1 else "files"
-                warn(
-                    f"{failed} {files} could not be loaded and {'is' if failed == 1 else 'are'} "
-                    "left out; run `dprkhr lint` to see why"
-                )
+            warn_failed(len(dataset.failed_files))
         return self._kb
+
+    def searchable(self) -> KnowledgeBase | QueryIndex:
+        """What `events` runs on: the persisted query index when it describes the dataset
+        as it is now (no record is loaded), else the knowledge base, and then the index is
+        written for the next query. Without the cache, always the knowledge base."""
+        if not self.use_cache() or self._kb is not None:
+            return self.kb()
+        from dprkhr import index
+
+        root = self.data_root()
+        now = index.snapshot(root)  # before reading: a later edit makes the index stale
+        if now is not None:
+            found = index.open_index(root, now)
+            if found is not None:
+                warn_failed(found.failed_files)
+                return found
+        kb = self.kb()
+        if now is not None:
+            index.write(root, self.dataset(), kb, now)
+        return kb
+
+
+def warn_failed(failed: int) -> None:
+    """Say once that some files were left out of a query."""
+    if failed:
+        files = "file" if failed == 1 else "files"
+        warn(
+            f"{failed} {files} could not be loaded and {'is' if failed == 1 else 'are'} "
+            "left out; run `dprkhr lint` to see why"
+        )
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -228,12 +228,12 @@ def emit_records(
     records: Sequence[BaseModel],
     fmt: OutputFormat,
     *,
-    model: type[BaseModel],
+    model: type[BaseModel] | None,
     columns: Sequence[Column],
     noun: str,
 ) -> None:
     """Print records in the chosen format; an empty result is a success with a note on
-    stderr for tables."""
+    stderr for tables. `model` (for the csv header) may be None for table and ids."""
     if fmt is OutputFormat.table:
         if not records:
             note(f"No {noun} match.")
@@ -244,6 +244,7 @@ def emit_records(
     elif fmt is OutputFormat.ids:
         echo("".join(f"{getattr(r, 'id', '')}\n" for r in records))
     elif fmt is OutputFormat.csv:
+        assert model is not None, "csv needs the record model"
         header = csv_columns(model)
         echo(to_csv(header, (flatten(dump(r), header) for r in records)))
     else:

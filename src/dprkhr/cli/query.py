@@ -27,6 +27,8 @@ from dprkhr.errors import UsageError
 from dprkhr.safetext import safe
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Actor, Event, Record, Resolution
     from dprkhr.names import NameMatch
@@ -179,7 +181,7 @@ def _event_columns(kb: KnowledgeBase) -> list[Column]:
         Column("Title", lambda e: e.title, ratio=3),
         Column(
             "Participants",
-            lambda e: _names(kb, [p.actor for p in e.participants], limit=4),
+            lambda e: _names(kb, e.actor_ids, limit=4),
             ratio=2,
         ),
     ]
@@ -256,13 +258,22 @@ def events(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Events, filtered: who took part, where, what kind, when, about what."""
-    from dprkhr.models import Event
     from dprkhr.query import filter_events
 
-    kb = state(ctx).kb()
+    app = state(ctx)
+    # --text reads summaries and locations, which the persisted index does not keep
+    kb = app.searchable() if text is None else app.kb()
     criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
-    found = filter_events(kb, criteria, sort=sort.value, limit=limit)
-    emit_records(found, output, model=Event, columns=_event_columns(kb), noun="events")
+    found: Sequence[Any] = filter_events(kb, criteria, sort=sort.value, limit=limit)
+    model = None
+    if output not in (OutputFormat.table, OutputFormat.ids):
+        from dprkhr.index import QueryIndex
+        from dprkhr.models import Event
+
+        model = Event
+        if isinstance(kb, QueryIndex):  # rows of the persisted index: read their records
+            found = kb.records(found)
+    emit_records(found, output, model=model, columns=_event_columns(kb), noun="events")
 
 
 # --- actors ---------------------------------------------------------------------------------

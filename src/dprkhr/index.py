@@ -1,0 +1,511 @@
+"""A persisted query index, so that a warm `dprkhr events` answers without loading every
+record.
+
+A run that loads the whole dataset for `events` (with the cache on) writes the index: for
+every event the facts that its filters and its table need (dates, forum, type, tags,
+participants, resolutions, title, file), the actor and forum postings, the vocabularies,
+and the name indexes of actors, forums and resolutions. The next query opens it only if
+the dataset is exactly as it was when the index was made: the same files with the same
+sizes and modification times (in nanoseconds), and, for any file modified within two
+seconds of that moment, the same content (the "racily clean" check of `dprkhr.cache`).
+Anything else (a file edited, added or removed, other code, a damaged or foreign index)
+and the index is not used: the query loads the dataset as usual and writes a new one.
+
+The index is an SQLite database (standard library), one per data root, in the cache
+folder beside the records cache. A look-up reads a few pages of it: resolving a name and
+listing an actor's events costs milliseconds however large the dataset, and pydantic
+models are built only for records printed as json, jsonl, yaml or csv, from their files.
+It is written to a temporary file that replaces the old one atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dprkhr.cache import RACY_NS, cache_file, content_digest, fingerprint
+from dprkhr.dates import PartialDate
+from dprkhr.errors import DprkhrError
+from dprkhr.layout import discover
+from dprkhr.names import NameEntry, NameIndex, name_forms
+
+if TYPE_CHECKING:
+    from dprkhr.dataset import Dataset
+    from dprkhr.kb import KnowledgeBase
+    from dprkhr.models import Event
+    from dprkhr.names import MemoryNames
+
+FORMAT = 1
+_CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py")
+"""Besides the records cache's own: the code that shapes what the index holds."""
+
+NAME_KINDS = ("actor", "forum", "resolution")
+
+
+class StaleIndex(DprkhrError):
+    """A record the index points at could not be read back: the dataset changed while the
+    query ran."""
+
+
+def index_file(root: Path) -> Path:
+    records = cache_file(root)
+    return records.with_name(records.name.replace("records-", "index-", 1).replace(".json", ".db"))
+
+
+def index_fingerprint() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(f"{FORMAT}:{fingerprint()}".encode(), digest_size=16)
+    for name in _CODE_FILES:
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+# --- what the dataset looks like on disk ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every file of a data root with its size and modification time, taken at one moment."""
+
+    signature: str
+    """A digest of the list of (path, size, modification time)."""
+    taken_ns: int
+    recent: tuple[tuple[str, str], ...]
+    """(relative path, path) of the files modified within `RACY_NS` of `taken_ns`: their
+    times cannot tell a later edit apart, so their content is compared too."""
+
+    def digests(self) -> dict[str, str] | None:
+        """Content digests of the recent files; None if one cannot be read."""
+        out = {}
+        for relative, path in self.recent:
+            try:
+                with open(path, "rb") as handle:
+                    out[relative] = content_digest(handle.read())
+            except OSError:
+                return None
+        return out
+
+
+def snapshot(root: Path) -> Snapshot | None:
+    """The state of every file under `root` now; None if the folder cannot be listed."""
+    taken_ns = time.time_ns()
+    digest = hashlib.blake2b(digest_size=20)
+    recent: list[tuple[str, str]] = []
+    lines: list[str] = []
+    stat = os.stat
+    try:
+        for path, _kind, relative in discover(root):
+            info = stat(path)
+            lines.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\n")
+            if info.st_mtime_ns >= taken_ns - RACY_NS:
+                recent.append((relative, path))
+    except OSError:
+        return None
+    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
+    return Snapshot(digest.hexdigest(), taken_ns, tuple(recent))
+
+
+# --- the rows ---------------------------------------------------------------------------------
+
+
+class Named(NamedTuple):
+    """An actor, tag or event type as a table cell or a vocabulary look-up needs it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """What the index keeps of an event: enough to filter it and print it as a table row
+    (`dprkhr.query.filter_events` and the events table read these fields, as they read an
+    `Event`'s)."""
+
+    id: str
+    file: str
+    """Path relative to the data root."""
+    date: PartialDate
+    end_date: PartialDate | None
+    forum: str | None
+    type: str
+    title: str
+    tags: list[str]
+    actor_ids: list[str]
+    resolutions: list[str]
+
+
+_EVENT_COLUMNS = "id, file, date, end_date, forum, type, title, tags, actors, resolutions"
+
+
+def _event_row(row: Sequence[Any]) -> EventRow:
+    ident, file, date, end_date, forum, type_, title, tags, actors, resolutions = row
+    return EventRow(
+        ident,
+        file,
+        PartialDate(date),
+        PartialDate(end_date) if end_date else None,
+        forum,
+        type_,
+        title,
+        json.loads(tags),
+        json.loads(actors),
+        json.loads(resolutions),
+    )
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL, file TEXT NOT NULL, date TEXT NOT NULL,
+    end_date TEXT, forum TEXT, type TEXT NOT NULL, title TEXT NOT NULL,
+    tags TEXT NOT NULL, actors TEXT NOT NULL, resolutions TEXT NOT NULL
+);
+CREATE TABLE event_actors (actor TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE vocab (kind TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL);
+CREATE TABLE name_labels (kind TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL);
+CREATE TABLE name_entries (
+    kind TEXT NOT NULL, i INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+    norm TEXT NOT NULL, key TEXT NOT NULL
+);
+CREATE TABLE name_forms (kind TEXT NOT NULL, form TEXT NOT NULL, id TEXT NOT NULL);
+CREATE TABLE name_tokens (kind TEXT NOT NULL, token TEXT NOT NULL, i INTEGER NOT NULL);
+"""
+
+_INDEXES = """
+CREATE INDEX events_forum ON events (forum, n);
+CREATE INDEX event_actors_actor ON event_actors (actor, n);
+CREATE UNIQUE INDEX name_labels_id ON name_labels (kind, id);
+CREATE UNIQUE INDEX name_entries_i ON name_entries (kind, i);
+CREATE INDEX name_entries_id ON name_entries (kind, id);
+CREATE INDEX name_forms_form ON name_forms (kind, form);
+CREATE INDEX name_tokens_token ON name_tokens (kind, token);
+"""
+
+
+def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> bool:
+    """Write the index of `kb`, built from `dataset`, which was read from `root` after
+    `taken` was taken. Atomic; never raises; False if it could not be written."""
+    from dprkhr.names import actor_index, forum_index, resolution_index
+
+    digests = taken.digests()
+    if digests is None:
+        return False
+    base = os.path.abspath(root)
+    files = {
+        id(loaded.record): os.path.relpath(loaded.location, base).replace(os.sep, "/")
+        for loaded in dataset.files
+        if loaded.record is not None
+    }
+    target = index_file(root)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError:
+        return False
+    try:
+        connection = sqlite3.connect(temp)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.executescript(_SCHEMA)
+            _fill(connection, kb, files, actor_index, forum_index, resolution_index)
+            meta = {
+                "format": str(FORMAT),
+                "fingerprint": index_fingerprint(),
+                "root": str(root.resolve()),
+                "signature": taken.signature,
+                "written_ns": str(taken.taken_ns),
+                "recent": json.dumps(digests, sort_keys=True),
+                "failed_files": str(kb.failed_files),
+            }
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            connection.executescript(_INDEXES)
+            connection.commit()
+        finally:
+            connection.close()
+        os.replace(temp, target)
+        return True
+    except (OSError, sqlite3.Error, ValueError, KeyError):
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        return False
+
+
+def _fill(
+    connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, str], *indexes: Any
+) -> None:
+    connection.executemany(
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                n,
+                event.id,
+                files[id(event)],
+                str(event.date),
+                str(event.end_date) if event.end_date else None,
+                event.forum,
+                event.type,
+                event.title,
+                json.dumps(event.tags),
+                json.dumps(event.actor_ids),
+                json.dumps(event.resolutions),
+            )
+            for n, event in enumerate(kb.events)
+        ),
+    )
+    connection.executemany(
+        "INSERT INTO event_actors VALUES (?, ?)",
+        (
+            (actor, n)
+            for n, event in enumerate(kb.events)
+            for actor in dict.fromkeys(event.actor_ids)
+        ),
+    )
+    connection.executemany(
+        "INSERT INTO vocab VALUES (?, ?, ?, ?)",
+        [
+            *(("tag", n, t.id, t.name) for n, t in enumerate(kb.tags)),
+            *(("event-type", n, t.id, t.name) for n, t in enumerate(kb.event_types)),
+        ],
+    )
+    for kind, build in zip(NAME_KINDS, indexes, strict=True):
+        store: MemoryNames = build(kb).store  # type: ignore[assignment]
+        connection.executemany(
+            "INSERT INTO name_labels VALUES (?, ?, ?)",
+            ((kind, record_id, label) for record_id, label in store.labels.items()),
+        )
+        connection.executemany(
+            "INSERT INTO name_entries VALUES (?, ?, ?, ?, ?, ?)",
+            ((kind, i, e.id, e.name, e.norm, e.key) for i, e in enumerate(store.entries)),
+        )
+        connection.executemany(
+            "INSERT INTO name_forms VALUES (?, ?, ?)",
+            ((kind, form, i) for form, ids in store.by_form.items() for i in sorted(ids)),
+        )
+        connection.executemany(
+            "INSERT INTO name_tokens VALUES (?, ?, ?)",
+            ((kind, token, i) for token, hits in store.by_token.items() for i in sorted(hits)),
+        )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def open_index(root: Path, now: Snapshot) -> QueryIndex | None:
+    """The index of `root` if it describes the dataset as it is in `now`; else None.
+    Never raises."""
+    path = index_file(root)
+    if not path.is_file():
+        return None
+    try:
+        # written once and replaced whole, never changed in place: no locking needed
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    except (sqlite3.Error, ValueError):
+        return None
+    try:
+        meta = dict(connection.execute("SELECT key, value FROM meta"))
+        if (
+            meta.get("format") != str(FORMAT)
+            or meta.get("fingerprint") != index_fingerprint()
+            or meta.get("root") != str(root.resolve())
+            or meta.get("signature") != now.signature
+        ):
+            connection.close()
+            return None
+        recent = json.loads(meta["recent"])
+        for relative, digest in recent.items():
+            with open(root / relative, "rb") as handle:
+                if content_digest(handle.read()) != digest:
+                    connection.close()
+                    return None
+        return QueryIndex(root, connection, int(meta["failed_files"]))
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, AttributeError):
+        connection.close()
+        return None
+
+
+class _Postings:
+    """`kb.events_by_actor` / `kb.events_by_forum`, answered from the index."""
+
+    def __init__(self, index: QueryIndex, sql: str) -> None:
+        self.index = index
+        self.sql = sql
+
+    def get(self, key: str, default: Any = None) -> list[EventRow]:
+        return self.index.rows(self.sql, (key,))
+
+
+class QueryIndex:
+    """The knowledge base as the `events` query sees it, read from the persisted index.
+
+    It offers what `dprkhr.query.filter_events`, the name resolvers and the events table
+    use of a `KnowledgeBase` (`events`, `events_by_actor`, `events_by_forum`, `tags`,
+    `event_types`, `memo`, `actor`), with `EventRow`s for events.
+    """
+
+    def __init__(self, root: Path, connection: sqlite3.Connection, failed_files: int) -> None:
+        self.root = root
+        self.connection = connection
+        self.failed_files = failed_files
+        self.events_by_actor = _Postings(
+            self,
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE n IN "
+            "(SELECT n FROM event_actors WHERE actor = ?) ORDER BY n",
+        )
+        self.events_by_forum = _Postings(
+            self, f"SELECT {_EVENT_COLUMNS} FROM events WHERE forum = ? ORDER BY n"
+        )
+        self._names = {
+            f"names:{kind}": NameIndex.over(kind, SqliteNames(connection, kind))
+            for kind in NAME_KINDS
+        }
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[EventRow]:
+        return [_event_row(row) for row in self.connection.execute(sql, parameters)]
+
+    @cached_property
+    def events(self) -> list[EventRow]:
+        """Every event, in the knowledge base's order (by date)."""
+        return self.rows(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY n")
+
+    def _vocab(self, kind: str) -> list[Named]:
+        return [
+            Named(*row)
+            for row in self.connection.execute(
+                "SELECT id, name FROM vocab WHERE kind = ? ORDER BY n", (kind,)
+            )
+        ]
+
+    @cached_property
+    def tags(self) -> list[Named]:
+        return self._vocab("tag")
+
+    @cached_property
+    def event_types(self) -> list[Named]:
+        return self._vocab("event-type")
+
+    def memo(self, key: str, build: Any) -> Any:
+        """The name indexes are in the index; nothing else is asked of it."""
+        return self._names[key]
+
+    def actor(self, actor_id: str) -> Named | None:
+        label = self._names["names:actor"].label(actor_id)
+        return None if label is None else Named(actor_id, label)
+
+    def records(self, rows: Iterable[EventRow]) -> list[Event]:
+        """The events of `rows`, read from their files and validated."""
+        from dprkhr.dataset import load_file
+
+        out = []
+        for row in rows:
+            loaded = load_file(self.root / row.file, "event", row.file)
+            record = loaded.record
+            if loaded.failed or record is None or record.id != row.id:
+                raise StaleIndex(f"{row.file} changed while the query ran; run the command again")
+            out.append(record)
+        return out
+
+
+class SqliteNames:
+    """A `dprkhr.names.NameStore` over the index's tables."""
+
+    def __init__(self, connection: sqlite3.Connection, kind: str) -> None:
+        self.connection = connection
+        self.kind = kind
+        self._tokens: list[str] | None = None
+        self._keys: list[str] | None = None
+
+    def _column(self, sql: str, *parameters: Any) -> Iterator[Any]:
+        for (value,) in self.connection.execute(sql, (self.kind, *parameters)):
+            yield value
+
+    def label(self, record_id: str) -> str | None:
+        return next(
+            self._column("SELECT label FROM name_labels WHERE kind = ? AND id = ?", record_id),
+            None,
+        )
+
+    def count(self) -> int:
+        return next(self._column("SELECT count(*) FROM name_labels WHERE kind = ?"), 0)
+
+    def ids_with(self, form: str) -> set[str]:
+        return set(self._column("SELECT id FROM name_forms WHERE kind = ? AND form = ?", form))
+
+    def entries_with_token(self, token: str) -> set[int]:
+        return set(self._column("SELECT i FROM name_tokens WHERE kind = ? AND token = ?", token))
+
+    def entry(self, index: int) -> NameEntry:
+        row = self.connection.execute(
+            "SELECT id, name, norm, key FROM name_entries WHERE kind = ? AND i = ?",
+            (self.kind, index),
+        ).fetchone()
+        if row is None:
+            raise StaleIndex("the query index is damaged; run the command again")
+        return NameEntry(*row)
+
+    def entries_of(self, record_id: str) -> list[NameEntry]:
+        return [
+            NameEntry(*row)
+            for row in self.connection.execute(
+                "SELECT id, name, norm, key FROM name_entries WHERE kind = ? AND id = ? ORDER BY i",
+                (self.kind, record_id),
+            )
+        ]
+
+    def tokens_starting(self, prefix: str) -> list[str]:
+        # every token t with prefix <= t < prefix + U+10FFFF starts with the prefix
+        return list(
+            self._column(
+                "SELECT DISTINCT token FROM name_tokens WHERE kind = ? AND token >= ? "
+                "AND token < ? ORDER BY token",
+                prefix,
+                prefix + "\U0010ffff",
+            )
+        )
+
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = list(
+                self._column("SELECT key FROM name_entries WHERE kind = ? ORDER BY i")
+            )
+        return self._keys
+
+    def tokens(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = list(
+                self._column("SELECT DISTINCT token FROM name_tokens WHERE kind = ? ORDER BY token")
+            )
+        return self._tokens
+
+
+__all__ = [
+    "EventRow",
+    "Named",
+    "QueryIndex",
+    "Snapshot",
+    "StaleIndex",
+    "index_file",
+    "name_forms",
+    "open_index",
+    "snapshot",
+    "write",
+]
