@@ -1,0 +1,262 @@
+"""The persisted query index (dprkhr.index): a warm `events` answers from it exactly as from
+the records, and it is never used when anything in the dataset changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, MakeData, write
+from typer.testing import CliRunner
+
+from dprkhr import index
+from dprkhr.cli import app, app_for, command_in
+from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A copy of the bundled dataset that tests may edit."""
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "data", root)
+    return root
+
+
+def run(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
+    argv = ["--data", str(root), *([] if cache else ["--no-cache"]), *args]
+    result = runner.invoke(app, argv)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def served_by_index(root: Path, *args: str) -> bool:
+    """Whether a warm `events` run takes the index path (no record model is imported)."""
+    code = (
+        "import sys\n"
+        "from dprkhr.cli import main\n"
+        "try:\n"
+        f"    main(['--data', {str(root)!r}, 'events', *{list(args)!r}, '-f', 'ids'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('MODELS' if 'dprkhr.models' in sys.modules else 'INDEX', file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy()
+    )
+    return done.stderr.strip().endswith("INDEX")
+
+
+QUERIES = [
+    [],
+    ["--actor", "Salmon"],
+    ["--actor", "elizabeth-salmon", "--format", "json"],
+    ["--actor", "Salmén"],
+    ["--actor", "Tomas Ojea Quintana", "--format", "csv"],
+    ["--actor", "Lee Shin-wha", "--format", "yaml"],
+    ["--actor", "Kim"],
+    ["--actor", "Nobody Atall"],
+    ["--forum", "Security Council"],
+    ["--forum", "UNGA", "--since", "2015", "--until", "2019", "--format", "jsonl"],
+    ["--forum", "HRC", "--type", "appointment"],
+    ["--type", "report", "--sort", "-date", "--limit", "4"],
+    ["--tag", "accountability", "--tag", "engagement"],
+    ["--tag", "Sanctions", "--format", "ids"],
+    ["--resolution", "A/HRC/RES/22/13"],
+    ["--resolution", "A/HRC/RES/99/99"],
+    ["--since", "2014-02", "--until", "2014-03"],
+    ["--type", "no-such-type"],
+    ["--forum", "Nowhere"],
+]
+
+
+@pytest.mark.parametrize("args", QUERIES, ids=lambda a: " ".join(a) or "all")
+def test_index_answers_exactly_as_the_records_do(data: Path, args: list[str]):
+    expected = run(data, "events", *args, cache=False)
+    first = run(data, "events", *args)  # loads the records and writes the index
+    assert index.index_file(data).is_file()
+    second = run(data, "events", *args)  # answers from the index
+    assert first == expected
+    assert second == expected
+
+
+def test_a_warm_query_does_not_load_the_records(data: Path):
+    run(data, "events", "--actor", "Salmon")
+    assert served_by_index(data, "--actor", "Salmon")
+
+
+def test_text_search_is_answered_from_the_records(data: Path):
+    """--text reads summaries, which the index does not keep; the answer is still right."""
+    expected = run(data, "events", "--text", "inquiry", cache=False)
+    run(data, "events")
+    assert run(data, "events", "--text", "inquiry") == expected
+
+
+def _edit_keeping_size_and_time(path: Path, old: str, new: str) -> None:
+    assert len(old) == len(new)
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+
+
+def test_an_edit_in_the_same_instant_with_the_same_size_is_seen(data: Path):
+    """The index was written moments after the file changed, so the file's time cannot
+    tell a later edit apart: its content is compared."""
+    event = next((data / "events").glob("*.yaml"))
+    os.utime(event)  # just written, as far as anyone can tell
+    run(data, "events")
+    title = next(
+        line for line in event.read_text(encoding="utf-8").splitlines() if line.startswith("title:")
+    )
+    changed = "title: " + "Z" * (len(title) - len("title: "))
+    _edit_keeping_size_and_time(event, title, changed)
+    code, out, _err = run(data, "events", "--format", "json")
+    assert code == 0
+    assert "Z" * 10 in out
+    assert run(data, "events") == run(data, "events", cache=False)
+
+
+def test_added_removed_and_changed_files_make_the_index_stale(data: Path):
+    run(data, "events", "--actor", "Salmon")
+    before = run(data, "events", "--actor", "Salmon")[1]
+    # a new event involving her
+    write(
+        data,
+        "events/2099-01-01-new-test-event.yaml",
+        """
+        id: new-test-event
+        date: "2025-06-01"
+        type: statement
+        title: A new statement for the test
+        participants:
+          - actor: elizabeth-salmon
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+        """,
+    )
+    after = run(data, "events", "--actor", "Salmon")[1]
+    assert "A new statement" in after and after != before
+    # removed again
+    (data / "events/2099-01-01-new-test-event.yaml").unlink()
+    assert run(data, "events", "--actor", "Salmon")[1] == before
+    # a vocabulary change: a tag renamed
+    tags = data / "tags.yaml"
+    tags.write_text(
+        tags.read_text(encoding="utf-8").replace("  - id: sanctions\n", "  - id: sanctionz\n"),
+        encoding="utf-8",
+    )
+    assert run(data, "events", "--tag", "sanctions") == run(
+        data, "events", "--tag", "sanctions", cache=False
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"not a database at all"),
+        lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 3]),
+        lambda p: p.write_bytes(b""),
+    ],
+    ids=["garbage", "truncated", "empty"],
+)
+def test_a_damaged_index_is_ignored_and_rewritten(data: Path, damage):
+    expected = run(data, "events", "--actor", "Salmon", cache=False)
+    run(data, "events", "--actor", "Salmon")
+    damage(index.index_file(data))
+    assert run(data, "events", "--actor", "Salmon") == expected
+    assert run(data, "events", "--actor", "Salmon") == expected
+    assert served_by_index(data, "--actor", "Salmon")
+
+
+def test_an_index_of_another_dataset_is_not_used(data: Path, tmp_path: Path):
+    other = tmp_path / "other"
+    shutil.copytree(data, other)
+    run(other, "events")
+    shutil.copy(index.index_file(other), index.index_file(data))
+    assert not served_by_index(data)  # foreign: the records are loaded, a new index written
+    assert served_by_index(data)
+    assert run(data, "events") == run(data, "events", cache=False)
+
+
+def test_no_cache_writes_no_index(data: Path):
+    run(data, "events", cache=False)
+    assert not index.index_file(data).exists()
+
+
+def test_files_that_fail_are_reported_from_the_index_too(make_data: MakeData):
+    root = make_data({"events/broken.yaml": "id: broken\ndate: [not, a, date\n"})
+    cold = run(root, "events")
+    warm = run(root, "events")
+    assert "1 file could not be loaded" in cold[2]
+    assert warm == cold
+
+
+def test_an_unwritable_cache_folder_leaves_queries_working(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("DPRKHR_CACHE_DIR", str(blocked))
+    assert run(data, "events", "--actor", "Salmon") == run(
+        data, "events", "--actor", "Salmon", cache=False
+    )
+
+
+def test_a_record_that_vanishes_mid_query_is_a_clear_error(data: Path):
+    run(data, "events", "--actor", "Salmon")
+    opened = index.open_index(data, index.snapshot(data))
+    assert opened is not None
+    rows = opened.events_by_actor.get("elizabeth-salmon")
+    assert rows
+    (data / rows[0].file).unlink()
+    with pytest.raises(index.StaleIndex, match="changed while the query ran"):
+        opened.records(rows)
+    opened.close()
+
+
+def test_the_layout_matches_the_models():
+    from dprkhr.models import MODEL_BY_FOLDER, VOCAB_FILES
+
+    assert {f: m.record_type for f, m in MODEL_BY_FOLDER.items()} == RECORD_FOLDERS
+    assert tuple(VOCAB_FILES) == VOCAB_FILE_NAMES
+
+
+# --- building only the command that runs ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["events", "-a", "Salmon"], "events"),
+        (["--data", "d", "--no-cache", "lint"], "lint"),
+        (["--data=d", "--debug", "show", "x"], "show"),
+        (["--help"], None),
+        (["--version"], None),
+        (["--data"], None),
+        ([], None),
+        (["--bogus", "events"], None),
+    ],
+)
+def test_the_command_is_told_from_the_arguments(argv: list[str], expected: str | None):
+    assert command_in(argv) == expected
+
+
+def test_a_lean_app_gives_the_same_help_and_errors():
+    names = [info.name or info.callback.__name__ for info in app.registered_commands]
+    assert len(names) > 10
+    for name in ("events", "lint", "show", "export", "new"):
+        lean = app_for([name, "--help"])
+        assert len(lean.registered_commands) == 1
+        assert (
+            runner.invoke(lean, [name, "--help"]).stdout
+            == runner.invoke(app, [name, "--help"]).stdout
+        )
+    assert app_for(["evnets"]) is app  # unknown: the full app, with its suggestions
+    assert app_for(["--help"]) is app
