@@ -27,6 +27,7 @@ import os
 import sqlite3
 import tempfile
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,14 +37,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from dprkhr.cache import RACY_NS, cache_file, content_digest, fingerprint
 from dprkhr.dates import PartialDate
 from dprkhr.errors import DprkhrError
-from dprkhr.layout import discover
+from dprkhr.layout import stat_all
 from dprkhr.names import NameEntry, NameIndex, name_forms
 
 if TYPE_CHECKING:
     from dprkhr.dataset import Dataset
     from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Event
-    from dprkhr.names import MemoryNames
 
 FORMAT = 1
 _CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py")
@@ -102,20 +102,24 @@ class Snapshot:
 def snapshot(root: Path) -> Snapshot | None:
     """The state of every file under `root` now; None if the folder cannot be listed."""
     taken_ns = time.time_ns()
-    digest = hashlib.blake2b(digest_size=20)
-    recent: list[tuple[str, str]] = []
-    lines: list[str] = []
-    stat = os.stat
     try:
-        for path, _kind, relative in discover(root):
-            info = stat(path)
-            lines.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\n")
-            if info.st_mtime_ns >= taken_ns - RACY_NS:
-                recent.append((relative, path))
+        files = stat_all(root)
     except OSError:
         return None
-    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
-    return Snapshot(digest.hexdigest(), taken_ns, tuple(recent))
+    threshold = taken_ns - RACY_NS
+    top = os.fspath(root)
+    recent = tuple(
+        (relative, os.path.join(top, relative))
+        for relative, mtime in zip(files.paths, files.mtimes, strict=True)
+        if mtime >= threshold
+    )
+    # a canonical encoding (marshal's output depends on object identity, not just values)
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update("\n".join(files.paths).encode("utf-8", "surrogateescape"))
+    digest.update(array("q", files.sizes).tobytes())
+    digest.update(array("q", files.mtimes).tobytes())
+    signature = digest.hexdigest()
+    return Snapshot(signature, taken_ns, recent)
 
 
 # --- the rows ---------------------------------------------------------------------------------
@@ -160,9 +164,9 @@ def _event_row(row: Sequence[Any]) -> EventRow:
         forum,
         type_,
         title,
-        json.loads(tags),
-        json.loads(actors),
-        json.loads(resolutions),
+        tags.split(),
+        actors.split(),
+        resolutions.split(),
     )
 
 
@@ -191,23 +195,22 @@ CREATE INDEX events_forum ON events (forum, n);
 CREATE INDEX event_actors_actor ON event_actors (actor, n);
 CREATE UNIQUE INDEX name_labels_id ON name_labels (kind, id);
 CREATE UNIQUE INDEX name_entries_i ON name_entries (kind, i);
-CREATE INDEX name_entries_id ON name_entries (kind, id);
+CREATE INDEX name_entries_id ON name_entries (kind, id, i);
 CREATE INDEX name_forms_form ON name_forms (kind, form);
 CREATE INDEX name_tokens_token ON name_tokens (kind, token);
 """
+"""Made after the rows are in (SQLite sorts each once)."""
 
 
 def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> bool:
     """Write the index of `kb`, built from `dataset`, which was read from `root` after
     `taken` was taken. Atomic; never raises; False if it could not be written."""
-    from dprkhr.names import actor_index, forum_index, resolution_index
-
     digests = taken.digests()
     if digests is None:
         return False
-    base = os.path.abspath(root)
+    top = os.fspath(root) + os.sep
     files = {
-        id(loaded.record): os.path.relpath(loaded.location, base).replace(os.sep, "/")
+        id(loaded.record): _relative(loaded.location, top, root)
         for loaded in dataset.files
         if loaded.record is not None
     }
@@ -224,7 +227,7 @@ def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> b
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
             connection.executescript(_SCHEMA)
-            _fill(connection, kb, files, actor_index, forum_index, resolution_index)
+            _fill(connection, kb, files)
             meta = {
                 "format": str(FORMAT),
                 "fingerprint": index_fingerprint(),
@@ -247,9 +250,21 @@ def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> b
         return False
 
 
-def _fill(
-    connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, str], *indexes: Any
-) -> None:
+def _relative(location: str, top: str, root: Path) -> str:
+    if location.startswith(top):
+        return location[len(top) :].replace(os.sep, "/")
+    return os.path.relpath(location, root).replace(os.sep, "/")
+
+
+def _ids(values: list[str]) -> str:
+    """A list of ids in one column: ids never hold spaces (they are validated slugs)."""
+    return " ".join(values)
+
+
+def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, str]) -> None:
+    """Insert the rows (streamed: nothing of the size of the dataset is built on the side)."""
+    from dprkhr.names import NAME_SETS, MemoryNames
+
     connection.executemany(
         "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -262,9 +277,9 @@ def _fill(
                 event.forum,
                 event.type,
                 event.title,
-                json.dumps(event.tags),
-                json.dumps(event.actor_ids),
-                json.dumps(event.resolutions),
+                _ids(event.tags),
+                _ids(event.actor_ids),
+                _ids(event.resolutions),
             )
             for n, event in enumerate(kb.events)
         ),
@@ -274,18 +289,22 @@ def _fill(
         (
             (actor, n)
             for n, event in enumerate(kb.events)
-            for actor in dict.fromkeys(event.actor_ids)
+            for actor in dict.fromkeys(p.actor for p in event.participants)
         ),
     )
     connection.executemany(
         "INSERT INTO vocab VALUES (?, ?, ?, ?)",
         [
-            *(("tag", n, t.id, t.name) for n, t in enumerate(kb.tags)),
             *(("event-type", n, t.id, t.name) for n, t in enumerate(kb.event_types)),
+            *(("tag", n, t.id, t.name) for n, t in enumerate(kb.tags)),
         ],
     )
-    for kind, build in zip(NAME_KINDS, indexes, strict=True):
-        store: MemoryNames = build(kb).store  # type: ignore[assignment]
+    for kind in NAME_KINDS:
+        # the query's own name index if it made one; else one made for this and let go
+        built = kb.derived.get(f"names:{kind}")
+        store = built.store if built is not None else MemoryNames(NAME_SETS[kind](kb))
+        if not isinstance(store, MemoryNames):
+            raise ValueError(f"unexpected name store for {kind}")
         connection.executemany(
             "INSERT INTO name_labels VALUES (?, ?, ?)",
             ((kind, record_id, label) for record_id, label in store.labels.items()),
@@ -296,12 +315,13 @@ def _fill(
         )
         connection.executemany(
             "INSERT INTO name_forms VALUES (?, ?, ?)",
-            ((kind, form, i) for form, ids in store.by_form.items() for i in sorted(ids)),
+            ((kind, form, i) for form, ids in store.by_form.items() for i in ids),
         )
         connection.executemany(
             "INSERT INTO name_tokens VALUES (?, ?, ?)",
-            ((kind, token, i) for token, hits in store.by_token.items() for i in sorted(hits)),
+            ((kind, token, i) for token, hits in store.by_token.items() for i in hits),
         )
+        del store, built
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from the persisted index never loads pydantic models it does not need)."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR
 
 from dprkhr.errors import DataRootError
 
@@ -73,6 +75,9 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 VOCAB_FILE_NAMES: tuple[str, ...] = ("forums.yaml", "tags.yaml", "event-types.yaml")
 """The vocabulary files at the top of the data root (the models' `file_name`)."""
 
+RECORD_SUFFIXES = (".yaml", ".yml")
+"""Files with these endings under the record folders are records (`.yml` is reported)."""
+
 
 def discover(root: Path) -> list[tuple[str, str, str]]:
     """Every record and vocabulary file under a data root, in a stable order, as
@@ -92,7 +97,64 @@ def discover(root: Path) -> list[tuple[str, str, str]]:
             paths.extend(
                 (os.path.join(directory, n), f"{prefix}/{n}")
                 for n in names
-                if n.endswith((".yaml", ".yml"))
+                if n.endswith(RECORD_SUFFIXES)
             )
         found.extend((p, kind, rel) for p, rel in sorted(paths))
     return found
+
+
+@dataclass
+class FileStats:
+    """The files of a data root with their sizes and modification times (ns), as parallel
+    lists in a stable order."""
+
+    paths: list[str] = field(default_factory=list)
+    """Relative to the data root, with `/` separators."""
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[int] = field(default_factory=list)
+
+
+def stat_all(root: Path) -> FileStats:
+    """The same files as `discover`, each with its size and modification time: what a
+    cache needs to tell whether anything changed, as fast as Python can ask the file
+    system (one `stat` a file, no path objects). Raises OSError if a file vanishes
+    meanwhile."""
+    out = FileStats()
+    paths, sizes, mtimes = out.paths, out.sizes, out.mtimes
+    stat = os.stat
+    top = os.fspath(root)
+    for name in VOCAB_FILE_NAMES:
+        try:
+            info = stat(os.path.join(top, name))
+        except FileNotFoundError:
+            continue
+        paths.append(name)
+        sizes.append(info.st_size)
+        mtimes.append(info.st_mtime_ns)
+
+    def walk(folder: str, relative: str) -> None:
+        try:
+            names = sorted(os.listdir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        base = folder + os.sep
+        subfolders: list[str] = []
+        for name in names:
+            path = base + name
+            if name.endswith(RECORD_SUFFIXES):
+                info = stat(path)
+                if not S_ISDIR(info.st_mode):
+                    paths.append(relative + name)
+                    sizes.append(info.st_size)
+                    mtimes.append(info.st_mtime_ns)
+                    continue
+            elif not os.path.isdir(path):
+                continue
+            if not os.path.islink(path):  # as os.walk: never into linked folders
+                subfolders.append(name)
+        for name in subfolders:
+            walk(base + name, f"{relative}{name}/")
+
+    for folder in RECORD_FOLDERS:
+        walk(os.path.join(top, folder), f"{folder}/")
+    return out

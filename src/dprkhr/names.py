@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
@@ -119,7 +119,7 @@ class UnknownName(UsageError):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameEntry:
     """One name of one record, folded for matching."""
 
@@ -400,34 +400,48 @@ class NameIndex:
         return fuzzy[0]
 
 
+NamedRecords = Iterable[tuple[str, str, Iterable[str]]]
+"""(id, display label, other names) of each record a name index holds."""
+
+
+def _actor_names(kb: KnowledgeBase) -> NamedRecords:
+    return ((a.id, a.name, a.all_names()) for a in kb.actors)
+
+
+def _forum_names(kb: KnowledgeBase) -> NamedRecords:
+    return ((f.code, f.name, f.all_names()) for f in kb.forums)
+
+
+def _resolution_names(kb: KnowledgeBase) -> NamedRecords:
+    return ((r.id, r.symbol or r.id, [r.symbol] if r.symbol else []) for r in kb.resolutions)
+
+
+NAME_SETS: dict[str, Callable[[KnowledgeBase], NamedRecords]] = {
+    "actor": _actor_names,
+    "forum": _forum_names,
+    "resolution": _resolution_names,
+}
+"""The name indexes a knowledge base has, by kind (memoised as `names:KIND`)."""
+
+
+def name_index(kb: KnowledgeBase, kind: str) -> NameIndex:
+    """The name index of one kind of record, built on first use."""
+    return kb.memo(f"names:{kind}", lambda: NameIndex(kind, NAME_SETS[kind](kb)))
+
+
 def actor_index(kb: KnowledgeBase) -> NameIndex:
-    """The name index of a knowledge base's actors, built on first use."""
-
-    def build() -> NameIndex:
-        return NameIndex("actor", ((a.id, a.name, a.all_names()) for a in kb.actors))
-
-    return kb.memo("names:actor", build)
+    """Actors by id, name, alias and native name."""
+    return name_index(kb, "actor")
 
 
 def forum_index(kb: KnowledgeBase) -> NameIndex:
-    """The name index of a knowledge base's forums (codes, names, aliases)."""
-
-    def build() -> NameIndex:
-        return NameIndex("forum", ((f.code, f.name, f.all_names()) for f in kb.forums))
-
-    return kb.memo("names:forum", build)
+    """Forums by code, name and alias."""
+    return name_index(kb, "forum")
 
 
 def resolution_index(kb: KnowledgeBase) -> NameIndex:
-    """The index of a knowledge base's resolutions by id and symbol."""
-
-    def build() -> NameIndex:
-        return NameIndex(
-            "resolution",
-            ((r.id, r.symbol or r.id, [r.symbol] if r.symbol else []) for r in kb.resolutions),
-        )
-
-    return kb.memo("names:resolution", build)
+    """Resolutions by id and symbol."""
+    return name_index(kb, "resolution")
 
 
 _STOP = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with", "from"}
