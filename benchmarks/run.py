@@ -87,6 +87,9 @@ def bench_dataset(
 ) -> list[str]:
     cache = Path(tempfile.mkdtemp(prefix="dprkhr-bench-cache-"))
     env = {**os.environ, "DPRKHR_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    # time dprkhr as installed: with its bytecode compiled, as pip does (this VM sets
+    # PYTHONDONTWRITEBYTECODE, which would make every import compile its source again)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     data = ["--data", str(root)]
 
     def clear_cache() -> None:
@@ -115,6 +118,13 @@ def bench_dataset(
             [*dprkhr(), *data, "events", "--actor", actor],
             env,
             runs,
+        ),
+        measure(
+            f"`events --actor {actor}` warm, one file changed",
+            [*dprkhr(), *data, "events", "--actor", actor],
+            env,
+            runs,
+            change_one,
         ),
         measure("`lint` cold", [*dprkhr(), *data, "lint"], env, runs, clear_cache),
         measure("`lint` warm, nothing changed", [*dprkhr(), *data, "lint"], env, runs),
@@ -196,6 +206,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "dprkhr-bench")
     args = parser.parse_args()
 
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "src" / "dprkhr")],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     print(
         f"# {platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
     )
