@@ -53,6 +53,7 @@ def served_by_index(root: Path, *args: str) -> bool:
 
 QUERIES = [
     [],
+    ["--format", "json"],  # many records: loaded with the rest rather than one by one
     ["--actor", "Salmon"],
     ["--actor", "elizabeth-salmon", "--format", "json"],
     ["--actor", "Salmén"],

@@ -28,7 +28,7 @@ import sqlite3
 import tempfile
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,6 +50,10 @@ _CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py")
 """Besides the records cache's own: the code that shapes what the index holds."""
 
 NAME_KINDS = ("actor", "forum", "resolution")
+
+
+READ_COST = 4
+"""Reading one record from its file costs about this many records loaded from the cache."""
 
 
 class StaleIndex(DprkhrError):
@@ -236,6 +240,7 @@ def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> b
                 "written_ns": str(taken.taken_ns),
                 "recent": json.dumps(digests, sort_keys=True),
                 "failed_files": str(kb.failed_files),
+                "record_count": str(len(kb.records)),
             }
             connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             connection.executescript(_INDEXES)
@@ -354,7 +359,7 @@ def open_index(root: Path, now: Snapshot) -> QueryIndex | None:
                 if content_digest(handle.read()) != digest:
                     connection.close()
                     return None
-        return QueryIndex(root, connection, int(meta["failed_files"]))
+        return QueryIndex(root, connection, int(meta["failed_files"]), int(meta["record_count"]))
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, AttributeError):
         connection.close()
         return None
@@ -379,10 +384,14 @@ class QueryIndex:
     `event_types`, `memo`, `actor`), with `EventRow`s for events.
     """
 
-    def __init__(self, root: Path, connection: sqlite3.Connection, failed_files: int) -> None:
+    def __init__(
+        self, root: Path, connection: sqlite3.Connection, failed_files: int, record_count: int
+    ) -> None:
         self.root = root
         self.connection = connection
         self.failed_files = failed_files
+        self.record_count = record_count
+        self._actors: dict[str, Named | None] = {}
         self.events_by_actor = _Postings(
             self,
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE n IN "
@@ -428,13 +437,22 @@ class QueryIndex:
         return self._names[key]
 
     def actor(self, actor_id: str) -> Named | None:
-        label = self._names["names:actor"].label(actor_id)
-        return None if label is None else Named(actor_id, label)
+        if actor_id not in self._actors:
+            label = self._names["names:actor"].label(actor_id)
+            self._actors[actor_id] = None if label is None else Named(actor_id, label)
+        return self._actors[actor_id]
 
-    def records(self, rows: Iterable[EventRow]) -> list[Event]:
-        """The events of `rows`, read from their files and validated."""
+    def records(self, rows: Sequence[EventRow]) -> list[Event]:
+        """The events of `rows`, read from their files and validated.
+
+        Raises `StaleIndex` when a file no longer holds its event, and when there are so
+        many that loading the whole dataset (from the records cache) is quicker: a file
+        read alone costs about what four records cost from the cache.
+        """
         from dprkhr.dataset import load_file
 
+        if len(rows) * READ_COST > self.record_count:
+            raise StaleIndex(f"{len(rows)} records are quicker to load with the rest")
         out = []
         for row in rows:
             loaded = load_file(self.root / row.file, "event", row.file)

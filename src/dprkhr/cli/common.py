@@ -25,6 +25,7 @@ class AppState:
     cache: bool = True
     _dataset: Dataset | None = field(default=None, repr=False)
     _kb: KnowledgeBase | None = field(default=None, repr=False)
+    _warned: bool = field(default=False, repr=False)
 
     def data_root(self) -> Path:
         from dprkhr.layout import find_data_root
@@ -50,7 +51,7 @@ class AppState:
             # loading and indexing freeze what they build (dataset.no_gc), so the cyclic
             # collector does not walk the records again while a query runs
             self._kb = KnowledgeBase.from_dataset(dataset)
-            warn_failed(len(dataset.failed_files))
+            self.warn_failed(len(dataset.failed_files))
         return self._kb
 
     def searchable(self) -> KnowledgeBase | QueryIndex:
@@ -66,22 +67,22 @@ class AppState:
         if now is not None:
             found = index.open_index(root, now)
             if found is not None:
-                warn_failed(found.failed_files)
+                self.warn_failed(found.failed_files)
                 return found
         kb = self.kb()
         if now is not None:
             index.write(root, self.dataset(), kb, now)
         return kb
 
-
-def warn_failed(failed: int) -> None:
-    """Say once that some files were left out of a query."""
-    if failed:
-        files = "file" if failed == 1 else "files"
-        warn(
-            f"{failed} {files} could not be loaded and {'is' if failed == 1 else 'are'} "
-            "left out; run `dprkhr lint` to see why"
-        )
+    def warn_failed(self, failed: int) -> None:
+        """Say (once) that some files were left out of a query."""
+        if failed and not self._warned:
+            self._warned = True
+            files = "file" if failed == 1 else "files"
+            warn(
+                f"{failed} {files} could not be loaded and {'is' if failed == 1 else 'are'} "
+                "left out; run `dprkhr lint` to see why"
+            )
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -267,12 +267,16 @@ def events(
     found: Sequence[Any] = filter_events(kb, criteria, sort=sort.value, limit=limit)
     model = None
     if output not in (OutputFormat.table, OutputFormat.ids):
-        from dprkhr.index import QueryIndex
+        from dprkhr.index import QueryIndex, StaleIndex
         from dprkhr.models import Event
 
         model = Event
         if isinstance(kb, QueryIndex):  # rows of the persisted index: read their records
-            found = kb.records(found)
+            try:
+                found = kb.records(found)
+            except StaleIndex:  # too many to read one by one, or a file changed meanwhile
+                kb = app.kb()
+                found = filter_events(kb, criteria, sort=sort.value, limit=limit)
     emit_records(found, output, model=model, columns=_event_columns(kb), noun="events")
 
 
