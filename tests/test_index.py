@@ -85,6 +85,23 @@ def test_index_answers_exactly_as_the_records_do(data: Path, args: list[str]):
     assert second == expected
 
 
+RELATED = [
+    ["Salmon"],
+    ["Volker Türk", "--format", "json"],
+    ["un-security-council", "--limit", "3", "--format", "csv"],
+    ["Lee Shin-wha", "--format", "ids"],
+    ["Salmonn"],
+    ["Nobody Atall"],
+]
+
+
+@pytest.mark.parametrize("args", RELATED, ids=lambda a: " ".join(a))
+def test_related_from_the_index_is_the_same(data: Path, args: list[str]):
+    expected = run(data, "related", *args, cache=False)
+    run(data, "related", *args)
+    assert run(data, "related", *args) == expected
+
+
 def test_a_warm_query_does_not_load_the_records(data: Path):
     run(data, "events", "--actor", "Salmon")
     assert served_by_index(data, "--actor", "Salmon")

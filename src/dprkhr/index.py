@@ -130,10 +130,18 @@ def snapshot(root: Path) -> Snapshot | None:
 
 
 class Named(NamedTuple):
-    """An actor, tag or event type as a table cell or a vocabulary look-up needs it."""
+    """A tag or event type as a vocabulary look-up needs it."""
 
     id: str
     name: str
+
+
+class ActorRow(NamedTuple):
+    """An actor as the events table and `related` show it."""
+
+    id: str
+    name: str
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +192,7 @@ CREATE TABLE events (
     tags TEXT NOT NULL, actors TEXT NOT NULL, resolutions TEXT NOT NULL
 );
 CREATE TABLE event_actors (actor TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL);
 CREATE TABLE name_labels (kind TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL);
 CREATE TABLE name_entries (
@@ -298,6 +307,9 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
         ),
     )
     connection.executemany(
+        "INSERT INTO actors VALUES (?, ?, ?)", ((a.id, a.name, a.kind.value) for a in kb.actors)
+    )
+    connection.executemany(
         "INSERT INTO vocab VALUES (?, ?, ?, ?)",
         [
             *(("event-type", n, t.id, t.name) for n, t in enumerate(kb.event_types)),
@@ -377,11 +389,12 @@ class _Postings:
 
 
 class QueryIndex:
-    """The knowledge base as the `events` query sees it, read from the persisted index.
+    """The knowledge base as `events` and `related` see it, read from the persisted index.
 
-    It offers what `dprkhr.query.filter_events`, the name resolvers and the events table
-    use of a `KnowledgeBase` (`events`, `events_by_actor`, `events_by_forum`, `tags`,
-    `event_types`, `memo`, `actor`), with `EventRow`s for events.
+    It offers what `dprkhr.query.filter_events` and `related`, the name resolvers and the
+    tables use of a `KnowledgeBase` (`events`, `events_by_actor`, `events_by_forum`,
+    `tags`, `event_types`, `memo`, `actor`), with `EventRow`s for events and `ActorRow`s
+    for actors.
     """
 
     def __init__(
@@ -391,7 +404,7 @@ class QueryIndex:
         self.connection = connection
         self.failed_files = failed_files
         self.record_count = record_count
-        self._actors: dict[str, Named | None] = {}
+        self._actors: dict[str, ActorRow | None] = {}
         self.events_by_actor = _Postings(
             self,
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE n IN "
@@ -436,10 +449,12 @@ class QueryIndex:
         """The name indexes are in the index; nothing else is asked of it."""
         return self._names[key]
 
-    def actor(self, actor_id: str) -> Named | None:
+    def actor(self, actor_id: str) -> ActorRow | None:
         if actor_id not in self._actors:
-            label = self._names["names:actor"].label(actor_id)
-            self._actors[actor_id] = None if label is None else Named(actor_id, label)
+            row = self.connection.execute(
+                "SELECT id, name, kind FROM actors WHERE id = ?", (actor_id,)
+            ).fetchone()
+            self._actors[actor_id] = None if row is None else ActorRow(*row)
         return self._actors[actor_id]
 
     def records(self, rows: Sequence[EventRow]) -> list[Event]:
@@ -536,6 +551,7 @@ class SqliteNames:
 
 
 __all__ = [
+    "ActorRow",
     "EventRow",
     "Named",
     "QueryIndex",

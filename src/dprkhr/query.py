@@ -28,7 +28,7 @@ from dprkhr.names import (
 if TYPE_CHECKING:
     # the models are imported where they are used, so that `events` answered from the
     # persisted index (dprkhr.index) never loads them
-    from dprkhr.index import EventRow, QueryIndex
+    from dprkhr.index import ActorRow, EventRow, QueryIndex
     from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Actor, Event, Forum, Record, Resolution
 
@@ -676,8 +676,8 @@ def find_gaps(items: Sequence[Event | Resolution], months: int) -> list[Gap]:
 
 @dataclass
 class Related:
-    actor: Actor
-    events: list[Event]
+    actor: Actor | ActorRow
+    events: list[Event] | list[EventRow]
     """The events both took part in, by date."""
 
     @property
@@ -685,9 +685,10 @@ class Related:
         return len(self.events)
 
 
-def related(kb: KnowledgeBase, actor_id: str, limit: int | None = None) -> list[Related]:
-    """Actors who share events with this one, most shared events first."""
-    shared: dict[str, list[Event]] = {}
+def related(kb: Searchable, actor_id: str, limit: int | None = None) -> list[Related]:
+    """Actors who share events with this one, most shared events first (on the knowledge
+    base, or on the persisted index with `ActorRow`s and `EventRow`s)."""
+    shared: dict[str, list[Any]] = {}
     for event in kb.events_by_actor.get(actor_id, []):
         for other in dict.fromkeys(event.actor_ids):
             if other != actor_id:

@@ -850,7 +850,7 @@ def related(
     """Actors who took part in the same events as ACTOR, most shared events first."""
     from dprkhr.query import related as find_related
 
-    kb = state(ctx).kb()
+    kb = state(ctx).searchable()
     actor_id = actor_id_from_name(kb, actor)
     found = find_related(kb, actor_id, limit=limit)
     if output is OutputFormat.table:
@@ -861,7 +861,7 @@ def related(
             Column("Shared", lambda r: r.count, no_wrap=True),
             Column("ID", lambda r: r.actor.id, no_wrap=True),
             Column("Name", lambda r: r.actor.name, ratio=2, min_width=16),
-            Column("Kind", lambda r: r.actor.kind.value, no_wrap=True),
+            Column("Kind", lambda r: _value(r.actor.kind), no_wrap=True),
             Column("Latest", lambda r: r.events[-1].date, no_wrap=True),
         ]
         table(found, columns)
@@ -873,7 +873,7 @@ def related(
             [
                 r.actor.id,
                 safe(r.actor.name),
-                r.actor.kind.value,
+                _value(r.actor.kind),
                 str(r.count),
                 "; ".join(e.id for e in r.events),
             ]
@@ -885,13 +885,18 @@ def related(
             {
                 "id": r.actor.id,
                 "name": r.actor.name,
-                "kind": r.actor.kind.value,
+                "kind": _value(r.actor.kind),
                 "shared": r.count,
                 "events": [{"id": e.id, "date": str(e.date), "title": e.title} for e in r.events],
             }
             for r in found
         ]
         emit_data(items, output)
+
+
+def _value(kind: Any) -> str:
+    """An actor's kind: an enum on a record, a string in the query index."""
+    return str(getattr(kind, "value", kind))
 
 
 # --- stats ----------------------------------------------------------------------------------
