@@ -102,6 +102,51 @@ def test_related_from_the_index_is_the_same(data: Path, args: list[str]):
     assert run(data, "related", *args) == expected
 
 
+SHOW = [
+    ["Salmon"],
+    ["elizabeth-salmon", "--format", "json"],
+    ["A/HRC/RES/22/13"],
+    ["a/hrc/res/22/13", "--format", "yaml"],
+    ["UNSC"],
+    ["Security Council"],
+    ["hrc", "--format", "json"],
+    ["ijks-2024-un-and-nk-human-rights"],
+    ["Salmén"],
+    ["Nobody Atall"],
+    ["Kim"],
+]
+
+
+@pytest.mark.parametrize("args", SHOW, ids=lambda a: " ".join(a))
+def test_show_from_the_index_is_the_same(data: Path, args: list[str]):
+    expected = run(data, "show", *args, cache=False)
+    run(data, "show", *args)
+    assert run(data, "show", *args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["events", "--actor", "Salmon", "--format", "json"],
+        ["related", "Salmon"],
+        ["show", "Salmon"],
+        ["show", "A/HRC/RES/22/13", "--format", "json"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_warm_queries_do_not_load_the_dataset(
+    data: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    expected = run(data, *args)
+    import dprkhr.dataset
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the whole dataset was loaded")
+
+    monkeypatch.setattr(dprkhr.dataset, "load_dataset", refuse)
+    assert run(data, *args) == expected
+
+
 def test_a_warm_query_does_not_load_the_records(data: Path):
     run(data, "events", "--actor", "Salmon")
     assert served_by_index(data, "--actor", "Salmon")

@@ -42,8 +42,8 @@ from dprkhr.names import NameEntry, NameIndex, name_forms
 
 if TYPE_CHECKING:
     from dprkhr.dataset import Dataset
-    from dprkhr.kb import KnowledgeBase
-    from dprkhr.models import Event
+    from dprkhr.kb import Backlink, KnowledgeBase
+    from dprkhr.models import Event, Forum, Record
 
 FORMAT = 1
 _CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py")
@@ -192,6 +192,11 @@ CREATE TABLE events (
     tags TEXT NOT NULL, actors TEXT NOT NULL, resolutions TEXT NOT NULL
 );
 CREATE TABLE event_actors (actor TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE records (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, file TEXT NOT NULL, n INTEGER NOT NULL, forum TEXT
+);
+CREATE TABLE refs (target TEXT NOT NULL, source TEXT NOT NULL, field TEXT NOT NULL);
+CREATE TABLE symbols (folded TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL);
 CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL);
 CREATE TABLE name_labels (kind TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL);
@@ -205,6 +210,9 @@ CREATE TABLE name_tokens (kind TEXT NOT NULL, token TEXT NOT NULL, i INTEGER NOT
 
 _INDEXES = """
 CREATE INDEX events_forum ON events (forum, n);
+CREATE INDEX records_forum ON records (type, forum, n);
+CREATE INDEX refs_target ON refs (target);
+CREATE INDEX symbols_folded ON symbols (folded, n);
 CREATE INDEX event_actors_actor ON event_actors (actor, n);
 CREATE UNIQUE INDEX name_labels_id ON name_labels (kind, id);
 CREATE UNIQUE INDEX name_entries_i ON name_entries (kind, i);
@@ -277,7 +285,7 @@ def _ids(values: list[str]) -> str:
 
 def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, str]) -> None:
     """Insert the rows (streamed: nothing of the size of the dataset is built on the side)."""
-    from dprkhr.names import NAME_SETS, MemoryNames
+    from dprkhr.names import NAME_SETS, MemoryNames, normalize
 
     connection.executemany(
         "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -305,6 +313,19 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
             for n, event in enumerate(kb.events)
             for actor in dict.fromkeys(p.actor for p in event.participants)
         ),
+    )
+    connection.executemany(
+        "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
+        (
+            (r.id, r.record_type, files[id(r)], n, getattr(r, "forum", None))
+            for group in (kb.actors, kb.events, kb.resolutions, kb.sources)
+            for n, r in enumerate(group)
+        ),
+    )
+    connection.executemany("INSERT INTO refs VALUES (?, ?, ?)", _references(kb))
+    connection.executemany(
+        "INSERT INTO symbols VALUES (?, ?, ?)",
+        ((normalize(r.symbol), n, r.id) for n, r in enumerate(kb.resolutions) if r.symbol),
     )
     connection.executemany(
         "INSERT INTO actors VALUES (?, ?, ?)", ((a.id, a.name, a.kind.value) for a in kb.actors)
@@ -339,6 +360,26 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
             ((kind, token, i) for token, hits in store.by_token.items() for i in hits),
         )
         del store, built
+
+
+def _references(kb: KnowledgeBase) -> Iterator[tuple[str, str, str]]:
+    """(target, source, field) of every reference between records that `show` follows
+    back (as `KnowledgeBase.backlinks`), except participants, which `event_actors`
+    holds. Read from the fields directly: no `Reference` object per reference."""
+    from dprkhr.kb import REFERENCE_FIELDS
+
+    for record in kb.by_id.values():
+        fields = (*REFERENCE_FIELDS.get(record.record_type, ()), ("sources", "source", "source"))
+        for name, key, target_kind in fields:
+            if target_kind in ("forum", "tag", "event-type") or name == "participants":
+                continue
+            value = getattr(record, name, None)
+            if value is None:
+                continue
+            items = [value] if isinstance(value, str) else value
+            targets = items if key is None else [getattr(item, key, None) for item in items]
+            for target in dict.fromkeys(t for t in targets if isinstance(t, str)):
+                yield target, record.id, name
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -421,6 +462,10 @@ class QueryIndex:
     def close(self) -> None:
         self.connection.close()
 
+    def view(self) -> RecordView:
+        """The index as `show` uses it."""
+        return RecordView(self)
+
     def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[EventRow]:
         return [_event_row(row) for row in self.connection.execute(sql, parameters)]
 
@@ -476,6 +521,93 @@ class QueryIndex:
                 raise StaleIndex(f"{row.file} changed while the query ran; run the command again")
             out.append(record)
         return out
+
+
+class RecordView:
+    """The knowledge base as `dprkhr show` sees it (`dprkhr.query.backlinks`), answered
+    from the index: the record asked for and those pointing at it are read from their
+    files, and nothing else. Raises `StaleIndex` when a file no longer holds its record,
+    or when more records are needed than are quicker to read one by one."""
+
+    def __init__(self, index: QueryIndex) -> None:
+        self.index = index
+        self.connection = index.connection
+        self.budget = index.record_count // READ_COST
+        self._loaded: dict[str, Record | None] = {}
+        self.events_by_forum = _Loaded(self, "event")
+        self.resolutions_by_forum = _Loaded(self, "resolution")
+
+    def memo(self, key: str, build: Any) -> Any:
+        return self.index.memo(key, build)
+
+    def _read(self, record_id: str, kind: str, file: str) -> Record:
+        from dprkhr.dataset import load_file
+
+        self.budget -= 1
+        if self.budget < 0:
+            raise StaleIndex("too many records to read one by one")
+        loaded = load_file(self.index.root / file, kind, file)
+        record = loaded.record
+        if loaded.failed or record is None or record.id != record_id:
+            raise StaleIndex(f"{file} changed while the query ran; run the command again")
+        return record
+
+    def get(self, record_id: str) -> Record | None:
+        if record_id not in self._loaded:
+            row = self.connection.execute(
+                "SELECT type, file FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+            self._loaded[record_id] = None if row is None else self._read(record_id, *row)
+        return self._loaded[record_id]
+
+    @cached_property
+    def forum_by_code(self) -> dict[str, Forum]:
+        """The forums, from `forums.yaml` (unchanged since the index was written)."""
+        from dprkhr.dataset import load_file
+        from dprkhr.models.vocab import ForumsFile
+
+        loaded = load_file(self.index.root / ForumsFile.file_name, ForumsFile.file_name, "")
+        if isinstance(loaded.vocab, ForumsFile) and not loaded.failed:
+            return {f.code: f for f in loaded.vocab.forums}
+        return {}
+
+    def resolution_by_symbol(self, folded: str) -> Record | None:
+        row = self.connection.execute(
+            "SELECT id FROM symbols WHERE folded = ? ORDER BY n LIMIT 1", (folded,)
+        ).fetchone()
+        return None if row is None else self.get(row[0])
+
+    def position(self, record: Record) -> int:
+        row = self.connection.execute("SELECT n FROM records WHERE id = ?", (record.id,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def pointing_at(self, record_id: str) -> list[Backlink]:
+        from dprkhr.kb import Backlink
+
+        rows = self.connection.execute(
+            "SELECT e.id, 'event', 'participants' FROM event_actors a "
+            "JOIN events e ON e.n = a.n WHERE a.actor = ? "
+            "UNION ALL SELECT f.source, r.type, f.field FROM refs f "
+            "JOIN records r ON r.id = f.source WHERE f.target = ?",
+            (record_id, record_id),
+        ).fetchall()
+        return [Backlink(*row) for row in rows]
+
+
+class _Loaded:
+    """`kb.events_by_forum` / `kb.resolutions_by_forum` for `RecordView`: whole records."""
+
+    def __init__(self, view: RecordView, kind: str) -> None:
+        self.view = view
+        self.kind = kind
+
+    def get(self, forum: str, default: Any = None) -> list[Record]:
+        rows = self.view.connection.execute(
+            "SELECT id FROM records WHERE type = ? AND forum = ? ORDER BY n", (self.kind, forum)
+        ).fetchall()
+        if len(rows) > self.view.budget:
+            raise StaleIndex("too many records to read one by one")
+        return [record for (ident,) in rows if (record := self.view.get(ident)) is not None]
 
 
 class SqliteNames:
@@ -555,6 +687,7 @@ __all__ = [
     "EventRow",
     "Named",
     "QueryIndex",
+    "RecordView",
     "Snapshot",
     "StaleIndex",
     "index_file",

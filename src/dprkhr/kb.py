@@ -251,3 +251,29 @@ class KnowledgeBase:
 
     def pointing_at(self, record_id: str) -> list[Backlink]:
         return self.backlinks.get(record_id, [])
+
+    def resolution_by_symbol(self, folded: str) -> Resolution | None:
+        """The first resolution (by date) whose folded symbol is `folded`."""
+
+        def build() -> dict[str, Resolution]:
+            from dprkhr.names import normalize
+
+            found: dict[str, Resolution] = {}
+            for resolution in self.resolutions:
+                if resolution.symbol:
+                    found.setdefault(normalize(resolution.symbol), resolution)
+            return found
+
+        return self.memo("symbols", build).get(folded)
+
+    def position(self, record: Record) -> int:
+        """Where a record sits in the sorted list of its type (events and resolutions by
+        date, actors and sources by id)."""
+
+        def build() -> dict[str, int]:
+            out: dict[str, int] = {}
+            for group in (self.actors, self.events, self.resolutions, self.sources):
+                out.update((r.id, i) for i, r in enumerate(group))
+            return out
+
+        return self.memo("positions", build).get(record.id, 0)

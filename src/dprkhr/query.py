@@ -28,10 +28,11 @@ from dprkhr.names import (
 if TYPE_CHECKING:
     # the models are imported where they are used, so that `events` answered from the
     # persisted index (dprkhr.index) never loads them
-    from dprkhr.index import ActorRow, EventRow, QueryIndex
+    from dprkhr.index import ActorRow, EventRow, QueryIndex, RecordView
     from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Actor, Event, Forum, Record, Resolution
 
+    Showable = KnowledgeBase | RecordView
     Searchable = KnowledgeBase | QueryIndex
     """What the `events` query and the name resolvers run on: the knowledge base, or the
     persisted index, which has the same attributes for them (events as `EventRow`s)."""
@@ -386,17 +387,16 @@ class Backlinks:
         return self.record.id  # type: ignore[union-attr]
 
 
-def find_record(kb: KnowledgeBase, text: str) -> tuple[Record | Forum, NameMatch | None]:
+def find_record(kb: Showable, text: str) -> tuple[Record | Forum, NameMatch | None]:
     """A record by id, a resolution by symbol, a forum by code, or an actor by name."""
     record = kb.get(text) or kb.get(text.strip().lower())
     if record is not None:
         return record, None
     if text.strip().upper() in kb.forum_by_code:
         return kb.forum_by_code[text.strip().upper()], None
-    wanted = normalize(text)
-    for resolution in kb.resolutions:
-        if resolution.symbol and normalize(resolution.symbol) == wanted:
-            return resolution, None
+    resolution = kb.resolution_by_symbol(normalize(text))
+    if resolution is not None:
+        return resolution, None
     try:
         match = resolve_actor(kb, text)
     except UnknownName as exc:
@@ -405,13 +405,15 @@ def find_record(kb: KnowledgeBase, text: str) -> tuple[Record | Forum, NameMatch
         except UsageError:
             raise UnknownName("record", text, exc.suggestions) from None
         return kb.forum_by_code[forum.id], forum
-    actor = kb.actor(match.id)
+    actor = kb.get(match.id)
     assert actor is not None
     return actor, match
 
 
-def backlinks(kb: KnowledgeBase, text: str) -> Backlinks:
-    """`dprkhr show`: the record a text stands for and everything pointing at it."""
+def backlinks(kb: Showable, text: str) -> Backlinks:
+    """`dprkhr show`: the record a text stands for and everything pointing at it (from
+    the knowledge base, or from the persisted index's `RecordView`, which reads just
+    these records from their files)."""
     from dprkhr.models import Actor, Event, Forum, Resolution
 
     record, match = find_record(kb, text)
@@ -443,10 +445,8 @@ def backlinks(kb: KnowledgeBase, text: str) -> Backlinks:
             result.resolutions.append(source)
         elif isinstance(source, Actor):
             result.actors.append(source)
-    order = {id(r): i for i, r in enumerate(kb.events)}
-    result.events.sort(key=lambda e: order.get(id(e), 0))
-    rorder = {id(r): i for i, r in enumerate(kb.resolutions)}
-    result.resolutions.sort(key=lambda r: rorder.get(id(r), 0))
+    result.events.sort(key=kb.position)
+    result.resolutions.sort(key=kb.position)
     result.actors.sort(key=lambda a: normalize(a.name))
     result.cited_by.sort(key=lambda r: (r.record_type, r.id))
     return result

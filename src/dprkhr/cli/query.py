@@ -488,11 +488,16 @@ def show(
     actors holding roles in it, records citing it."""
     import shutil
 
+    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.models import Forum
     from dprkhr.query import backlinks
 
-    kb = state(ctx).kb()
-    result = backlinks(kb, id_or_name)
+    app = state(ctx)
+    source = app.searchable()
+    try:
+        result = backlinks(source.view() if isinstance(source, QueryIndex) else source, id_or_name)
+    except StaleIndex:  # many records point at it, or a file changed meanwhile
+        result = backlinks(app.kb(), id_or_name)
     if result.match is not None:
         _report(id_or_name, result.match)
     record = result.record
