@@ -1,21 +1,24 @@
-"""A persisted query index, so that a warm `dprkhr events` answers without loading every
-record.
+"""A persisted query index, so that a warm `events`, `related` or `show` answers without
+loading every record.
 
-A run that loads the whole dataset for `events` (with the cache on) writes the index: for
-every event the facts that its filters and its table need (dates, forum, type, tags,
-participants, resolutions, title, file), the actor and forum postings, the vocabularies,
-and the name indexes of actors, forums and resolutions. The next query opens it only if
-the dataset is exactly as it was when the index was made: the same files with the same
-sizes and modification times (in nanoseconds), and, for any file modified within two
-seconds of that moment, the same content (the "racily clean" check of `dprkhr.cache`).
-Anything else (a file edited, added or removed, other code, a damaged or foreign index)
-and the index is not used: the query loads the dataset as usual and writes a new one.
+A run of one of them that has to load the whole dataset (with the cache on) writes the
+index: for every event the facts that its filters and its table need (dates, forum,
+type, tags, participants, resolutions, title, file); every record's type, file and
+place in date order; the references between records (for `show`); the vocabularies; and
+the name indexes of actors, forums and resolutions. The next query opens it only if the
+dataset is exactly as it was when the index was made: the same files with the same sizes
+and modification times (in nanoseconds), and, for any file modified within two seconds
+of that moment, the same content (the "racily clean" check of `dprkhr.cache`). Anything
+else (a file edited, added or removed, other code, a damaged or foreign index) and the
+index is not used: the query loads the dataset as usual and writes a new one.
 
 The index is an SQLite database (standard library), one per data root, in the cache
 folder beside the records cache. A look-up reads a few pages of it: resolving a name and
-listing an actor's events costs milliseconds however large the dataset, and pydantic
-models are built only for records printed as json, jsonl, yaml or csv, from their files.
-It is written to a temporary file that replaces the old one atomically.
+listing an actor's events costs milliseconds however large the dataset. Records are
+built (from their files, validated) only when a command prints them whole: `show`, or
+`events` as json, jsonl, yaml or csv; when that would mean reading more files one by one
+than loading the dataset costs, the command loads the dataset instead. The index is
+written to a temporary file that replaces the old one atomically.
 """
 
 from __future__ import annotations
