@@ -314,3 +314,28 @@ def test_a_lean_app_gives_the_same_help_and_errors():
         )
     assert app_for(["evnets"]) is app  # unknown: the full app, with its suggestions
     assert app_for(["--help"]) is app
+
+
+def test_the_snapshot_sees_the_files_the_loader_reads(make_data: MakeData, tmp_path: Path):
+    """Whatever `discover` would read, the freshness check stats, and nothing else."""
+    from dprkhr.layout import discover, stat_all
+
+    root = make_data(
+        {
+            "events/2020/a.yaml": "id: a\n",
+            "events/2020/deeper/b.yml": "id: b\n",
+            "events/notes.txt": "not a record\n",
+            "actors/folder.yaml/c.yaml": "id: c\n",
+        }
+    )
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "d.yaml").write_text("id: d\n", encoding="utf-8")
+    (root / "sources" / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "sources" / "e.yaml").symlink_to(outside / "d.yaml")
+    listed = sorted(relative for _path, _kind, relative in discover(root))
+    stats = stat_all(root)
+    assert sorted(stats.paths) == listed
+    assert "events/2020/deeper/b.yml" in listed and "actors/folder.yaml/c.yaml" in listed
+    assert not any("linked" in p or p.endswith(".txt") for p in listed)
+    assert len(stats.sizes) == len(stats.mtimes) == len(listed)
