@@ -79,7 +79,9 @@ def measure(
 
 
 def dprkhr() -> list[str]:
-    return [sys.executable, "-m", "dprkhr"]
+    """The `dprkhr` command as users run it: the console script beside this Python."""
+    script = Path(sys.executable).with_name("dprkhr")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "dprkhr"]
 
 
 def bench_dataset(
