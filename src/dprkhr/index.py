@@ -24,6 +24,7 @@ written to a temporary file that replaces the old one atomically.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -196,11 +197,11 @@ CREATE TABLE events (
 );
 CREATE TABLE event_actors (actor TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE records (
-    id TEXT PRIMARY KEY, type TEXT NOT NULL, file TEXT NOT NULL, n INTEGER NOT NULL, forum TEXT
+    id TEXT NOT NULL, type TEXT NOT NULL, file TEXT NOT NULL, n INTEGER NOT NULL, forum TEXT
 );
 CREATE TABLE refs (target TEXT NOT NULL, source TEXT NOT NULL, field TEXT NOT NULL);
 CREATE TABLE symbols (folded TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL);
-CREATE TABLE actors (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE actors (id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL);
 CREATE TABLE name_labels (kind TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL);
 CREATE TABLE name_entries (
@@ -213,7 +214,9 @@ CREATE TABLE name_tokens (kind TEXT NOT NULL, token TEXT NOT NULL, i INTEGER NOT
 
 _INDEXES = """
 CREATE INDEX events_forum ON events (forum, n);
+CREATE UNIQUE INDEX records_id ON records (id);
 CREATE INDEX records_forum ON records (type, forum, n);
+CREATE UNIQUE INDEX actors_id ON actors (id);
 CREATE INDEX refs_target ON refs (target);
 CREATE INDEX symbols_folded ON symbols (folded, n);
 CREATE INDEX event_actors_actor ON event_actors (actor, n);
@@ -251,7 +254,13 @@ def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> b
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
             connection.executescript(_SCHEMA)
-            _fill(connection, kb, files)
+            enabled = gc.isenabled()
+            gc.disable()  # many small objects, no cycles: keep the collector out of the way
+            try:
+                _fill(connection, kb, files)
+            finally:
+                if enabled:
+                    gc.enable()
             meta = {
                 "format": str(FORMAT),
                 "fingerprint": index_fingerprint(),

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from dprkhr.errors import UsageError
 
@@ -119,8 +119,7 @@ class UnknownName(UsageError):
         super().__init__(message)
 
 
-@dataclass(frozen=True, slots=True)
-class NameEntry:
+class NameEntry(NamedTuple):
     """One name of one record, folded for matching."""
 
     id: str
@@ -173,26 +172,38 @@ class MemoryNames:
         self.by_form: dict[str, set[str]] = {}
         self.by_token: dict[str, set[int]] = {}
         self.by_id: dict[str, list[NameEntry]] = {}
+        labels, entries, by_form, by_token = self.labels, self.entries, self.by_form, self.by_token
         for record_id, label, names in records:
-            if record_id in self.labels:
+            if record_id in labels:
                 continue
-            self.labels[record_id] = label
+            labels[record_id] = label
+            own: list[NameEntry] = []
             seen: set[str] = set()
             for name in (record_id, label, *names):
                 norm = normalize(name)
                 if not norm or norm in seen:
                     continue
                 seen.add(norm)
-                forms = name_forms(norm)
-                index = len(self.entries)
-                entry = NameEntry(record_id, name, norm, forms[1])
-                self.entries.append(entry)
-                self.by_id.setdefault(record_id, []).append(entry)
-                for form in forms:
-                    self.by_form.setdefault(form, set()).add(record_id)
-                for token in set(norm.split()):
-                    self.by_token.setdefault(token, set()).add(index)
-        self._tokens = sorted(self.by_token)
+                words = norm.split()
+                key = " ".join(sorted(words))
+                index = len(entries)
+                entry = NameEntry(record_id, name, norm, key)
+                entries.append(entry)
+                own.append(entry)
+                for form in (norm, key, norm.replace(" ", "")):
+                    ids = by_form.get(form)
+                    if ids is None:
+                        by_form[form] = {record_id}
+                    else:
+                        ids.add(record_id)
+                for token in set(words):
+                    hits = by_token.get(token)
+                    if hits is None:
+                        by_token[token] = {index}
+                    else:
+                        hits.add(index)
+            self.by_id[record_id] = own
+        self._tokens = sorted(by_token)
         self._keys: list[str] | None = None
 
     def label(self, record_id: str) -> str | None:
