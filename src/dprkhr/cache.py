@@ -109,6 +109,12 @@ class Entry:
         return cls(size, mtime_ns, digest, data, problems, failed, validated)
 
 
+class Encoded(str):
+    """A value already encoded as JSON (by a worker process, say), written as it is."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Cache:
     """Entries (as stored) by path relative to the data root, and when they were written."""
@@ -185,8 +191,11 @@ def write_document(
 
                 put("{")
                 for i, (key, value) in enumerate(body.items()):
-                    item = value.to_json() if isinstance(value, Entry) else value
                     put(("," if i else "") + json.dumps(key, ensure_ascii=False) + ":")
+                    if isinstance(value, Encoded):
+                        put(value)
+                        continue
+                    item = value.to_json() if isinstance(value, Entry) else value
                     put(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
                 put("}")
                 meta = {
@@ -217,7 +226,7 @@ def read(root: Path) -> Cache | None:
     return Cache(document[1], document[0]["written_ns"])
 
 
-def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) -> bool:
+def write(root: Path, entries: dict[str, Entry | Encoded], started_ns: int | None = None) -> bool:
     """Replace the cache of records for `root` atomically. Never raises."""
     written_ns = started_ns if started_ns is not None else time.time_ns()
     return write_document(cache_file(root), root, dict(entries), written_ns)

@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from dprkhr.dataset import LoadedFile
-from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.lint.base import FileEnv, Finding, Rule
+from dprkhr.lint.view import DatasetView, Placed
 from dprkhr.models import Actor
 from dprkhr.names import sorted_key
 from dprkhr.problems import Severity
@@ -49,20 +50,21 @@ class PossibleDuplicateActor(Rule):
     summary = "two actors look like the same one"
     severity = Severity.warning
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
+    def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
         from rapidfuzz import fuzz
 
-        actors: list[tuple[LoadedFile, Actor]] = [
-            (f, r) for f, r in ctx.records() if isinstance(r, Actor)
-        ]
-        names: list[tuple[int, str]] = []  # (actor index, token-sorted name)
-        for index, (_f, actor) in enumerate(actors):
-            for name in actor.all_names():
-                key = sorted_key(name)
-                if key:
-                    names.append((index, key))
+        # (file index, kind, id, name, line, column) of each actor
+        actors: list[tuple[int, str, str, str, int, int]] = []
+        names: list[tuple[int, str]] = []  # (actor number, token-sorted name)
+        for index, summary in view.records():
+            if summary.actor is None:
+                continue
+            kind, name, line, column, keys = summary.actor
+            number = len(actors)
+            actors.append((index, kind, summary.id or "", name, line, column))
+            names.extend((number, key) for key in keys)
         blocks: defaultdict[str, set[int]] = defaultdict(set)
-        for n, (_index, key) in enumerate(names):
+        for n, (_number, key) in enumerate(names):
             for token in key.split():
                 blocks[token[:4]].add(n)
         size = Counter({k: len(v) for k, v in blocks.items()})
@@ -79,24 +81,28 @@ class PossibleDuplicateActor(Rule):
                     pair = (min(x, y), max(x, y))
                     if pair in pairs:
                         continue
-                    if actors[x][1].kind != actors[y][1].kind or actors[x][1].id == actors[y][1].id:
+                    if actors[x][1] != actors[y][1] or actors[x][2] == actors[y][2]:
                         continue  # other kinds differ; equal ids are duplicate-id's business
                     if fuzz.ratio(names[a][1], names[b][1]) >= SIMILARITY and _compatible(
                         names[a][1], names[b][1]
                     ):
                         pairs.add(pair)
         for x, y in sorted(pairs):
-            (_fa, first), (later_file, later) = sorted(
-                (actors[x], actors[y]), key=lambda item: item[1].id
-            )
-            yield Finding(
-                later_file,
-                ("name",),
-                f"`{later.id}` ({later.name}) may be the same {later.kind.value} as "
-                f"`{first.id}` ({first.name})",
-                f"merge them into `{first.id}`, or add `lint: {{ignore: [DPK501]}}` "
+            first, later = sorted((actors[x], actors[y]), key=lambda actor: actor[2])
+            index, kind, later_id, later_name, line, column = later
+            yield (
+                index,
+                line,
+                column,
+                f"`{later_id}` ({later_name}) may be the same {kind} as `{first[2]}` ({first[3]})",
+                f"merge them into `{first[2]}`, or add `lint: {{ignore: [DPK501]}}` "
                 "if they are different",
             )
+
+    @staticmethod
+    def name_keys(actor: Actor) -> list[str]:
+        """The actor's names and aliases as compared: normalised, token-sorted, non-empty."""
+        return [key for key in map(sorted_key, actor.all_names()) if key]
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -138,15 +144,14 @@ class RoleDatesOrder(Rule):
     name = "role-dates-order"
     summary = "a role ends before it starts"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record in ctx.records():
-            if not isinstance(record, Actor):
-                continue
-            for i, role in enumerate(record.roles):
-                if role.start and role.end and role.end.end < role.start.start:
-                    yield Finding(
-                        loaded,
-                        ("roles", i, "end"),
-                        f"role `{role.title}` ends ({role.end}) before it starts ({role.start})",
-                        "swap `start` and `end`, or correct one of them",
-                    )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if not isinstance(record, Actor):
+            return
+        for i, role in enumerate(record.roles):
+            if role.start and role.end and role.end.end < role.start.start:
+                yield Finding(
+                    ("roles", i, "end"),
+                    f"role `{role.title}` ends ({role.end}) before it starts ({role.start})",
+                    "swap `start` and `end`, or correct one of them",
+                )

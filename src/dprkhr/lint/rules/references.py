@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from dprkhr.dataset import LoadedFile
-from dprkhr.kb import KnowledgeBase, Reference, iter_references
-from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.lint.base import FileEnv, Finding, Rule
+from dprkhr.lint.view import DatasetView, Placed
 from dprkhr.models import Forum
 from dprkhr.models.vocab import ForumsFile
 from dprkhr.names import forum_named
@@ -68,59 +69,158 @@ class DanglingReference(Rule):
     name = "dangling-reference"
     summary = "a reference points at nothing"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        kb = ctx.kb
-        misses: list[tuple[LoadedFile, Reference, str]] = []
-        for loaded, record, kind in ctx.all_records():
-            for ref in iter_references(record, kind):
-                vocab_file = _VOCAB_FILE.get(ref.target_kind)
-                if vocab_file and not ctx.dataset.vocab_loaded.get(vocab_file):
-                    continue  # the vocabulary itself failed; that is reported there
-                if kb.exists(ref.target_kind, ref.target):
+    def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
+        by_id = view.kinds_by_id()
+        defined = {
+            "forum": {f.code for f in view.forums},
+            "tag": set(view.tags),
+            "event-type": set(view.event_types),
+        }
+        misses: list[tuple[int, str, str, int, int]] = []
+        for index, summary in enumerate(view.summaries):
+            for kind, target, line, column in summary.refs:
+                vocab_file = _VOCAB_FILE.get(kind)
+                if vocab_file is not None:
+                    if not view.vocab_loaded.get(vocab_file):
+                        continue  # the vocabulary itself failed; that is reported there
+                    if target in defined[kind]:
+                        continue
+                other = by_id.get(target)
+                if vocab_file is None and other == kind:
                     continue
-                noun = _NOUN.get(ref.target_kind, ref.target_kind)
-                other = kb.get(ref.target)
-                if other is not None and ref.target_kind in ("actor", "resolution", "source"):
-                    message = f"`{ref.target}` is {_a(other.record_type)}, not {_a(noun)}"
-                    yield Finding(loaded, ref.loc, message, None)
+                noun = _NOUN.get(kind, kind)
+                if other is not None and kind in ("actor", "resolution", "source"):
+                    yield (index, line, column, f"`{target}` is {_a(other)}, not {_a(noun)}", None)
                 else:
-                    misses.append((loaded, ref, f"unknown {noun} `{ref.target}`"))
-        hints = self._hints(kb, {(ref.target_kind, ref.target) for _f, ref, _m in misses})
-        for loaded, ref, message in misses:
-            suggestion = hints.get((ref.target_kind, ref.target))
-            vocab_file = _VOCAB_FILE.get(ref.target_kind)
+                    misses.append((index, kind, target, line, column))
+        hints = self._hints(view, by_id, {(kind, target) for _i, kind, target, _l, _c in misses})
+        for index, kind, target, line, column in misses:
+            noun = _NOUN.get(kind, kind)
+            suggestion = hints.get((kind, target))
+            vocab_file = _VOCAB_FILE.get(kind)
             if suggestion is None and vocab_file:
                 suggestion = f"use one defined in data/{vocab_file}, or add it there"
-            yield Finding(loaded, ref.loc, message, suggestion)
-        for loaded in ctx.dataset.files:
-            if isinstance(loaded.vocab, ForumsFile):
-                codes = [f.code for f in loaded.vocab.forums]
-                for i, forum in enumerate(loaded.vocab.forums):
-                    if forum.parent and forum.parent not in codes:
-                        yield Finding(
-                            loaded,
-                            ("forums", i, "parent"),
-                            f"unknown forum `{forum.parent}`",
-                            did_you_mean(forum.parent, codes),
-                        )
+            yield (index, line, column, f"unknown {noun} `{target}`", suggestion)
+
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        if isinstance(loaded.vocab, ForumsFile):
+            codes = [f.code for f in loaded.vocab.forums]
+            for i, forum in enumerate(loaded.vocab.forums):
+                if forum.parent and forum.parent not in codes:
+                    yield Finding(
+                        ("forums", i, "parent"),
+                        f"unknown forum `{forum.parent}`",
+                        did_you_mean(forum.parent, codes),
+                    )
 
     @staticmethod
-    def _hints(kb: KnowledgeBase, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """'Did you mean' for every unknown target, computed in bulk per kind."""
+    def _hints(
+        view: DatasetView, by_id: dict[str, str], wanted: set[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """'Did you mean' for every unknown target, computed in bulk per kind; for ids,
+        answers remembered from the previous run are reused while still right."""
         hints: dict[tuple[str, str], str] = {}
         by_kind: dict[str, list[str]] = {}
         for kind, target in sorted(wanted):
             by_kind.setdefault(kind, []).append(target)
+        remembered = view.memory.get(_MEMORY)
+        memory: dict[str, Any] = {}
         for kind, targets in by_kind.items():
             if kind == "forum":
                 for target in targets:
-                    hint = _forum_hint(target, kb.forums)
+                    hint = _forum_hint(target, view.forums)
                     if hint:
                         hints[(kind, target)] = hint
                 continue
-            choices = kb.candidates(kind)
-            for target in targets:
-                hint = did_you_mean(target, choices, ids=True)
-                if hint is not None:
-                    hints[(kind, target)] = hint
+            if kind == "tag":
+                choices = list(dict.fromkeys(view.tags))
+            elif kind == "event-type":
+                choices = list(dict.fromkeys(view.event_types))
+            else:
+                choices = [i for i, k in by_id.items() if k == kind]
+            old = remembered.get(kind) if isinstance(remembered, dict) else None
+            best, memory[kind] = closest_ids(targets, choices, old)
+            for target, choice in best.items():
+                if choice is not None:
+                    hints[(kind, target)] = f"did you mean `{choice}`?"
+        view.memory[_MEMORY] = memory
         return hints
+
+
+_MEMORY = "DPK201-closest-ids"
+_ID_CUTOFF = 75.0
+"""The score from which an id is suggested (as `did_you_mean(..., ids=True)`)."""
+
+
+def _closest(target: str, choices: list[str]) -> tuple[str | None, float]:
+    """The first choice with the best score, as `did_you_mean(target, choices, ids=True)`."""
+    from rapidfuzz import fuzz, process
+
+    if not target or not choices:
+        return None, 0.0
+    found = process.extract(
+        target.lower(), choices, scorer=fuzz.ratio, limit=1, score_cutoff=_ID_CUTOFF
+    )
+    return (found[0][0], float(found[0][1])) if found else (None, 0.0)
+
+
+def closest_ids(
+    targets: list[str], choices: list[str], old: Any = None
+) -> tuple[dict[str, str | None], list[Any]]:
+    """The closest id among `choices` for each target (None when none is close enough),
+    and what to remember for the next run: `[choices, {target: [closest, score]}]`.
+
+    Scanning every id costs about a millisecond per target at 20k ids. Given what the
+    previous run remembered (`old`), an answer is reused while the ids are the same; when
+    some were added or removed and the others kept their order, only the added ids are
+    scanned, unless the remembered answer is among the removed. Either way the result is
+    that of a full scan: the first choice (in `choices` order) with the best score.
+    """
+    previous: dict[str, Any] = {}
+    added: list[str] | None = None  # None: nothing usable remembered
+    current = set(choices)
+    if isinstance(old, list) and len(old) == 2 and isinstance(old[1], dict):
+        old_choices = old[0]
+        if old_choices == choices:
+            added = []
+        elif isinstance(old_choices, list):
+            known = set(old_choices)
+            if [c for c in old_choices if c in current] == [c for c in choices if c in known]:
+                added = [c for c in choices if c not in known]
+        if added is not None:
+            previous = old[1]
+    position = {c: i for i, c in enumerate(choices)} if added else {}
+    best: dict[str, str | None] = {}
+    kept: dict[str, list[Any]] = {}
+    for target in targets:
+        entry = previous.get(target)
+        if _still_right(entry, target, current):
+            choice, score = entry[0], float(entry[1])
+            if added:
+                new_choice, new_score = _closest(target, added)
+                if new_choice is not None and (
+                    choice is None
+                    or new_score > score
+                    or (new_score == score and position[new_choice] < position[choice])
+                ):
+                    choice, score = new_choice, new_score
+        else:
+            choice, score = _closest(target, choices)
+        best[target] = choice
+        kept[target] = [choice, score]
+    return best, [choices, kept]
+
+
+def _still_right(entry: Any, target: str, current: set[str]) -> bool:
+    """Whether a remembered `[closest, score]` can stand: no answer, or a current id with
+    the score it really has."""
+    if not (isinstance(entry, list) and len(entry) == 2):
+        return False
+    choice, score = entry
+    if choice is None:
+        return score == 0
+    if not (isinstance(choice, str) and choice in current and isinstance(score, (int, float))):
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(target.lower(), choice) == score

@@ -1,0 +1,216 @@
+"""The per-file lint cache: each file's `FileSummary`, so that a warm lint re-reads only
+the files that changed and re-runs only the cross-record rules over the rest.
+
+It lives beside the record cache (`dprkhr.cache`), in the user's cache folder, never in the
+data folder: one folder per data root holding `SHARDS` documents, each file's entry in the
+shard its path hashes to, so that an edit rewrites one small shard rather than the whole
+cache. An entry is `[size, mtime_ns, digest, summary]` and is used only while the file
+has that size and modification time; a file modified less than two seconds before its
+shard was written is also compared by content digest (as `dprkhr.cache` does), so an edit
+within the same second that keeps the size is still seen.
+
+A shard is used only if it is whole (digest), ours (format, code fingerprint, data root)
+and was made under the same key: the code of the whole package and the versions of the
+libraries it leans on, the vocabulary files' content, and the archive of source texts.
+Summaries are checked for shape before use; anything odd and the file is simply read
+again. Shards are replaced atomically. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import zlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from dprkhr import cache as records_cache
+from dprkhr.lint.view import FileSummary
+
+FORMAT = 1
+SHARDS = 64
+
+
+def shard_of(relative: str) -> int:
+    return zlib.crc32(relative.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+def folder(root: Path) -> Path:
+    records = records_cache.cache_file(root)
+    return records.with_name(records.stem.replace("records-", "lint-files-", 1))
+
+
+@cache
+def code_fingerprint() -> str:
+    """Changes with any source file of the package, and with the versions of Python and
+    of the libraries whose behaviour shapes problems (messages, matching, parsing)."""
+    import pydantic
+    import pydantic_core
+    import rapidfuzz
+    import yaml
+
+    here = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        f"{FORMAT}:{records_cache.FORMAT}",
+        sys.version,
+        pydantic.VERSION,
+        pydantic_core.__version__,
+        rapidfuzz.__version__,
+        yaml.__version__,
+    ):
+        digest.update(part.encode() + b"\0")
+    for path in sorted(here.rglob("*.py")):
+        digest.update(path.relative_to(here).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()
+
+
+def archive_state(archive: Path | None) -> Any:
+    """What the archive of source texts is, for the key: each text's name, size and
+    modification time, and its content digest when it changed very recently."""
+    if archive is None:
+        return None
+    import time
+
+    recent = time.time_ns() - records_cache.RACY_NS
+    listing: list[Any] = []
+    try:
+        for entry in sorted(os.scandir(archive), key=lambda e: e.name):
+            if not entry.name.endswith(".txt"):
+                continue
+            stat = entry.stat()
+            item: list[Any] = [entry.name, stat.st_size, stat.st_mtime_ns]
+            if stat.st_mtime_ns >= recent:
+                with open(entry.path, "rb") as handle:
+                    item.append(records_cache.content_digest(handle.read()))
+            listing.append(item)
+    except OSError:
+        return ["unreadable", str(archive.resolve()), os.urandom(8).hex()]
+    return [str(archive.resolve()), listing]
+
+
+def cache_key(vocabularies: list[tuple[str, bytes | None]], archive: Path | None) -> str:
+    """Everything besides a file itself that its summary depends on."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(code_fingerprint().encode())
+    for name, raw in vocabularies:
+        digest.update(name.encode() + b"\0")
+        digest.update(b"-" if raw is None else records_cache.content_digest(raw).encode())
+    digest.update(json.dumps(archive_state(archive)).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Shard:
+    entries: dict[str, Any]
+    written_ns: int
+
+
+@dataclass
+class FileCache:
+    """The shards read for one data root under one key, and what will be written back."""
+
+    root: Path
+    key: str
+    today: dt.date
+    shards: list[Shard | None] = field(default_factory=list)
+    dirty: set[int] = field(default_factory=set)
+    memory: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, root: Path, key: str, today: dt.date) -> FileCache:
+        """Every usable shard (None for the others). Never raises."""
+        found = cls(root, key, today)
+        base = folder(root)
+        for number in range(SHARDS):
+            found.shards.append(found._read_shard(base / f"shard-{number:02d}.json"))
+        memory = found._read_document(base / "memory.json")
+        if memory is not None and isinstance(memory[1], dict):
+            found.memory = memory[1]
+        return found
+
+    def _read_document(self, path: Path) -> tuple[dict[str, Any], Any] | None:
+        document = records_cache.read_document(path, self.root)
+        if document is None:
+            return None
+        meta = document[0]
+        if meta.get("lint") != FORMAT or meta.get("key") != self.key:
+            return None
+        try:
+            as_of = dt.date.fromisoformat(meta.get("as_of", ""))
+        except (TypeError, ValueError):
+            return None
+        # dates in the future are kept from the day a file was read: a shard made on a
+        # later day (the clock went back) may lack some
+        if as_of > self.today:
+            return None
+        return document
+
+    def _read_shard(self, path: Path) -> Shard | None:
+        document = self._read_document(path)
+        if document is None or not isinstance(document[1], dict):
+            return None
+        return Shard(document[1], document[0]["written_ns"])
+
+    def fresh(self, relative: str, path: str) -> tuple[FileSummary, list[Any]] | None:
+        """The cached summary of a file, if the file has not changed since it was cached,
+        with its entry (to be written back as is)."""
+        from dprkhr.lint.rules import RULE_BY_CODE
+
+        shard = self.shards[shard_of(relative)]
+        if shard is None:
+            return None
+        item = shard.entries.get(relative)
+        if not (type(item) is list and len(item) == 4):
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        if item[0] != stat.st_size or item[1] != stat.st_mtime_ns or type(item[2]) is not str:
+            return None
+        if stat.st_mtime_ns >= shard.written_ns - records_cache.RACY_NS:
+            try:
+                with open(path, "rb") as handle:
+                    if records_cache.content_digest(handle.read()) != item[2]:
+                        return None
+            except OSError:
+                return None
+        summary = FileSummary.from_json(item[3])
+        if summary is None or any(p[2] not in RULE_BY_CODE for p in summary.problems):
+            return None
+        return summary, item
+
+    def write(
+        self, entries: dict[str, Any], written_ns: int, memory: dict[str, Any] | None
+    ) -> None:
+        """Write the shards whose content changed (`entries`: every cached file's entry,
+        as a list or as `records_cache.Encoded` JSON) and the rules' memory. Never raises."""
+        base = folder(self.root)
+        by_shard: dict[int, dict[str, Any]] = {}
+        for relative, entry in entries.items():
+            by_shard.setdefault(shard_of(relative), {})[relative] = entry
+        extra = {"lint": FORMAT, "key": self.key, "as_of": self.today.isoformat()}
+        for number in range(SHARDS):
+            content = by_shard.get(number, {})
+            shard = self.shards[number] if self.shards else None
+            if (
+                number not in self.dirty
+                and shard is not None
+                and len(shard.entries) == len(content)
+            ):
+                continue
+            records_cache.write_document(
+                base / f"shard-{number:02d}.json", self.root, content, written_ns, extra=extra
+            )
+        if memory is not None and memory != self.memory:
+            records_cache.write_document(base / "memory.json", self.root, memory, written_ns, extra)

@@ -1,0 +1,160 @@
+"""What cross-record rules see: one compact summary per file, in plain data.
+
+A `FileSummary` holds what the cross-record rules and the suppression check need from a
+file (its id, references, actor names and `lint.ignore` entries, each with its line and
+column) and the problems found in the file alone. Summaries are lists and strings only,
+so that they cache as JSON and travel cheaply from worker processes; no pydantic model is
+rebuilt to run the cross-record rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from dprkhr.models import Forum
+
+RECORD = 1
+"""The file holds a validated record (its file may still have failed: duplicate keys)."""
+SERVED = 2
+"""...and the file did not fail, so the record is in the knowledge base."""
+RAW = 4
+"""The file is of a record type and its data is a mapping, but it failed validation."""
+
+Placed = tuple[int, int, int, str, str | None]
+"""A cross-record finding: (file index, line, column, message, suggestion)."""
+
+
+class FileSummary(NamedTuple):
+    """What lint keeps of one file. Places are `[line, column]`, 1-based."""
+
+    state: int
+    """`RECORD`, `SERVED` and `RAW` flags."""
+    id: str | None
+    """The record's id (validated records only)."""
+    id_at: list[int] | None
+    refs: list[list[Any]]
+    """`[target_kind, target, line, column]` for every reference, raw records included."""
+    actor: list[Any] | None
+    """For an actor: `[kind, name, line, column, name keys]` (token-sorted, normalised)."""
+    ignores: list[list[Any]]
+    """`[entry, line, column]` for every `lint.ignore` entry of a validated record."""
+    problems: list[list[Any]]
+    """`[line, column, code, message, suggestion]`: load problems and per-file rules."""
+    dates: list[list[Any]]
+    """`[line, column, text, first day]` of each date later than the day it was summarised
+    on: whether it is in the future is decided on the day of the run (DPK402)."""
+
+    def to_json(self) -> list[Any]:
+        return list(self)
+
+    @classmethod
+    def from_json(cls, item: Any) -> FileSummary | None:
+        """A summary read from the cache, if it has the right shape (it is never trusted:
+        a wrong type anywhere and the file is read again)."""
+        if type(item) is not list or len(item) != 8:
+            return None
+        state, record_id, id_at, refs, actor, ignores, problems, dates = item
+        if not (
+            type(state) is int
+            and (record_id is None or type(record_id) is str)
+            and (id_at is None or _place(id_at))
+            and type(refs) is list
+            and type(ignores) is list
+            and type(problems) is list
+            and type(dates) is list
+        ):
+            return None
+        for ref in refs:
+            if not (
+                type(ref) is list
+                and len(ref) == 4
+                and type(ref[0]) is str
+                and type(ref[1]) is str
+                and type(ref[2]) is int
+                and type(ref[3]) is int
+            ):
+                return None
+        if actor is not None and not (
+            type(actor) is list
+            and len(actor) == 5
+            and type(actor[0]) is str
+            and type(actor[1]) is str
+            and type(actor[2]) is int
+            and type(actor[3]) is int
+            and type(actor[4]) is list
+            and all(type(k) is str for k in actor[4])
+        ):
+            return None
+        for entry in ignores:
+            if not (
+                type(entry) is list
+                and len(entry) == 3
+                and type(entry[0]) is str
+                and type(entry[1]) is int
+                and type(entry[2]) is int
+            ):
+                return None
+        for problem in problems:
+            if not (
+                type(problem) is list
+                and len(problem) == 5
+                and type(problem[0]) is int
+                and type(problem[1]) is int
+                and type(problem[2]) is str
+                and type(problem[3]) is str
+                and (problem[4] is None or type(problem[4]) is str)
+            ):
+                return None
+        for date in dates:
+            if not (
+                type(date) is list
+                and len(date) == 4
+                and type(date[0]) is int
+                and type(date[1]) is int
+                and type(date[2]) is str
+                and type(date[3]) is str
+            ):
+                return None
+        return cls(state, record_id, id_at, refs, actor, ignores, problems, dates)
+
+
+def _place(value: Any) -> bool:
+    return type(value) is list and len(value) == 2 and all(type(v) is int for v in value)
+
+
+@dataclass
+class DatasetView:
+    """Every file of a dataset as the cross-record rules see it, in dataset order."""
+
+    displays: list[str]
+    """Each file's path as shown to users."""
+    kinds: list[str]
+    """Each file's kind (`actor`, `event`, ..., a vocabulary file name, `unknown`)."""
+    summaries: list[FileSummary]
+    forums: list[Forum] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    """Tag ids, in the order of data/tags.yaml."""
+    event_types: list[str] = field(default_factory=list)
+    """Event type ids, in the order of data/event-types.yaml."""
+    vocab_loaded: dict[str, bool] = field(default_factory=dict)
+    memory: dict[str, Any] = field(default_factory=dict)
+    """What rules remembered from the previous run (read from the lint cache; rules must
+    check it before use and may update it, to be written back)."""
+
+    def records(self) -> Iterator[tuple[int, FileSummary]]:
+        """Every file holding a validated record (duplicates included), with its index."""
+        for index, summary in enumerate(self.summaries):
+            if summary.state & RECORD:
+                yield index, summary
+
+    def kinds_by_id(self) -> dict[str, str]:
+        """The record type behind each id in the knowledge base: the first served record
+        with an id wins, as in `KnowledgeBase.by_id`."""
+        by_id: dict[str, str] = {}
+        kinds = self.kinds
+        for index, summary in enumerate(self.summaries):
+            if summary.state & SERVED and summary.id is not None:
+                by_id.setdefault(summary.id, kinds[index])
+        return by_id
