@@ -8,15 +8,16 @@ import datetime as dt
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from dprkhr.cache import Entry, content_digest
 from dprkhr.dataset import (
+    LoadedFile,
     _attach_vocab,
     _problem,
-    _to_entry,
     discover,
     display_path,
     load_file,
@@ -29,6 +30,9 @@ from dprkhr.lint.view import DatasetView, FileSummary
 from dprkhr.models import RECORD_TYPES, VOCAB_FILES
 from dprkhr.problems import UNKNOWN_FILE, Problem
 from dprkhr.yamlio import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from dprkhr.lint.workers import Pool
 
 PARALLEL_FROM = 1500
 """Read files in worker processes when at least this many must be read (starting workers
@@ -50,9 +54,17 @@ class Collected:
     locations: list[str]
     loose: list[Problem] = field(default_factory=list)
     """Problems that belong to no file read (a missing vocabulary)."""
+    pool: Pool | None = None
+    """The worker processes, if files were read in some; `close` ends them."""
     stored: FileCache | None = None
     entries: dict[str, Any] = field(default_factory=dict)
     started_ns: int = 0
+    reused: int = 0
+    """How many summaries (and remembered answers) came from the cache."""
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
     def save(self) -> None:
         """Write back the per-file lint cache, with what the rules remembered. Never
@@ -86,41 +98,60 @@ def process(job: Job, env: FileEnv, entries: bool, records: bool) -> Result:
     loaded = load_file(path, kind, display, raw)
     summary = summarise(loaded, env)
     loaded.doc = None
-    record_entry = _to_entry(stat, raw, loaded) if records else None
-    digest = record_entry.digest if record_entry is not None else ""
-    lint_entry = None
-    if entries:
-        if not digest:
-            from dprkhr.cache import content_digest
-
-            digest = content_digest(raw)
-        lint_entry = _encode([stat.st_size, stat.st_mtime_ns, digest, list(summary)])
-    return (
-        summary,
-        lint_entry,
-        _encode(record_entry.to_json()) if record_entry is not None else None,
+    digest = content_digest(raw)
+    record_entry = _record_entry(stat, raw, digest, loaded) if records else None
+    lint_entry = (
+        _encode([stat.st_size, stat.st_mtime_ns, digest, list(summary)]) if entries else None
     )
+    return summary, lint_entry, record_entry
+
+
+def _record_entry(stat: os.stat_result, raw: bytes, digest: str, loaded: LoadedFile) -> str:
+    """The record cache entry of a file, encoded: what `dprkhr.dataset._to_entry` makes
+    (and `dprkhr.cache.write` would encode), with the data encoded once rather than twice."""
+    entry = Entry(
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        digest=digest,
+        data=loaded.data,
+        problems=[
+            [p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
+            for p in loaded.problems
+        ],
+        failed=loaded.failed,
+        validated=loaded.record is not None,
+    )
+    try:
+        return _encode(entry.to_json())
+    except (TypeError, ValueError):
+        entry.data = None  # not representable: the file is parsed again next time
+        entry.digest = digest if loaded.failed else ""
+        return _encode(entry.to_json())
 
 
 def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def collect(
-    root: Path,
-    extra: Sequence[Path] = (),
-    cwd: Path | None = None,
-    today: dt.date | None = None,
-    archive: Path | None = None,
-    cache: bool = False,
-    workers: int | None = None,
-) -> Collected:
-    """Summarise every file under `root` (plus `extra` files elsewhere), reusing the
-    per-file lint cache with `cache=True` and then updating it (and writing the record
-    cache when every record file had to be read, so that a query after a cold lint is
-    warm)."""
+@dataclass
+class Scan:
+    """The files of a lint run, in dataset order, each with its state on disk."""
+
+    jobs: list[Job]
+    stats: list[os.stat_result | None]
+    """Each file's `os.stat`, or None if it could not be had."""
+    in_root: int
+    """How many of the jobs are the data root's own files (the others come after)."""
+    cwd: Path | None = None
+    started_ns: int = 0
+    """When the scan started: files changed since may have been missed, so the caches
+    written by this run count as written then."""
+
+
+def scan(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None) -> Scan:
+    """Every file under `root` (as `dprkhr.dataset.discover` finds them) and the `extra`
+    files not among them, with their `os.stat`."""
     started_ns = time.time_ns()
-    day = today or dt.date.today()
     jobs: list[Job] = []
     root_display = display_path(root, cwd)
     found = discover(root)
@@ -139,6 +170,31 @@ def collect(
                 )
             )
             seen.add(extra_path.resolve())
+    stats: list[os.stat_result | None] = []
+    for job in jobs:
+        try:
+            stats.append(os.stat(job[0]))
+        except OSError:
+            stats.append(None)
+    return Scan(jobs, stats, len(found), cwd, started_ns)
+
+
+def collect(
+    root: Path,
+    files: Scan,
+    today: dt.date | None = None,
+    archive: Path | None = None,
+    cache: bool = False,
+    workers: int | None = None,
+    reuse: bool = True,
+) -> Collected:
+    """Summarise every file of the run, reusing the per-file lint cache with `cache=True`
+    (unless `reuse` is False: then it is only rewritten) and then updating it (and writing
+    the record cache when every record file had to be read, so that a query after a cold
+    lint is warm)."""
+    started_ns = files.started_ns
+    day = today or dt.date.today()
+    jobs = files.jobs
 
     from dprkhr.dataset import Dataset
 
@@ -157,7 +213,7 @@ def collect(
                 if raw is not None
                 else load_file(path, kind, display)
             )
-            raw_vocab.append((kind if index < len(found) else path, raw))
+            raw_vocab.append((kind if index < files.in_root else path, raw))
             vocab_files[index] = loaded
             if loaded.vocab is not None:
                 _attach_vocab(vocab, loaded.vocab)
@@ -168,10 +224,15 @@ def collect(
         stored: FileCache | None = None
         if cache:
             key = filecache.cache_key(raw_vocab, archive)
-            stored = filecache.FileCache.read(root, key, day)
+            stored = (
+                filecache.FileCache.read(root, key, day)
+                if reuse
+                else filecache.FileCache(root, key, day, sizes=[None] * filecache.SHARDS)
+            )
         summaries: list[FileSummary | None] = [None] * len(jobs)
         entries: dict[str, Any] = {}
         pending: list[int] = []
+        reused = 0
         from dprkhr.cache import Encoded
         from dprkhr.lint.summary import summarise
 
@@ -181,10 +242,12 @@ def collect(
                 summaries[index] = summarise(vocab_files[index], env)
                 vocab_files[index].doc = None
                 continue
-            if stored is not None and relative is not None:
-                hit = stored.fresh(relative, path)
+            stat = files.stats[index]
+            if stored is not None and relative is not None and stat is not None:
+                hit = stored.fresh(relative, path, stat)
                 if hit is not None:
                     summaries[index], entries[relative] = hit
+                    reused += 1
                     continue
             pending.append(index)
         records_wanted = (
@@ -193,18 +256,32 @@ def collect(
             and all(summaries[i] is None for i, job in enumerate(jobs) if job[3] is not None)
         )
         record_entries: dict[str, Encoded] = {}
-        results = _run([jobs[i] for i in pending], env, cache, records_wanted, workers)
-        for index, (summary, lint_entry, record_entry) in zip(pending, results, strict=True):
-            summaries[index] = summary
-            relative = jobs[index][3]
-            if relative is None:
-                continue
-            if lint_entry is not None:
-                entries[relative] = Encoded(lint_entry)
-                if stored is not None:
-                    stored.dirty.add(filecache.shard_of(relative))
-            if record_entry is not None:
-                record_entries[relative] = Encoded(record_entry)
+        count = workers if workers is not None else _cpus()
+        pool = None
+        if count >= 2 and len(pending) >= PARALLEL_FROM:
+            from dprkhr.lint.workers import Pool
+
+            pool = Pool(count, env, cache, records_wanted)
+            results: Iterable[Result] = pool.read([jobs[i] for i in pending], CHUNK)
+        else:
+            results = (process(jobs[i], env, cache, records_wanted) for i in pending)
+        try:
+            for index, (summary, lint_entry, record_entry) in zip(pending, results, strict=True):
+                summaries[index] = summary
+                relative = jobs[index][3]
+                if relative is None:
+                    continue
+                if lint_entry is not None:
+                    entries[relative] = Encoded(lint_entry)
+                    if stored is not None:
+                        known = stored.index.get(relative)
+                        stored.dirty.add(known[1] if known else filecache.shard_of(relative))
+                if record_entry is not None:
+                    record_entries[relative] = Encoded(record_entry)
+        except BaseException:
+            if pool is not None:
+                pool.close()
+            raise
 
     view = DatasetView(
         displays=[job[2] for job in jobs],
@@ -218,13 +295,14 @@ def collect(
             for name in VOCAB_FILES
         },
         memory=dict(stored.memory) if stored is not None else {},
+        map=pool.map if pool is not None else None,
     )
-    collected = Collected(view=view, locations=[job[0] for job in jobs])
+    collected = Collected(view=view, locations=[job[0] for job in jobs], pool=pool)
     for name in VOCAB_FILES:
         if not any(job[1] == name for job in jobs):
             collected.loose.append(
                 _problem(
-                    display_path(root / name, cwd),
+                    display_path(root / name, files.cwd),
                     1,
                     1,
                     UNKNOWN_FILE,
@@ -233,26 +311,12 @@ def collect(
                 )
             )
     collected.stored, collected.entries, collected.started_ns = stored, entries, started_ns
+    collected.reused = reused + bool(view.memory)
     if records_wanted and len(record_entries) == sum(1 for job in jobs if job[3] is not None):
         from dprkhr.cache import write as write_records
 
         write_records(root, record_entries, started_ns)
     return collected
-
-
-def _run(
-    jobs: list[Job], env: FileEnv, entries: bool, records: bool, workers: int | None
-) -> Iterator[Result]:
-    """Every job's result, in order: in this process, or in worker processes when there
-    are many (falling back to this process if they cannot be used)."""
-    count = workers if workers is not None else _cpus()
-    if count < 2 or len(jobs) < PARALLEL_FROM:
-        for job in jobs:
-            yield process(job, env, entries, records)
-        return
-    from dprkhr.lint import workers as pool
-
-    yield from pool.run(jobs, env, entries, records, count, CHUNK)
 
 
 def _cpus() -> int:

@@ -110,29 +110,34 @@ def cache_key(vocabularies: list[tuple[str, bytes | None]], archive: Path | None
 
 
 @dataclass
-class Shard:
-    entries: dict[str, Any]
-    written_ns: int
-
-
-@dataclass
 class FileCache:
     """The shards read for one data root under one key, and what will be written back."""
 
     root: Path
     key: str
     today: dt.date
-    shards: list[Shard | None] = field(default_factory=list)
+    sizes: list[int | None] = field(default_factory=list)
+    """How many entries each shard held (None: the shard was missing or unusable)."""
+    index: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
+    """Every entry read, by relative path: (entry, its shard, racy from: files modified
+    since then are compared by content too)."""
     dirty: set[int] = field(default_factory=set)
     memory: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def read(cls, root: Path, key: str, today: dt.date) -> FileCache:
-        """Every usable shard (None for the others). Never raises."""
+        """Every usable shard. Never raises."""
         found = cls(root, key, today)
         base = folder(root)
         for number in range(SHARDS):
-            found.shards.append(found._read_shard(base / f"shard-{number:02d}.json"))
+            document = found._read_document(base / f"shard-{number:02d}.json")
+            if document is None or not isinstance(document[1], dict):
+                found.sizes.append(None)
+                continue
+            racy_from = document[0]["written_ns"] - records_cache.RACY_NS
+            found.sizes.append(len(document[1]))
+            for relative, entry in document[1].items():
+                found.index[relative] = (entry, number, racy_from)
         memory = found._read_document(base / "memory.json")
         if memory is not None and isinstance(memory[1], dict):
             found.memory = memory[1]
@@ -155,30 +160,23 @@ class FileCache:
             return None
         return document
 
-    def _read_shard(self, path: Path) -> Shard | None:
-        document = self._read_document(path)
-        if document is None or not isinstance(document[1], dict):
-            return None
-        return Shard(document[1], document[0]["written_ns"])
-
-    def fresh(self, relative: str, path: str) -> tuple[FileSummary, list[Any]] | None:
+    def fresh(
+        self, relative: str, path: str, stat: os.stat_result
+    ) -> tuple[FileSummary, list[Any]] | None:
         """The cached summary of a file, if the file has not changed since it was cached,
         with its entry (to be written back as is)."""
-        from dprkhr.lint.rules import RULE_BY_CODE
-
-        shard = self.shards[shard_of(relative)]
-        if shard is None:
+        hit = self.index.get(relative)
+        if hit is None:
             return None
-        item = shard.entries.get(relative)
-        if not (type(item) is list and len(item) == 4):
+        item, _number, racy_from = hit
+        if not (
+            type(item) is list
+            and len(item) == 4
+            and item[0] == stat.st_size
+            and item[1] == stat.st_mtime_ns
+        ):
             return None
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        if item[0] != stat.st_size or item[1] != stat.st_mtime_ns or type(item[2]) is not str:
-            return None
-        if stat.st_mtime_ns >= shard.written_ns - records_cache.RACY_NS:
+        if stat.st_mtime_ns >= racy_from:
             try:
                 with open(path, "rb") as handle:
                     if records_cache.content_digest(handle.read()) != item[2]:
@@ -186,7 +184,7 @@ class FileCache:
             except OSError:
                 return None
         summary = FileSummary.from_json(item[3])
-        if summary is None or any(p[2] not in RULE_BY_CODE for p in summary.problems):
+        if summary is None:
             return None
         return summary, item
 
@@ -197,17 +195,15 @@ class FileCache:
         as a list or as `records_cache.Encoded` JSON) and the rules' memory. Never raises."""
         base = folder(self.root)
         by_shard: dict[int, dict[str, Any]] = {}
+        index = self.index
         for relative, entry in entries.items():
-            by_shard.setdefault(shard_of(relative), {})[relative] = entry
+            hit = index.get(relative)
+            number = hit[1] if hit is not None else shard_of(relative)
+            by_shard.setdefault(number, {})[relative] = entry
         extra = {"lint": FORMAT, "key": self.key, "as_of": self.today.isoformat()}
         for number in range(SHARDS):
             content = by_shard.get(number, {})
-            shard = self.shards[number] if self.shards else None
-            if (
-                number not in self.dirty
-                and shard is not None
-                and len(shard.entries) == len(content)
-            ):
+            if number not in self.dirty and self.sizes[number] == len(content):
                 continue
             records_cache.write_document(
                 base / f"shard-{number:02d}.json", self.root, content, written_ns, extra=extra

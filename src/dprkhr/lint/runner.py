@@ -21,6 +21,7 @@ from typing import Any
 
 from dprkhr.dataset import Dataset, no_gc
 from dprkhr.lint.base import FileEnv, Rule
+from dprkhr.lint.collect import Scan
 from dprkhr.lint.config import LintConfig
 from dprkhr.lint.rules import RULE_BY_CODE, RULES, find_rule
 from dprkhr.lint.rules.events import FutureDate
@@ -119,6 +120,8 @@ def report(
                 raw.append((index, line, column, code, message, suggestion))
         if summary.dates and enabled[FutureDate.code]:
             for line, column, text, start in summary.dates:
+                if type(text) is not str:
+                    raise DamagedSummary(view.displays[index])
                 if dt.date.fromisoformat(start) > today:
                     message, suggestion = FutureDate.report(text, today)
                     raw.append((index, line, column, FutureDate.code, message, suggestion))
@@ -133,6 +136,8 @@ def report(
     severity = {code: config.severity_of(rule) for code, rule in RULE_BY_CODE.items()}
     suppresses: dict[tuple[str, str], bool] = {}
     for index, line, column, code, message, suggestion in raw:
+        if not _well_typed(line, column, message, suggestion):
+            raise DamagedSummary(view.displays[index])
         ignores = view.summaries[index].ignores
         hit = None
         for i, entry in enumerate(ignores):
@@ -163,6 +168,19 @@ def report(
     return sorted(set(kept))
 
 
+class DamagedSummary(ValueError):
+    """A summary from the cache holds values of the wrong type."""
+
+
+def _well_typed(line: Any, column: Any, message: Any, suggestion: Any) -> bool:
+    return (
+        type(line) is int
+        and type(column) is int
+        and type(message) is str
+        and (suggestion is None or type(suggestion) is str)
+    )
+
+
 def _suppresses(entry: str, code: str) -> bool:
     rule = find_rule(entry)
     if rule is not None:
@@ -178,6 +196,8 @@ def _unused_suppressions(
         for i, (entry, line, column) in enumerate(summary.ignores):
             if (index, i) in used:
                 continue
+            if not (type(entry) is str and _well_typed(line, column, "", None)):
+                raise DamagedSummary(view.displays[index])
             rule = find_rule(entry)
             if rule is not None and not config.enabled(rule):
                 continue  # its rule did not run, so it may well be needed
@@ -228,19 +248,32 @@ def lint_files(
     cache: bool = False,
     today: dt.date | None = None,
     workers: int | None = None,
+    files: Scan | None = None,
 ) -> Linted:
     """Read (or take from the per-file lint cache) and lint every file under `root` plus
-    `extra` files elsewhere."""
-    from dprkhr.lint.collect import collect
+    `extra` files elsewhere (or the files of a `scan` of them already made)."""
+    from dprkhr.lint.collect import collect, scan
 
     config = config or LintConfig()
     day = today or dt.date.today()
     with no_gc():
-        collected = collect(root, extra, cwd, day, config.archive, cache, workers)
-        problems = report(collected.view, collected.loose, config, day)
+        files = files or scan(root, extra, cwd)
+        collected = collect(root, files, day, config.archive, cache, workers)
+        try:
+            problems = report(collected.view, collected.loose, config, day)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            if not collected.reused:
+                raise
+            # something in the cached summaries is not what lint writes (the cache is
+            # checksummed, so it was made so on purpose): read everything again
+            collected.close()
+            collected = collect(root, files, day, config.archive, cache, workers, reuse=False)
+            problems = report(collected.view, collected.loose, config, day)
+        finally:
+            collected.close()
     collected.save()
-    files = list(zip(collected.view.displays, collected.locations, strict=True))
-    return Linted(files, problems, collected.view)
+    found = list(zip(collected.view.displays, collected.locations, strict=True))
+    return Linted(found, problems, collected.view)
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
@@ -270,19 +303,20 @@ def lint_paths(
     reading any record; any other run reads only the files that changed since they were
     last linted (see `dprkhr.lint.filecache`) and remembers its result.
     """
+    from dprkhr.lint.collect import scan
+
     config = config or LintConfig()
-    extra = expand(paths)
     only = list(paths) if paths else None
-    started_ns = time.time_ns()
-    key = _memo_key(root, extra, config, cwd) if cache else None
+    files = scan(root, expand(paths), cwd)
+    key = _memo_key(root, files, config) if cache else None
     if key is not None:
         remembered = _memo_read(root, key)
         if remembered is not None:
-            files, problems = remembered
-            return report_on(files, problems, config, only)
-    linted = lint_files(root, extra, config, cwd, cache)
+            found, problems = remembered
+            return report_on(found, problems, config, only)
+    linted = lint_files(root, config=config, cwd=cwd, cache=cache, files=files)
     if key is not None:
-        _memo_write(root, key, linted.files, linted.problems, started_ns)
+        _memo_write(root, key, linted.files, linted.problems, files.started_ns)
     return report_on(linted.files, linted.problems, config, only)
 
 
@@ -310,32 +344,25 @@ def _memo_file(root: Path) -> Path:
     return records.with_name(records.name.replace("records-", "lint-", 1))
 
 
-def _memo_key(
-    root: Path, extra: Sequence[Path], config: LintConfig, cwd: Path | None
-) -> str | None:
+def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
     """A digest of everything a lint result depends on, or None when some file changed
     too recently to be told apart by its modification time."""
     import hashlib
     import json
 
     from dprkhr.cache import RACY_NS
-    from dprkhr.dataset import discover, display_path
 
-    manifest: list[Any] = []
+    digest = hashlib.blake2b(digest_size=20)
     newest = 0
+    lines = []
+    for (path, _kind, display, _relative), stat in zip(files.jobs, files.stats, strict=True):
+        if stat is None:
+            return None
+        lines.append(f"{path}\0{display}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+        newest = max(newest, stat.st_mtime_ns)
+    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
+    archive: list[Any] = []
     try:
-        for path, _kind, relative in discover(root):
-            stat = os.stat(path)
-            manifest.append((relative, stat.st_size, stat.st_mtime_ns))
-            newest = max(newest, stat.st_mtime_ns)
-        inside = root.resolve()
-        for path in extra:
-            if inside in path.resolve().parents:
-                continue  # already in the manifest
-            stat = os.stat(path)
-            manifest.append((str(path.resolve()), stat.st_size, stat.st_mtime_ns))
-            newest = max(newest, stat.st_mtime_ns)
-        archive: list[Any] = []
         if config.archive is not None:
             for entry in sorted(os.scandir(config.archive), key=lambda e: e.name):
                 if entry.name.endswith(".txt"):
@@ -354,14 +381,14 @@ def _memo_key(
         "archive": str(config.archive) if config.archive else None,
     }
     document = {
-        "files": manifest,
         "archive": archive,
         "settings": settings,
         "today": dt.date.today().isoformat(),
-        "display": display_path(root, cwd),
-        "cwd": str(cwd or Path.cwd()),  # paths are shown relative to it
+        "root": str(root.resolve()),
+        "cwd": str(files.cwd or Path.cwd()),  # paths are shown relative to it
     }
-    return hashlib.blake2b(json.dumps(document).encode(), digest_size=20).hexdigest()
+    digest.update(json.dumps(document).encode())
+    return digest.hexdigest()
 
 
 def _memo_read(root: Path, key: str) -> tuple[list[tuple[str, str]], list[Problem]] | None:

@@ -10,6 +10,7 @@ from dprkhr.kb import iter_references
 from dprkhr.lint.base import FileEnv, Rule, record_or_data
 from dprkhr.lint.view import RAW, RECORD, SERVED, FileSummary
 from dprkhr.models import Actor
+from dprkhr.yamlio import Places
 
 
 @cache
@@ -35,7 +36,9 @@ def summarise(loaded: LoadedFile, env: FileEnv) -> FileSummary:
     from dprkhr.lint.rules.actors import PossibleDuplicateActor
     from dprkhr.lint.rules.events import FutureDate
 
-    locate = loaded.locate
+    if loaded.doc is None:
+        loaded.locate(())  # parses the file again
+    locate = Places(loaded.doc.root if loaded.doc is not None else None)
     problems: list[list[object]] = [
         [p.line, p.column, p.code, p.message, p.suggestion] for p in loaded.problems
     ]

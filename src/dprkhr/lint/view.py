@@ -9,7 +9,7 @@ rebuilt to run the cross-record rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -51,73 +51,26 @@ class FileSummary(NamedTuple):
 
     @classmethod
     def from_json(cls, item: Any) -> FileSummary | None:
-        """A summary read from the cache, if it has the right shape (it is never trusted:
-        a wrong type anywhere and the file is read again)."""
+        """A summary read from the cache, if its fields have the right types. The cache is
+        checksummed; this check is cheap (it runs for every file of a warm run) and what
+        lies deeper is checked where it is used: `report` builds problems only from values
+        of the right types, and a run that meets anything odd in cached summaries is done
+        again without them."""
         if type(item) is not list or len(item) != 8:
             return None
         state, record_id, id_at, refs, actor, ignores, problems, dates = item
-        if not (
+        if (
             type(state) is int
             and (record_id is None or type(record_id) is str)
             and (id_at is None or _place(id_at))
             and type(refs) is list
+            and (actor is None or (type(actor) is list and len(actor) == 5))
             and type(ignores) is list
             and type(problems) is list
             and type(dates) is list
         ):
-            return None
-        for ref in refs:
-            if not (
-                type(ref) is list
-                and len(ref) == 4
-                and type(ref[0]) is str
-                and type(ref[1]) is str
-                and type(ref[2]) is int
-                and type(ref[3]) is int
-            ):
-                return None
-        if actor is not None and not (
-            type(actor) is list
-            and len(actor) == 5
-            and type(actor[0]) is str
-            and type(actor[1]) is str
-            and type(actor[2]) is int
-            and type(actor[3]) is int
-            and type(actor[4]) is list
-            and all(type(k) is str for k in actor[4])
-        ):
-            return None
-        for entry in ignores:
-            if not (
-                type(entry) is list
-                and len(entry) == 3
-                and type(entry[0]) is str
-                and type(entry[1]) is int
-                and type(entry[2]) is int
-            ):
-                return None
-        for problem in problems:
-            if not (
-                type(problem) is list
-                and len(problem) == 5
-                and type(problem[0]) is int
-                and type(problem[1]) is int
-                and type(problem[2]) is str
-                and type(problem[3]) is str
-                and (problem[4] is None or type(problem[4]) is str)
-            ):
-                return None
-        for date in dates:
-            if not (
-                type(date) is list
-                and len(date) == 4
-                and type(date[0]) is int
-                and type(date[1]) is int
-                and type(date[2]) is str
-                and type(date[3]) is str
-            ):
-                return None
-        return cls(state, record_id, id_at, refs, actor, ignores, problems, dates)
+            return cls(state, record_id, id_at, refs, actor, ignores, problems, dates)
+        return None
 
 
 def _place(value: Any) -> bool:
@@ -142,6 +95,9 @@ class DatasetView:
     memory: dict[str, Any] = field(default_factory=dict)
     """What rules remembered from the previous run (read from the lint cache; rules must
     check it before use and may update it, to be written back)."""
+    map: Callable[[Callable[[Any], Any], list[Any]], list[Any]] | None = None
+    """Runs a module-level function over a list of items in the run's worker processes
+    (None when it has none): for rules with bulk work to hand out."""
 
     def records(self) -> Iterator[tuple[int, FileSummary]]:
         """Every file holding a validated record (duplicates included), with its index."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
+import json
+from collections import defaultdict
 from collections.abc import Iterator
 
 from dprkhr.dataset import LoadedFile
@@ -51,8 +53,6 @@ class PossibleDuplicateActor(Rule):
     severity = Severity.warning
 
     def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
-        from rapidfuzz import fuzz
-
         # (file index, kind, id, name, line, column) of each actor
         actors: list[tuple[int, str, str, str, int, int]] = []
         names: list[tuple[int, str]] = []  # (actor number, token-sorted name)
@@ -63,30 +63,29 @@ class PossibleDuplicateActor(Rule):
             number = len(actors)
             actors.append((index, kind, summary.id or "", name, line, column))
             names.extend((number, key) for key in keys)
-        blocks: defaultdict[str, set[int]] = defaultdict(set)
-        for n, (_number, key) in enumerate(names):
-            for token in key.split():
-                blocks[token[:4]].add(n)
-        size = Counter({k: len(v) for k, v in blocks.items()})
-        pairs: set[tuple[int, int]] = set()
-        for block, members in blocks.items():
-            if size[block] > MAX_BLOCK:
-                continue
-            ordered = sorted(members)
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1 :]:
-                    x, y = names[a][0], names[b][0]
-                    if x == y:
-                        continue
-                    pair = (min(x, y), max(x, y))
-                    if pair in pairs:
-                        continue
-                    if actors[x][1] != actors[y][1] or actors[x][2] == actors[y][2]:
-                        continue  # other kinds differ; equal ids are duplicate-id's business
-                    if fuzz.ratio(names[a][1], names[b][1]) >= SIMILARITY and _compatible(
-                        names[a][1], names[b][1]
-                    ):
-                        pairs.add(pair)
+        # the pairs depend only on each actor's kind, id and names, in order: reuse the
+        # previous run's when those are the same
+        signature = hashlib.blake2b(
+            json.dumps([[a[1], a[2]] for a in actors] + [names]).encode(), digest_size=16
+        ).hexdigest()
+        remembered = view.memory.get(_MEMORY)
+        pairs: set[tuple[int, int]] | None = None
+        if (
+            isinstance(remembered, list)
+            and len(remembered) == 2
+            and remembered[0] == signature
+            and isinstance(remembered[1], list)
+            and all(
+                isinstance(p, list)
+                and len(p) == 2
+                and all(type(i) is int and 0 <= i < len(actors) for i in p)
+                for p in remembered[1]
+            )
+        ):
+            pairs = {(x, y) for x, y in remembered[1]}
+        if pairs is None:
+            pairs = _similar_pairs(actors, names)
+        view.memory[_MEMORY] = [signature, sorted([x, y] for x, y in pairs)]
         for x, y in sorted(pairs):
             first, later = sorted((actors[x], actors[y]), key=lambda actor: actor[2])
             index, kind, later_id, later_name, line, column = later
@@ -103,6 +102,42 @@ class PossibleDuplicateActor(Rule):
     def name_keys(actor: Actor) -> list[str]:
         """The actor's names and aliases as compared: normalised, token-sorted, non-empty."""
         return [key for key in map(sorted_key, actor.all_names()) if key]
+
+
+_MEMORY = "DPK501-pairs"
+
+
+def _similar_pairs(
+    actors: list[tuple[int, str, str, str, int, int]], names: list[tuple[int, str]]
+) -> set[tuple[int, int]]:
+    """Pairs of actor numbers (lower first) of the same kind, with different ids, whose
+    names match closely. Names are compared within blocks sharing a name fragment."""
+    from rapidfuzz import fuzz
+
+    blocks: defaultdict[str, set[int]] = defaultdict(set)
+    for n, (_number, key) in enumerate(names):
+        for token in key.split():
+            blocks[token[:4]].add(n)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) > MAX_BLOCK:
+            continue
+        ordered = sorted(members)
+        for i, a in enumerate(ordered):
+            x, key_a = names[a]
+            kind_x, id_x = actors[x][1], actors[x][2]
+            for b in ordered[i + 1 :]:
+                y, key_b = names[b]
+                if x == y:
+                    continue
+                pair = (x, y) if x < y else (y, x)
+                if pair in pairs:
+                    continue
+                if actors[y][1] != kind_x or actors[y][2] == id_x:
+                    continue  # other kinds differ; equal ids are duplicate-id's business
+                if fuzz.ratio(key_a, key_b) >= SIMILARITY and _compatible(key_a, key_b):
+                    pairs.add(pair)
+    return pairs
 
 
 def _compatible(a: str, b: str) -> bool:
