@@ -123,36 +123,42 @@ def test_a_damaged_cache_is_ignored(make_data: MakeData, damage: str):
     assert _lint(root) == plain
 
 
-def _forge(root: Path, change) -> None:
-    """Rewrite every shard with `change(summary)` applied, with a valid digest."""
-    for path in sorted(filecache.folder(root).glob("shard-*.json")):
+def _forge(root: Path, name: str, change) -> None:
+    """Rewrite every `name` document (shard or refs) with `change(value)` applied to each
+    entry's summary (or references), with a valid digest."""
+    for path in sorted(filecache.folder(root).glob(f"{name}-*.json")):
         document = cache.read_document(path, root)
         assert document is not None
         meta, body = document
         for entry in body.values():
-            change(entry[3])
+            change(entry[3] if name == "shard" else entry)
         extra = {k: meta[k] for k in ("lint", "key", "as_of")}
         cache.write_document(path, root, body, meta["written_ns"], extra=extra)
+    (filecache.folder(root) / "memory.json").unlink(missing_ok=True)  # so refs are read
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("name", "change"),
     [
-        lambda s: s[3].append(["actor", ["not", "a", "string"], 1, 1]),
-        lambda s: s[3].append(["actor", "somebody", "1", 1]),
-        lambda s: s[6].append([1, 1, "DPK999", "made up", None]),
-        lambda s: s[6].append(["1", 1, "DPK004", "made up", None]),
-        lambda s: s[5].append([7, 1, 1]),
-        lambda s: s[7].append([1, 1, "2099", "not a date"]),
-        lambda s: s.__setitem__(4, ["person", "N", 1, 1, [3]]) if s[4] else None,
+        ("refs", lambda r: r.append(["actor", ["not", "a", "string"], 1, 1])),
+        ("refs", lambda r: r.append(["actor", "somebody", "1", 1])),
+        ("refs", lambda r: r.append(["actor", "somebody"])),
+        ("shard", lambda s: s[6].append([1, 1, "DPK999", "made up", None])),
+        ("shard", lambda s: s[6].append(["1", 1, "DPK004", "made up", None])),
+        ("shard", lambda s: s[5].append([7, 1, 1])),
+        ("shard", lambda s: s[7].append([1, 1, "2099", "not a date"])),
+        ("shard", lambda s: s.__setitem__(4, ["person", "N", 1, 1, [3]]) if s[4] else None),
+        ("shard", lambda s: s.__setitem__(3, [])),
     ],
 )
-def test_a_forged_cache_gives_no_traceback_and_no_wrong_types(make_data: MakeData, change):
+def test_a_forged_cache_gives_no_traceback_and_no_wrong_types(
+    make_data: MakeData, name: str, change
+):
     root = make_data(FILES)
     plain = _lint(root, cache_on=False)
     _age(root)
     _lint(root)
-    _forge(root, change)
+    _forge(root, name, change)
     assert _lint(root) == plain
 
 

@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,12 +110,6 @@ class Entry:
         return cls(size, mtime_ns, digest, data, problems, failed, validated)
 
 
-class Encoded(str):
-    """A value already encoded as JSON (by a worker process, say), written as it is."""
-
-    __slots__ = ()
-
-
 @dataclass
 class Cache:
     """Entries (as stored) by path relative to the data root, and when they were written."""
@@ -177,6 +172,29 @@ def write_document(
     """Replace a cache document atomically, encoding the body's entries one at a time (a
     large cache is never held in memory as one string). Never raises; False if it could
     not."""
+
+    def fragments() -> Iterator[str]:
+        for key, value in body.items():
+            item = value.to_json() if isinstance(value, Entry) else value
+            yield (
+                json.dumps(key, ensure_ascii=False)
+                + ":"
+                + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+            )
+
+    return write_fragments(path, root, fragments(), written_ns, extra)
+
+
+def write_fragments(
+    path: Path,
+    root: Path,
+    fragments: Iterable[str],
+    written_ns: int,
+    extra: dict[str, Any] | None = None,
+) -> bool:
+    """`write_document` for a body already encoded: each fragment is one or more
+    `"key":value` members of the body's JSON object, comma-separated (worker processes
+    encode them). Never raises; False if it could not."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
@@ -190,13 +208,8 @@ def write_document(
                     handle.write(chunk)
 
                 put("{")
-                for i, (key, value) in enumerate(body.items()):
-                    put(("," if i else "") + json.dumps(key, ensure_ascii=False) + ":")
-                    if isinstance(value, Encoded):
-                        put(value)
-                        continue
-                    item = value.to_json() if isinstance(value, Entry) else value
-                    put(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+                for i, fragment in enumerate(fragments):
+                    put(("," if i else "") + fragment)
                 put("}")
                 meta = {
                     "format": FORMAT,
@@ -226,7 +239,7 @@ def read(root: Path) -> Cache | None:
     return Cache(document[1], document[0]["written_ns"])
 
 
-def write(root: Path, entries: dict[str, Entry | Encoded], started_ns: int | None = None) -> bool:
+def write(root: Path, entries: dict[str, Entry], started_ns: int | None = None) -> bool:
     """Replace the cache of records for `root` atomically. Never raises."""
     written_ns = started_ns if started_ns is not None else time.time_ns()
     return write_document(cache_file(root), root, dict(entries), written_ns)

@@ -73,8 +73,8 @@ def lint_changed(
     if changed.vocabulary:
         return report_on(linted.files, linted.problems, config or _default(), None)
     wanted = list(changed.files)
-    for (_display, location), summary in zip(linted.files, linted.view.summaries, strict=True):
-        if any(ref[1] in changed.ids for ref in summary.refs):
+    for index, (_display, location) in enumerate(linted.files):
+        if any(ref[1] in changed.ids for ref in linted.view.refs(index)):
             wanted.append(Path(location))
     return report_on(linted.files, linted.problems, config or _default(), wanted)
 

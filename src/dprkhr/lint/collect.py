@@ -5,10 +5,9 @@ are many files to read."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +24,8 @@ from dprkhr.dataset import (
     record_kind,
 )
 from dprkhr.lint.base import FileEnv
-from dprkhr.lint.filecache import FileCache
-from dprkhr.lint.view import DatasetView, FileSummary
+from dprkhr.lint.filecache import FileCache, member
+from dprkhr.lint.view import DamagedSummary, DatasetView, FileSummary
 from dprkhr.models import RECORD_TYPES, VOCAB_FILES
 from dprkhr.problems import UNKNOWN_FILE, Problem
 from dprkhr.yamlio import MAX_FILE_BYTES
@@ -42,8 +41,9 @@ CHUNK = 400
 
 Job = tuple[str, str, str, str | None]
 """(path, kind, display path, path relative to the data root or None when not cached)."""
-Result = tuple[FileSummary, str | None, str | None]
-"""A file's summary, its lint cache entry and its record cache entry (both JSON, or None)."""
+Result = tuple[FileSummary, tuple[str, str] | None, str | None]
+"""A file's summary; its lint cache entry and references; its record cache entry (each
+encoded as a `"path":value` member, or None)."""
 
 
 @dataclass
@@ -99,16 +99,24 @@ def process(job: Job, env: FileEnv, entries: bool, records: bool) -> Result:
     summary = summarise(loaded, env)
     loaded.doc = None
     digest = content_digest(raw)
-    record_entry = _record_entry(stat, raw, digest, loaded) if records else None
-    lint_entry = (
-        _encode([stat.st_size, stat.st_mtime_ns, digest, list(summary)]) if entries else None
-    )
+    record_entry = _record_entry(relative, stat, raw, digest, loaded) if records else None
+    lint_entry = None
+    if entries:
+        stored = list(summary)
+        stored[3] = None  # the references are cached apart (see `filecache.FileCache`)
+        lint_entry = (
+            member(relative, [stat.st_size, stat.st_mtime_ns, digest, stored]),
+            member(relative, summary.refs),
+        )
     return summary, lint_entry, record_entry
 
 
-def _record_entry(stat: os.stat_result, raw: bytes, digest: str, loaded: LoadedFile) -> str:
-    """The record cache entry of a file, encoded: what `dprkhr.dataset._to_entry` makes
-    (and `dprkhr.cache.write` would encode), with the data encoded once rather than twice."""
+def _record_entry(
+    relative: str, stat: os.stat_result, raw: bytes, digest: str, loaded: LoadedFile
+) -> str:
+    """The record cache entry of a file, encoded as a member of the cache's JSON object:
+    what `dprkhr.dataset._to_entry` makes (and `dprkhr.cache.write` would encode), with
+    the data encoded once rather than twice."""
     entry = Entry(
         size=stat.st_size,
         mtime_ns=stat.st_mtime_ns,
@@ -122,15 +130,11 @@ def _record_entry(stat: os.stat_result, raw: bytes, digest: str, loaded: LoadedF
         validated=loaded.record is not None,
     )
     try:
-        return _encode(entry.to_json())
+        return member(relative, entry.to_json())
     except (TypeError, ValueError):
         entry.data = None  # not representable: the file is parsed again next time
         entry.digest = digest if loaded.failed else ""
-        return _encode(entry.to_json())
-
-
-def _encode(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return member(relative, entry.to_json())
 
 
 @dataclass
@@ -227,13 +231,13 @@ def collect(
             stored = (
                 filecache.FileCache.read(root, key, day)
                 if reuse
-                else filecache.FileCache(root, key, day, sizes=[None] * filecache.SHARDS)
+                else filecache.FileCache.empty(root, key, day)
             )
         summaries: list[FileSummary | None] = [None] * len(jobs)
         entries: dict[str, Any] = {}
         pending: list[int] = []
         reused = 0
-        from dprkhr.cache import Encoded
+        cached = [False] * len(jobs)
         from dprkhr.lint.summary import summarise
 
         for index, job in enumerate(jobs):
@@ -246,7 +250,9 @@ def collect(
             if stored is not None and relative is not None and stat is not None:
                 hit = stored.fresh(relative, path, stat)
                 if hit is not None:
-                    summaries[index], entries[relative] = hit
+                    summaries[index] = hit[0]
+                    entries[relative] = (hit[1], None)
+                    cached[index] = True
                     reused += 1
                     continue
             pending.append(index)
@@ -255,7 +261,7 @@ def collect(
             and bool(pending)
             and all(summaries[i] is None for i, job in enumerate(jobs) if job[3] is not None)
         )
-        record_entries: dict[str, Encoded] = {}
+        record_entries: list[str] = []
         count = workers if workers is not None else _cpus()
         pool = None
         if count >= 2 and len(pending) >= PARALLEL_FROM:
@@ -272,12 +278,12 @@ def collect(
                 if relative is None:
                     continue
                 if lint_entry is not None:
-                    entries[relative] = Encoded(lint_entry)
+                    entries[relative] = lint_entry
                     if stored is not None:
                         known = stored.index.get(relative)
                         stored.dirty.add(known[1] if known else filecache.shard_of(relative))
                 if record_entry is not None:
-                    record_entries[relative] = Encoded(record_entry)
+                    record_entries.append(record_entry)
         except BaseException:
             if pool is not None:
                 pool.close()
@@ -296,6 +302,9 @@ def collect(
         },
         memory=dict(stored.memory) if stored is not None else {},
         map=pool.map if pool is not None else None,
+        locations=[job[0] for job in jobs],
+        cached=cached,
+        load_refs=_refs_loader(stored, jobs),
     )
     collected = Collected(view=view, locations=[job[0] for job in jobs], pool=pool)
     for name in VOCAB_FILES:
@@ -313,10 +322,27 @@ def collect(
     collected.stored, collected.entries, collected.started_ns = stored, entries, started_ns
     collected.reused = reused + bool(view.memory)
     if records_wanted and len(record_entries) == sum(1 for job in jobs if job[3] is not None):
-        from dprkhr.cache import write as write_records
+        from dprkhr.cache import cache_file, write_fragments
 
-        write_records(root, record_entries, started_ns)
+        groups = (
+            ",".join(record_entries[i : i + 1000]) for i in range(0, len(record_entries), 1000)
+        )
+        write_fragments(cache_file(root), root, groups, started_ns)
     return collected
+
+
+def _refs_loader(stored: FileCache | None, jobs: list[Job]) -> Callable[[int], list[Any]] | None:
+    if stored is None:
+        return None
+
+    def load(index: int) -> list[Any]:
+        relative = jobs[index][3]
+        refs = stored.refs_of(relative) if relative is not None else None
+        if refs is None:
+            raise DamagedSummary(jobs[index][2])
+        return refs
+
+    return load
 
 
 def _cpus() -> int:

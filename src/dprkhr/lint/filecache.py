@@ -111,18 +111,33 @@ def cache_key(vocabularies: list[tuple[str, bytes | None]], archive: Path | None
 
 @dataclass
 class FileCache:
-    """The shards read for one data root under one key, and what will be written back."""
+    """The shards read for one data root under one key, and what will be written back.
+
+    Each shard is two documents: `shard-NN.json` with every file's entry, its summary's
+    references left out, read on every warm run; and `refs-NN.json` with the references,
+    read only when a rule needs them (see `DatasetView.refs`). Both are written together,
+    with the same time, which must match for the references to be used.
+    """
 
     root: Path
     key: str
     today: dt.date
     sizes: list[int | None] = field(default_factory=list)
     """How many entries each shard held (None: the shard was missing or unusable)."""
+    written: list[int] = field(default_factory=list)
+    """When each shard was written."""
     index: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
     """Every entry read, by relative path: (entry, its shard, racy from: files modified
     since then are compared by content too)."""
+    refs: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    """The references documents read so far, by shard."""
     dirty: set[int] = field(default_factory=set)
     memory: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, root: Path, key: str, today: dt.date) -> FileCache:
+        """A cache to be written only."""
+        return cls(root, key, today, sizes=[None] * SHARDS, written=[0] * SHARDS)
 
     @classmethod
     def read(cls, root: Path, key: str, today: dt.date) -> FileCache:
@@ -133,9 +148,12 @@ class FileCache:
             document = found._read_document(base / f"shard-{number:02d}.json")
             if document is None or not isinstance(document[1], dict):
                 found.sizes.append(None)
+                found.written.append(0)
                 continue
-            racy_from = document[0]["written_ns"] - records_cache.RACY_NS
+            written_ns = document[0]["written_ns"]
+            racy_from = written_ns - records_cache.RACY_NS
             found.sizes.append(len(document[1]))
+            found.written.append(written_ns)
             for relative, entry in document[1].items():
                 found.index[relative] = (entry, number, racy_from)
         memory = found._read_document(base / "memory.json")
@@ -163,8 +181,8 @@ class FileCache:
     def fresh(
         self, relative: str, path: str, stat: os.stat_result
     ) -> tuple[FileSummary, list[Any]] | None:
-        """The cached summary of a file, if the file has not changed since it was cached,
-        with its entry (to be written back as is)."""
+        """The cached summary of a file (its references not loaded), if the file has not
+        changed since it was cached, with its entry (to be written back as is)."""
         hit = self.index.get(relative)
         if hit is None:
             return None
@@ -184,29 +202,79 @@ class FileCache:
             except OSError:
                 return None
         summary = FileSummary.from_json(item[3])
-        if summary is None:
+        if summary is None or summary.refs is not None:
             return None
         return summary, item
 
+    def refs_of(self, relative: str) -> list[Any] | None:
+        """The references of a cached file, or None if they cannot be had."""
+        hit = self.index.get(relative)
+        if hit is None:
+            return None
+        document = self._refs_document(hit[1])
+        refs = document.get(relative) if document is not None else None
+        return refs if type(refs) is list else None
+
+    def _refs_document(self, number: int) -> dict[str, Any] | None:
+        if number not in self.refs:
+            document = self._read_document(folder(self.root) / f"refs-{number:02d}.json")
+            usable = (
+                document is not None
+                and document[0]["written_ns"] == self.written[number]
+                and isinstance(document[1], dict)
+            )
+            self.refs[number] = document[1] if document is not None and usable else None
+        return self.refs[number]
+
     def write(
-        self, entries: dict[str, Any], written_ns: int, memory: dict[str, Any] | None
+        self,
+        entries: dict[str, tuple[Any, Any]],
+        written_ns: int,
+        memory: dict[str, Any] | None,
     ) -> None:
-        """Write the shards whose content changed (`entries`: every cached file's entry,
-        as a list or as `records_cache.Encoded` JSON) and the rules' memory. Never raises."""
+        """Write the rules' memory, then the shards whose content changed. `entries` has
+        every cached file's entry and references: as read (references None when not
+        loaded), or already encoded as `"path":value` members by `collect.process`.
+        Never raises."""
         base = folder(self.root)
-        by_shard: dict[int, dict[str, Any]] = {}
+        extra = {"lint": FORMAT, "key": self.key, "as_of": self.today.isoformat()}
+        if memory is not None and memory != self.memory:
+            records_cache.write_document(base / "memory.json", self.root, memory, written_ns, extra)
+        by_shard: dict[int, dict[str, tuple[Any, Any]]] = {}
         index = self.index
         for relative, entry in entries.items():
             hit = index.get(relative)
             number = hit[1] if hit is not None else shard_of(relative)
             by_shard.setdefault(number, {})[relative] = entry
-        extra = {"lint": FORMAT, "key": self.key, "as_of": self.today.isoformat()}
         for number in range(SHARDS):
             content = by_shard.get(number, {})
             if number not in self.dirty and self.sizes[number] == len(content):
                 continue
-            records_cache.write_document(
-                base / f"shard-{number:02d}.json", self.root, content, written_ns, extra=extra
-            )
-        if memory is not None and memory != self.memory:
-            records_cache.write_document(base / "memory.json", self.root, memory, written_ns, extra)
+            members, refs = [], []
+            for relative, (entry, references) in content.items():
+                if references is None:
+                    references = self.refs_of(relative)
+                    if references is None:
+                        continue  # lost: the file is read again next time
+                members.append(entry if isinstance(entry, str) else member(relative, entry))
+                refs.append(
+                    references if isinstance(references, str) else member(relative, references)
+                )
+            # the references first: the shard's own time must match theirs to be used
+            for name, body in (("refs", refs), ("shard", members)):
+                records_cache.write_fragments(
+                    base / f"{name}-{number:02d}.json",
+                    self.root,
+                    [",".join(body)] if body else [],
+                    written_ns,
+                    extra=extra,
+                )
+
+
+def member(key: str, value: Any) -> str:
+    """`"key":value` as `dprkhr.cache.write_document` encodes an entry."""
+    return (
+        json.dumps(key, ensure_ascii=False)
+        + ":"
+        + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    )

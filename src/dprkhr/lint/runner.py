@@ -26,7 +26,7 @@ from dprkhr.lint.config import LintConfig
 from dprkhr.lint.rules import RULE_BY_CODE, RULES, find_rule
 from dprkhr.lint.rules.events import FutureDate
 from dprkhr.lint.rules.meta import UnusedSuppression
-from dprkhr.lint.view import DatasetView
+from dprkhr.lint.view import DamagedSummary, DatasetView
 from dprkhr.problems import Problem, Severity
 
 
@@ -166,10 +166,6 @@ def report(
     if enabled[UnusedSuppression.code]:
         kept.extend(_unused_suppressions(view, used, config, severity[UnusedSuppression.code]))
     return sorted(set(kept))
-
-
-class DamagedSummary(ValueError):
-    """A summary from the cache holds values of the wrong type."""
 
 
 def _well_typed(line: Any, column: Any, message: Any, suggestion: Any) -> bool:

@@ -22,6 +22,12 @@ SERVED = 2
 RAW = 4
 """The file is of a record type and its data is a mapping, but it failed validation."""
 
+
+class DamagedSummary(ValueError):
+    """A summary (or what a rule remembered) from the cache is not what lint writes; the
+    run is done again without the cache."""
+
+
 Placed = tuple[int, int, int, str, str | None]
 """A cross-record finding: (file index, line, column, message, suggestion)."""
 
@@ -34,8 +40,9 @@ class FileSummary(NamedTuple):
     id: str | None
     """The record's id (validated records only)."""
     id_at: list[int] | None
-    refs: list[list[Any]]
-    """`[target_kind, target, line, column]` for every reference, raw records included."""
+    refs: list[list[Any]] | None
+    """`[target_kind, target, line, column]` for every reference, raw records included;
+    None in a summary read from the cache until `DatasetView.refs` loads them."""
     actor: list[Any] | None
     """For an actor: `[kind, name, line, column, name keys]` (token-sorted, normalised)."""
     ignores: list[list[Any]]
@@ -63,7 +70,7 @@ class FileSummary(NamedTuple):
             type(state) is int
             and (record_id is None or type(record_id) is str)
             and (id_at is None or _place(id_at))
-            and type(refs) is list
+            and (refs is None or type(refs) is list)
             and (actor is None or (type(actor) is list and len(actor) == 5))
             and type(ignores) is list
             and type(problems) is list
@@ -98,6 +105,25 @@ class DatasetView:
     map: Callable[[Callable[[Any], Any], list[Any]], list[Any]] | None = None
     """Runs a module-level function over a list of items in the run's worker processes
     (None when it has none): for rules with bulk work to hand out."""
+    locations: list[str] = field(default_factory=list)
+    """Each file's path as given to lint (stable from run to run, unlike `displays`)."""
+    cached: list[bool] = field(default_factory=list)
+    """Whether each file's summary came from the cache: the file is unchanged since the
+    run that wrote it, and whose findings are in `memory`."""
+    load_refs: Callable[[int], list[list[Any]]] | None = None
+    """Loads the references of a cached summary (they are cached apart, and read only
+    when a rule needs them)."""
+
+    def refs(self, index: int) -> list[list[Any]]:
+        """The references of a file (see `FileSummary.refs`)."""
+        summary = self.summaries[index]
+        if summary.refs is not None:
+            return summary.refs
+        if self.load_refs is None:
+            raise DamagedSummary(self.displays[index])
+        refs = self.load_refs(index)
+        self.summaries[index] = summary._replace(refs=refs)
+        return refs
 
     def records(self) -> Iterator[tuple[int, FileSummary]]:
         """Every file holding a validated record (duplicates included), with its index."""

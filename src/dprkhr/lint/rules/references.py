@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -76,9 +78,30 @@ class DanglingReference(Rule):
             "tag": set(view.tags),
             "event-type": set(view.event_types),
         }
+        # What a file's references resolve to depends on the file and on this context
+        # only: while it is the same as in the previous run, the findings in the files
+        # that did not change are the ones remembered, and their references are not read.
+        context = _context(by_id, defined, view)
+        remembered = view.memory.get(_FINDINGS)
+        reuse = (
+            isinstance(remembered, list)
+            and len(remembered) == 2
+            and remembered[0] == context
+            and isinstance(remembered[1], dict)
+        )
+        old: dict[str, Any] = remembered[1] if reuse else {}
+        found: dict[str, list[list[Any]]] = {}
         misses: list[tuple[int, str, str, int, int]] = []
-        for index, summary in enumerate(view.summaries):
-            for kind, target, line, column in summary.refs:
+        for index in range(len(view.summaries)):
+            location = view.locations[index] if view.locations else str(index)
+            if reuse and view.cached[index]:
+                before = old.get(location)
+                if before:
+                    found[location] = before
+                    for line, column, message, suggestion in before:
+                        yield (index, line, column, message, suggestion)
+                continue
+            for kind, target, line, column in view.refs(index):
                 vocab_file = _VOCAB_FILE.get(kind)
                 if vocab_file is not None:
                     if not view.vocab_loaded.get(vocab_file):
@@ -90,17 +113,24 @@ class DanglingReference(Rule):
                     continue
                 noun = _NOUN.get(kind, kind)
                 if other is not None and kind in ("actor", "resolution", "source"):
-                    yield (index, line, column, f"`{target}` is {_a(other)}, not {_a(noun)}", None)
+                    message = f"`{target}` is {_a(other)}, not {_a(noun)}"
+                    found.setdefault(location, []).append([line, column, message, None])
+                    yield (index, line, column, message, None)
                 else:
                     misses.append((index, kind, target, line, column))
-        hints = self._hints(view, by_id, {(kind, target) for _i, kind, target, _l, _c in misses})
+        wanted = {(kind, target) for _i, kind, target, _l, _c in misses}
+        hints = self._hints(view, by_id, wanted, keep=reuse)
         for index, kind, target, line, column in misses:
             noun = _NOUN.get(kind, kind)
             suggestion = hints.get((kind, target))
             vocab_file = _VOCAB_FILE.get(kind)
             if suggestion is None and vocab_file:
                 suggestion = f"use one defined in data/{vocab_file}, or add it there"
-            yield (index, line, column, f"unknown {noun} `{target}`", suggestion)
+            message = f"unknown {noun} `{target}`"
+            location = view.locations[index] if view.locations else str(index)
+            found.setdefault(location, []).append([line, column, message, suggestion])
+            yield (index, line, column, message, suggestion)
+        view.memory[_FINDINGS] = [context, found]
 
     def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
         if isinstance(loaded.vocab, ForumsFile):
@@ -115,16 +145,19 @@ class DanglingReference(Rule):
 
     @staticmethod
     def _hints(
-        view: DatasetView, by_id: dict[str, str], wanted: set[tuple[str, str]]
+        view: DatasetView, by_id: dict[str, str], wanted: set[tuple[str, str]], keep: bool
     ) -> dict[tuple[str, str], str]:
         """'Did you mean' for every unknown target, computed in bulk per kind; for ids,
-        answers remembered from the previous run are reused while still right."""
+        answers remembered from the previous run are reused while still right (and with
+        `keep`, the ones not needed this run are kept for later, the ids being the same)."""
         hints: dict[tuple[str, str], str] = {}
         by_kind: dict[str, list[str]] = {}
         for kind, target in sorted(wanted):
             by_kind.setdefault(kind, []).append(target)
         remembered = view.memory.get(_MEMORY)
         memory: dict[str, Any] = {}
+        if keep and isinstance(remembered, dict):
+            memory.update(remembered)
         for kind, targets in by_kind.items():
             if kind == "forum":
                 for target in targets:
@@ -140,6 +173,11 @@ class DanglingReference(Rule):
                 choices = [i for i, k in by_id.items() if k == kind]
             old = remembered.get(kind) if isinstance(remembered, dict) else None
             best, memory[kind] = closest_ids(targets, choices, old, view.map)
+            if keep and isinstance(old, list) and len(old) == 2 and old[0] == choices:
+                memory[kind][1] = {
+                    **(old[1] if isinstance(old[1], dict) else {}),
+                    **memory[kind][1],
+                }
             for target, choice in best.items():
                 if choice is not None:
                     hints[(kind, target)] = f"did you mean `{choice}`?"
@@ -148,6 +186,25 @@ class DanglingReference(Rule):
 
 
 _MEMORY = "DPK201-closest-ids"
+_FINDINGS = "DPK201-findings"
+
+
+def _context(by_id: dict[str, str], defined: dict[str, set[str]], view: DatasetView) -> str:
+    """A digest of what references resolve against: every id with its record type, in
+    order (for the order of 'did you mean' candidates), and the vocabularies."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\n".join(f"{i}\t{k}" for i, k in by_id.items()).encode("utf-8", "replace"))
+    vocabularies = [
+        {kind: sorted(names) for kind, names in defined.items()},
+        view.tags,
+        view.event_types,
+        [forum.all_names() for forum in view.forums],
+        sorted(view.vocab_loaded.items()),
+    ]
+    digest.update(json.dumps(vocabularies).encode())
+    return digest.hexdigest()
+
+
 _ID_CUTOFF = 75.0
 """The score from which an id is suggested (as `did_you_mean(..., ids=True)`)."""
 
