@@ -17,6 +17,7 @@ see a whole cache or none.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -48,8 +49,10 @@ def cache_file(root: Path) -> Path:
     return cache_dir() / f"records-{key[:20]}.json"
 
 
+@functools.cache
 def fingerprint() -> str:
-    """Changes whenever the version or the code that shapes cached data changes."""
+    """Changes whenever the version or the code that shapes cached data changes (computed
+    once per process: every cache document read or written checks it)."""
     here = Path(__file__).resolve().parent
     digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
     files = [here / name for name in _CODE_FILES]

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dprkhr.cache import Entry, content_digest
 from dprkhr.dataset import (
@@ -174,12 +174,16 @@ def scan(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None) -> Sca
                 )
             )
             seen.add(extra_path.resolve())
-    stats: list[os.stat_result | None] = []
-    for job in jobs:
-        try:
-            stats.append(os.stat(job[0]))
-        except OSError:
-            stats.append(None)
+    stats: list[os.stat_result | None]
+    try:
+        stats = list(map(os.stat, [job[0] for job in jobs]))  # the common case, quickly
+    except OSError:
+        stats = []
+        for job in jobs:
+            try:
+                stats.append(os.stat(job[0]))
+            except OSError:
+                stats.append(None)
     return Scan(jobs, stats, len(found), cwd, started_ns)
 
 
@@ -292,7 +296,7 @@ def collect(
     view = DatasetView(
         displays=[job[2] for job in jobs],
         kinds=[job[1] for job in jobs],
-        summaries=[s for s in summaries if s is not None],
+        summaries=cast("list[FileSummary]", summaries),  # every file has one by now
         forums=vocab.forums,
         tags=[t.id for t in vocab.tags],
         event_types=[t.id for t in vocab.event_types],

@@ -349,13 +349,14 @@ def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
     from dprkhr.cache import RACY_NS
 
     digest = hashlib.blake2b(digest_size=20)
-    newest = 0
-    lines = []
-    for (path, _kind, display, _relative), stat in zip(files.jobs, files.stats, strict=True):
-        if stat is None:
-            return None
-        lines.append(f"{path}\0{display}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
-        newest = max(newest, stat.st_mtime_ns)
+    if None in files.stats:
+        return None
+    stats: list[os.stat_result] = files.stats  # type: ignore[assignment]
+    newest = max((stat.st_mtime_ns for stat in stats), default=0)
+    lines = [
+        f"{job[0]}\0{job[2]}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+        for job, stat in zip(files.jobs, stats, strict=True)
+    ]
     digest.update("".join(lines).encode("utf-8", "surrogateescape"))
     archive: list[Any] = []
     try:
