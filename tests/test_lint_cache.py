@@ -291,3 +291,17 @@ def test_closest_ids_reuses_answers_exactly(monkeypatch: pytest.MonkeyPatch):
     # a remembered answer that is not what a scan gives is not trusted
     forged = [ids, {t: ["actor-999999", 99.0] for t in targets}]
     assert closest_ids(targets, ids, forged)[0] == full(ids)
+
+
+def test_references_are_loaded_when_asked_even_from_a_damaged_cache(make_data: MakeData):
+    root = make_data(FILES)
+    plain = lint_files(root, config=LintConfig(), with_refs=True)
+    _age(root)
+    lint_files(root, config=LintConfig(), cache=True)
+    for path in filecache.folder(root).glob("refs-*.json"):
+        path.write_bytes(path.read_bytes()[:10])
+    warm = lint_files(root, config=LintConfig(), cache=True, with_refs=True)
+    assert warm.problems == plain.problems
+    assert [warm.view.refs(i) for i in range(len(warm.files))] == [
+        plain.view.refs(i) for i in range(len(plain.files))
+    ]

@@ -69,7 +69,7 @@ def lint_changed(
     from dprkhr.lint.runner import lint_files, report_on
 
     changed = changed_since(root, rev)
-    linted = lint_files(root, config=config, cache=cache)
+    linted = lint_files(root, config=config, cache=cache, with_refs=True)
     if changed.vocabulary:
         return report_on(linted.files, linted.problems, config or _default(), None)
     wanted = list(changed.files)

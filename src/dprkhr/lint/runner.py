@@ -245,9 +245,12 @@ def lint_files(
     today: dt.date | None = None,
     workers: int | None = None,
     files: Scan | None = None,
+    with_refs: bool = False,
 ) -> Linted:
     """Read (or take from the per-file lint cache) and lint every file under `root` plus
-    `extra` files elsewhere (or the files of a `scan` of them already made)."""
+    `extra` files elsewhere (or the files of a `scan` of them already made). With
+    `with_refs`, every file's references are loaded into the result's view (cached ones
+    are otherwise read only if a rule needs them)."""
     from dprkhr.lint.collect import collect, scan
 
     config = config or LintConfig()
@@ -257,6 +260,9 @@ def lint_files(
         collected = collect(root, files, day, config.archive, cache, workers)
         try:
             problems = report(collected.view, collected.loose, config, day)
+            if with_refs:
+                for index in range(len(collected.view.summaries)):
+                    collected.view.refs(index)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             if not collected.reused:
                 raise

@@ -57,6 +57,7 @@ class Pool:
         self.workers = workers
         self.env, self.entries, self.records = env, entries, records
         self.executor: ProcessPoolExecutor | None = None
+        self.futures: set[Future[Any]] = set()
         self.broken = False
 
     def _executor(self) -> ProcessPoolExecutor | None:
@@ -80,23 +81,28 @@ class Pool:
     ) -> Iterator[R]:
         """`function` (a module-level function) over `items`, in order; `local` (by
         default `function`) in this process for whatever the workers cannot do."""
-        futures: list[Future[R]] = []
+        futures: list[Future[R] | None] = []
         executor = self._executor()
         if executor is not None:
             try:
-                futures = [executor.submit(function, item) for item in items]
+                for item in items:
+                    future = executor.submit(function, item)
+                    futures.append(future)
+                    self.futures.add(future)
             except (OSError, RuntimeError, BrokenProcessPool):
                 self.broken = True
-                for future in futures:
-                    future.cancel()
+                self.close()
                 futures = []
         done = 0
-        for future in futures:
+        for index, future in enumerate(futures):
+            assert future is not None
             try:
                 result = future.result()
             except (BrokenProcessPool, OSError, EOFError):
                 self.broken = True  # a worker died: do the rest here
                 break
+            futures[index] = None  # its result is handed on: do not keep it
+            self.futures.discard(future)
             yield result
             done += 1
         for item in items[done:]:
@@ -106,6 +112,11 @@ class Pool:
         return list(self.imap(function, items))
 
     def close(self) -> None:
+        """Stop the workers once the tasks they are running are done; tasks not yet
+        started are cancelled (so Ctrl-C ends the command at once)."""
+        for future in self.futures:
+            future.cancel()
+        self.futures.clear()
         if self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
