@@ -158,7 +158,7 @@ def test_lint_remembers_an_unchanged_run(make_data: MakeData, monkeypatch: pytes
     _age(root)
     first = lint_paths(root, config=LintConfig(), cache=True)
     assert [p.code for p in first.problems] == ["DPK601"]
-    monkeypatch.setattr(runner, "load_dataset", lambda *a, **k: pytest.fail("records were read"))
+    monkeypatch.setattr(runner, "lint_files", lambda *a, **k: pytest.fail("records were read"))
     again = lint_paths(root, config=LintConfig(), cache=True)
     assert again.problems == first.problems and again.files_checked == first.files_checked
     only = lint_paths(root, [root / "actors" / "volker-turk.yaml"], LintConfig(), cache=True)

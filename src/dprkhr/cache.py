@@ -17,11 +17,13 @@ see a whole cache or none.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,8 +49,10 @@ def cache_file(root: Path) -> Path:
     return cache_dir() / f"records-{key[:20]}.json"
 
 
+@functools.cache
 def fingerprint() -> str:
-    """Changes whenever the version or the code that shapes cached data changes."""
+    """Changes whenever the version or the code that shapes cached data changes (computed
+    once per process: every cache document read or written checks it)."""
     here = Path(__file__).resolve().parent
     digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
     files = [here / name for name in _CODE_FILES]
@@ -171,6 +175,29 @@ def write_document(
     """Replace a cache document atomically, encoding the body's entries one at a time (a
     large cache is never held in memory as one string). Never raises; False if it could
     not."""
+
+    def fragments() -> Iterator[str]:
+        for key, value in body.items():
+            item = value.to_json() if isinstance(value, Entry) else value
+            yield (
+                json.dumps(key, ensure_ascii=False)
+                + ":"
+                + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+            )
+
+    return write_fragments(path, root, fragments(), written_ns, extra)
+
+
+def write_fragments(
+    path: Path,
+    root: Path,
+    fragments: Iterable[str],
+    written_ns: int,
+    extra: dict[str, Any] | None = None,
+) -> bool:
+    """`write_document` for a body already encoded: each fragment is one or more
+    `"key":value` members of the body's JSON object, comma-separated (worker processes
+    encode them). Never raises; False if it could not."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
@@ -184,10 +211,8 @@ def write_document(
                     handle.write(chunk)
 
                 put("{")
-                for i, (key, value) in enumerate(body.items()):
-                    item = value.to_json() if isinstance(value, Entry) else value
-                    put(("," if i else "") + json.dumps(key, ensure_ascii=False) + ":")
-                    put(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+                for i, fragment in enumerate(fragments):
+                    put(("," if i else "") + fragment)
                 put("}")
                 meta = {
                     "format": FORMAT,

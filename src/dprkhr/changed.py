@@ -66,29 +66,23 @@ def lint_changed(
 ) -> LintResult:
     """Lint the files changed since `rev`, and every record that references one of their
     ids; the whole dataset when a vocabulary changed. Cross-record checks see it all."""
-    from dprkhr.dataset import load_dataset
-    from dprkhr.kb import iter_references
-    from dprkhr.lint.runner import lint_dataset
+    from dprkhr.lint.runner import lint_files, report_on
 
     changed = changed_since(root, rev)
-    dataset = load_dataset(root, cache=cache)
+    linted = lint_files(root, config=config, cache=cache, with_refs=True)
     if changed.vocabulary:
-        return lint_dataset(dataset, config)
+        return report_on(linted.files, linted.problems, config or _default(), None)
     wanted = list(changed.files)
-    for loaded in dataset.files:
-        source = loaded.record
-        if source is None:
-            data = getattr(loaded, "data", None)  # kept on the file by newer loaders
-            if data is None and loaded.doc is not None:
-                data = loaded.doc.data
-            if not isinstance(data, dict):
-                continue
-            refs = iter_references(data, loaded.kind)
-        else:
-            refs = iter_references(source)
-        if any(ref.target in changed.ids for ref in refs):
-            wanted.append(loaded.path)
-    return lint_dataset(dataset, config, only=wanted)
+    for index, (_display, location) in enumerate(linted.files):
+        if any(ref[1] in changed.ids for ref in linted.view.refs(index)):
+            wanted.append(Path(location))
+    return report_on(linted.files, linted.problems, config or _default(), wanted)
+
+
+def _default() -> LintConfig:
+    from dprkhr.lint.config import LintConfig
+
+    return LintConfig()
 
 
 __all__ = ["ChangedSet", "changed_since", "lint_changed"]

@@ -129,8 +129,10 @@ class YamlDocument:
 def locate(root: yaml.Node | None, path: Path_) -> tuple[int, int]:
     if root is None:
         return (1, 1)
-    node = root
-    place = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return _descend(root, (root.start_mark.line + 1, root.start_mark.column + 1), path)
+
+
+def _descend(node: yaml.Node, place: tuple[int, int], path: Path_) -> tuple[int, int]:
     for step in path:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -148,6 +150,30 @@ def locate(root: yaml.Node | None, path: Path_) -> tuple[int, int]:
         else:
             return place
     return place
+
+
+class Places:
+    """`locate` for many paths of one document: the top-level keys are looked up in an
+    index built once, instead of scanned for each path. Same answers as `locate`."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.root = root
+        self.top: dict[str, tuple[yaml.Node, yaml.Node]] | None = None
+
+    def __call__(self, path: Path_) -> tuple[int, int]:
+        root = self.root
+        if root is None or not path or not isinstance(root, yaml.MappingNode):
+            return locate(root, path)
+        if self.top is None:
+            self.top = {}
+            for key, value in root.value:
+                if isinstance(key, yaml.ScalarNode):
+                    self.top.setdefault(key.value, (key, value))  # the first one, as `locate`
+        hit = self.top.get(str(path[0]))
+        if hit is None:
+            return (root.start_mark.line + 1, root.start_mark.column + 1)
+        key, node = hit
+        return _descend(node, (key.start_mark.line + 1, key.start_mark.column + 1), path[1:])
 
 
 class _Walker:

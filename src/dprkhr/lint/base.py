@@ -1,4 +1,16 @@
-"""What a lint rule is: a small named unit with a code, a severity and documented examples."""
+"""What a lint rule is: a small named unit with a code, a severity and documented examples.
+
+Rules come in two scopes, so that a warm run re-checks only the files that changed:
+
+- `check_file` looks at one file (its record, or the raw data of a record that failed
+  validation, or a vocabulary) with the vocabularies, the day and the archive in
+  `FileEnv`. What it finds depends on nothing else, so it is computed once per file
+  version, located while the file's node tree is in hand, and cached.
+- `check_dataset` looks across records (duplicate ids, dangling references, possible
+  duplicate actors). It sees each file only through its compact `FileSummary` (ids,
+  references, names, suppressions, with their places), never through parsed records,
+  and runs on every lint.
+"""
 
 from __future__ import annotations
 
@@ -6,70 +18,68 @@ import datetime as dt
 import inspect
 import re
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from dprkhr.dataset import Dataset, LoadedFile
-from dprkhr.kb import KnowledgeBase
-from dprkhr.models import Record
+from dprkhr.dataset import LoadedFile
+from dprkhr.models import RECORD_TYPES, Forum, Record
 from dprkhr.problems import Severity
 from dprkhr.yamlio import Path_
+
+if TYPE_CHECKING:
+    from dprkhr.lint.view import DatasetView, Placed
 
 
 @dataclass(frozen=True)
 class Finding:
-    """What a rule reports: the file, the path of the field in it, a message, a fix."""
+    """What a per-file rule reports: the path of the field in the file, a message, a fix."""
 
-    file: LoadedFile
     loc: Path_
     message: str
     suggestion: str | None = None
 
 
 @dataclass
-class LintContext:
-    """What rules look at: the whole dataset, its knowledge base, and options."""
+class FileEnv:
+    """What a per-file rule may look at besides its file: the forums, the day, the archive.
 
-    dataset: Dataset
-    kb: KnowledgeBase
-    archive: Path | None = None
+    Everything here is part of the key of the per-file lint cache (see
+    `dprkhr.lint.filecache`), except `today`: the one rule that reads it (DPK402) keeps
+    what it needs to decide again on a later day.
+    """
+
+    forums: list[Forum] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
-    _file_by_record: dict[int, LoadedFile] = field(default_factory=dict)
+    archive: Path | None = None
+    forum_by_code: dict[str, Forum] = field(init=False)
+    _texts: dict[str, str | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._file_by_record = {id(f.record): f for f in self.dataset.files if f.record is not None}
+        self.forum_by_code = {f.code: f for f in self.forums}
 
-    def records(self) -> Iterator[tuple[LoadedFile, Record]]:
-        """Every valid record with its file (duplicates included)."""
-        for loaded in self.dataset.files:
-            if loaded.record is not None:
-                yield loaded, loaded.record
+    def archived_text(self, source_id: str) -> str | None:
+        """The normalised archived text of a source, read once, or None."""
+        if self.archive is None:
+            return None
+        if source_id not in self._texts:
+            from dprkhr.lint.rules.citations import read_archive
 
-    def raw_records(self) -> Iterator[LoadedFile]:
-        """Files of a record type whose YAML loaded but whose record failed validation."""
-        for loaded in self.dataset.files:
-            if (
-                loaded.record is None
-                and isinstance(loaded.data, dict)
-                and loaded.kind in ("actor", "event", "resolution", "source")
-            ):
-                yield loaded
+            self._texts[source_id] = read_archive(self.archive, source_id)
+        return self._texts[source_id]
 
-    def all_records(self) -> list[tuple[LoadedFile, Record | dict[str, Any], str]]:
-        """Every record as (file, record, kind), with the raw data standing in for a record
-        that failed validation: rules that only need a few fields (ids, references,
-        quotes) report on broken records too, so a contributor sees everything at once.
-        Read the fields with `dprkhr.kb.field_value`, which works on both."""
-        items: list[tuple[LoadedFile, Record | dict[str, Any], str]] = [
-            (f, r, r.record_type) for f, r in self.records()
-        ]
-        items += [(f, f.data, f.kind) for f in self.raw_records()]
-        return items
 
-    def file_of(self, record: Record) -> LoadedFile:
-        return self._file_by_record[id(record)]
+def record_or_data(loaded: LoadedFile) -> tuple[Record | dict[str, Any], str] | None:
+    """The record with its type, or, for a record file whose data failed validation but is
+    a mapping, the raw data standing in for it: rules that only need a few fields (ids,
+    references, quotes) report on broken records too, so a contributor sees everything at
+    once. Read the fields with `dprkhr.kb.field_value`, which works on both."""
+    if loaded.record is not None:
+        return loaded.record, loaded.record.record_type
+    if isinstance(loaded.data, dict) and loaded.kind in RECORD_TYPES:
+        return loaded.data, loaded.kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,8 @@ class Example:
 
 
 class Rule:
-    """Base of every rule. Subclasses set `code`, `name`, `summary`, and override `check`.
+    """Base of every rule. Subclasses set `code`, `name`, `summary`, and override
+    `check_file` (one file at a time) or `check_dataset` (across records), or both.
 
     The docstring explains what the rule checks and why, and ends with a failing and a
     passing example in sections headed ``Fails:`` and ``Passes:``, each an indented
@@ -96,7 +107,12 @@ class Rule:
     """True for rules that reading and validating files report (YAML, schema)."""
     needs_archive: ClassVar[bool] = False
 
-    def check(self, ctx: LintContext) -> Iterable[Finding]:
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterable[Finding]:
+        """Problems in one file, found from it alone (and `env`)."""
+        return ()
+
+    def check_dataset(self, view: DatasetView) -> Iterable[Placed]:
+        """Problems found across records, from every file's summary."""
         return ()
 
     @classmethod

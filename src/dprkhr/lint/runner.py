@@ -1,4 +1,12 @@
-"""Running the rules over a dataset: selection, suppressions, severities, filtering."""
+"""Running the rules over a dataset: selection, suppressions, severities, filtering.
+
+A lint run has two steps. Every file is summarised on its own (`dprkhr.lint.summary`):
+read, validated, checked by the per-file rules, and reduced to what the cross-record
+rules need; with the cache on, unchanged files come from the per-file lint cache
+(`dprkhr.lint.filecache`) and the others are read, in worker processes when there are
+many (`dprkhr.lint.collect`). Then the cross-record rules run over the summaries, and
+the selection, the records' suppressions and the severities are applied (`report`).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dprkhr.dataset import Dataset, LoadedFile, load_dataset, no_gc
-from dprkhr.kb import KnowledgeBase
-from dprkhr.lint.base import LintContext, Rule
+from dprkhr.dataset import Dataset, no_gc
+from dprkhr.lint.base import FileEnv, Rule
+from dprkhr.lint.collect import Scan
 from dprkhr.lint.config import LintConfig
 from dprkhr.lint.rules import RULE_BY_CODE, RULES, find_rule
+from dprkhr.lint.rules.events import FutureDate
 from dprkhr.lint.rules.meta import UnusedSuppression
+from dprkhr.lint.view import DamagedSummary, DatasetView
 from dprkhr.problems import Problem, Severity
 
 
@@ -56,58 +66,156 @@ def lint_dataset(
     only: Sequence[Path] | None = None,
     today: dt.date | None = None,
 ) -> LintResult:
-    """Run every enabled rule over `dataset`; report on `only` files when given."""
+    """Run every enabled rule over a loaded `dataset`; report on `only` files when given.
+
+    Places are found by parsing each file again (a loaded dataset keeps no node trees):
+    `lint_paths` reads and lints in one pass, and caches.
+    """
+    from dprkhr.lint.summary import summarise
+
+    config = config or LintConfig()
+    day = today or dt.date.today()
+    env = FileEnv(forums=dataset.forums, today=day, archive=config.archive)
     with no_gc():
-        return _lint(dataset, config or LintConfig(), only, today)
-
-
-def _lint(
-    dataset: Dataset, config: LintConfig, only: Sequence[Path] | None, today: dt.date | None
-) -> LintResult:
-    kb = KnowledgeBase.from_dataset(dataset)
-    ctx = LintContext(dataset=dataset, kb=kb, archive=config.archive)
-    if today is not None:
-        ctx.today = today
-    file_by_display = {f.display: f for f in dataset.files}
-
-    raw: list[tuple[Problem, LoadedFile | None]] = [
-        (p, file_by_display.get(p.path))
-        for p in dataset.problems
-        if config.enabled(RULE_BY_CODE[p.code])
-    ]
-    for rule_class in RULES:
-        if rule_class.reported_by_loader or rule_class is UnusedSuppression:
-            continue
-        if not config.enabled(rule_class):
-            continue
-        rule = rule_class()
-        for finding in rule.check(ctx):
-            line, column = finding.file.locate(finding.loc)
-            problem = Problem(
-                finding.file.display,
-                line,
-                column,
-                rule_class.code,
-                rule_class.name,
-                rule_class.severity,
-                finding.message,
-                finding.suggestion,
-            )
-            raw.append((problem, finding.file))
-
-    problems = _apply_suppressions(raw, dataset.files, config)
-    problems = [p.with_severity(config.severity_of(RULE_BY_CODE[p.code])) for p in problems]
+        summaries = []
+        for loaded in dataset.files:
+            had_doc = loaded.doc is not None
+            summaries.append(summarise(loaded, env))
+            if not had_doc:
+                loaded.doc = None  # parsed only to find places; do not keep it
+    view = DatasetView(
+        displays=[f.display for f in dataset.files],
+        kinds=[f.kind for f in dataset.files],
+        summaries=summaries,
+        forums=dataset.forums,
+        tags=[t.id for t in dataset.tags],
+        event_types=[t.id for t in dataset.event_types],
+        vocab_loaded=dict(dataset.vocab_loaded),
+    )
+    in_files = {id(p) for f in dataset.files for p in f.problems}
+    loose = [p for p in dataset.problems if id(p) not in in_files]
+    problems = report(view, loose, config, day)
     if only is not None:
         wanted = {f.display for f in dataset.files if _within(f.path, only)}
-        problems = [p for p in problems if p.path in wanted]
-        files_checked = len(wanted)
-    else:
-        files_checked = len(dataset.files)
-    return LintResult(
-        problems=sorted(set(problems)),
-        files_checked=files_checked,
-        strict=config.strict,
+        return LintResult(
+            problems=[p for p in problems if p.path in wanted],
+            files_checked=len(wanted),
+            strict=config.strict,
+        )
+    return LintResult(problems=problems, files_checked=len(dataset.files), strict=config.strict)
+
+
+def report(
+    view: DatasetView, loose: Iterable[Problem], config: LintConfig, today: dt.date
+) -> list[Problem]:
+    """Every problem of the dataset, sorted: the files' own problems and the cross-record
+    rules' findings, for the enabled rules, less what records suppress, plus the unused
+    suppressions, at the configured severities."""
+    enabled = {rule.code: config.enabled(rule) for rule in RULES}
+    # (file index, line, column, code, message, suggestion)
+    raw: list[tuple[int, int, int, str, str, str | None]] = []
+    for index, summary in enumerate(view.summaries):
+        for line, column, code, message, suggestion in summary.problems:
+            if enabled[code]:
+                raw.append((index, line, column, code, message, suggestion))
+        if summary.dates and enabled[FutureDate.code]:
+            for line, column, text, start in summary.dates:
+                if type(text) is not str:
+                    raise DamagedSummary(view.displays[index])
+                if dt.date.fromisoformat(start) > today:
+                    message, suggestion = FutureDate.report(text, today)
+                    raw.append((index, line, column, FutureDate.code, message, suggestion))
+    for rule_class in RULES:
+        if rule_class.check_dataset is Rule.check_dataset or not enabled[rule_class.code]:
+            continue
+        for index, line, column, message, suggestion in rule_class().check_dataset(view):
+            raw.append((index, line, column, rule_class.code, message, suggestion))
+
+    kept: list[Problem] = []
+    used: set[tuple[int, int]] = set()
+    severity = {code: config.severity_of(rule) for code, rule in RULE_BY_CODE.items()}
+    suppresses: dict[tuple[str, str], bool] = {}
+    for index, line, column, code, message, suggestion in raw:
+        if not _well_typed(line, column, message, suggestion):
+            raise DamagedSummary(view.displays[index])
+        ignores = view.summaries[index].ignores
+        hit = None
+        for i, entry in enumerate(ignores):
+            known = suppresses.get((entry[0], code))
+            if known is None:
+                known = suppresses[(entry[0], code)] = _suppresses(entry[0], code)
+            if known:
+                hit = i
+                break
+        if hit is not None:
+            used.add((index, hit))
+            continue
+        kept.append(
+            Problem(
+                view.displays[index],
+                line,
+                column,
+                code,
+                RULE_BY_CODE[code].name,
+                severity[code],
+                message,
+                suggestion,
+            )
+        )
+    kept.extend(p.with_severity(severity[p.code]) for p in loose if enabled[p.code])
+    if enabled[UnusedSuppression.code]:
+        kept.extend(_unused_suppressions(view, used, config, severity[UnusedSuppression.code]))
+    return sorted(set(kept))
+
+
+def _well_typed(line: Any, column: Any, message: Any, suggestion: Any) -> bool:
+    return (
+        type(line) is int
+        and type(column) is int
+        and type(message) is str
+        and (suggestion is None or type(suggestion) is str)
     )
+
+
+def _suppresses(entry: str, code: str) -> bool:
+    rule = find_rule(entry)
+    if rule is not None:
+        return rule.code == code
+    return code.startswith(entry.upper())
+
+
+def _unused_suppressions(
+    view: DatasetView, used: set[tuple[int, int]], config: LintConfig, severity: Severity
+) -> list[Problem]:
+    out = []
+    for index, summary in enumerate(view.summaries):
+        for i, (entry, line, column) in enumerate(summary.ignores):
+            if (index, i) in used:
+                continue
+            if not (type(entry) is str and _well_typed(line, column, "", None)):
+                raise DamagedSummary(view.displays[index])
+            rule = find_rule(entry)
+            if rule is not None and not config.enabled(rule):
+                continue  # its rule did not run, so it may well be needed
+            known = rule is not None or any(code.startswith(entry.upper()) for code in RULE_BY_CODE)
+            message = (
+                f"`{entry}` is suppressed here but reports nothing"
+                if known
+                else f"`{entry}` is not a rule code or name"
+            )
+            out.append(
+                Problem(
+                    view.displays[index],
+                    line,
+                    column,
+                    UnusedSuppression.code,
+                    UnusedSuppression.name,
+                    severity,
+                    message,
+                    "remove it from `lint.ignore`",
+                )
+            )
+    return out
 
 
 def _within(path: Path, roots: Iterable[Path]) -> bool:
@@ -119,66 +227,66 @@ def _within(path: Path, roots: Iterable[Path]) -> bool:
     return False
 
 
-def _apply_suppressions(
-    raw: list[tuple[Problem, LoadedFile | None]], files: Iterable[LoadedFile], config: LintConfig
-) -> list[Problem]:
-    """Drop problems a record suppresses; report suppressions that suppress nothing."""
-    kept: list[Problem] = []
-    used: set[tuple[str, int]] = set()
-    for problem, loaded in raw:
-        ignored = loaded.record.ignored_rules() if loaded and loaded.record else []
-        hit = next((i for i, entry in enumerate(ignored) if _suppresses(entry, problem)), None)
-        if hit is None:
-            kept.append(problem)
+@dataclass
+class Linted:
+    """A whole lint run before filtering: every file (display, location) and problem."""
+
+    files: list[tuple[str, str]]
+    problems: list[Problem]
+    view: DatasetView
+
+
+def lint_files(
+    root: Path,
+    extra: Sequence[Path] = (),
+    config: LintConfig | None = None,
+    cwd: Path | None = None,
+    cache: bool = False,
+    today: dt.date | None = None,
+    workers: int | None = None,
+    files: Scan | None = None,
+    with_refs: bool = False,
+) -> Linted:
+    """Read (or take from the per-file lint cache) and lint every file under `root` plus
+    `extra` files elsewhere (or the files of a `scan` of them already made). With
+    `with_refs`, every file's references are loaded into the result's view (cached ones
+    are otherwise read only if a rule needs them)."""
+    from dprkhr.lint.collect import collect, scan
+
+    config = config or LintConfig()
+    day = today or dt.date.today()
+    with no_gc():
+        files = files or scan(root, extra, cwd)
+        collected = collect(root, files, day, config.archive, cache, workers)
+        try:
+            problems = report(collected.view, collected.loose, config, day)
+            if with_refs:
+                for index in range(len(collected.view.summaries)):
+                    collected.view.refs(index)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            if not collected.reused:
+                raise
+            # something in the cached summaries is not what lint writes (the cache is
+            # checksummed, so it was made so on purpose): read everything again
+            collected.close()
+            collected = collect(root, files, day, config.archive, cache, workers, reuse=False)
+            problems = report(collected.view, collected.loose, config, day)
+        finally:
+            collected.close()
+    collected.save()
+    found = list(zip(collected.view.displays, collected.locations, strict=True))
+    return Linted(found, problems, collected.view)
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """The record files named by `paths`: files as given, folders searched for YAML."""
+    extra = []
+    for path in paths:
+        if path.is_dir():
+            extra.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
         else:
-            used.add((problem.path, hit))
-    if config.enabled(UnusedSuppression):
-        kept.extend(unused_suppressions(files, used, config))
-    return kept
-
-
-def _suppresses(entry: str, problem: Problem) -> bool:
-    rule = find_rule(entry)
-    if rule is not None:
-        return rule.code == problem.code
-    return problem.code.startswith(entry.upper())
-
-
-def unused_suppressions(
-    files: Iterable[LoadedFile], used: set[tuple[str, int]], config: LintConfig
-) -> list[Problem]:
-    out = []
-    for loaded in files:
-        if loaded.record is None:
-            continue
-        for i, entry in enumerate(loaded.record.ignored_rules()):
-            if (loaded.display, i) in used:
-                continue
-            rule = find_rule(entry)
-            if rule is not None and not config.enabled(rule):
-                continue  # its rule did not run, so it may well be needed
-            line, column = loaded.locate(("lint", "ignore", i))
-            known = find_rule(entry) is not None or any(
-                code.startswith(entry.upper()) for code in RULE_BY_CODE
-            )
-            message = (
-                f"`{entry}` is suppressed here but reports nothing"
-                if known
-                else f"`{entry}` is not a rule code or name"
-            )
-            out.append(
-                Problem(
-                    loaded.display,
-                    line,
-                    column,
-                    UnusedSuppression.code,
-                    UnusedSuppression.name,
-                    UnusedSuppression.severity,
-                    message,
-                    "remove it from `lint.ignore`",
-                )
-            )
-    return out
+            extra.append(path)
+    return extra
 
 
 def lint_paths(
@@ -194,37 +302,33 @@ def lint_paths(
     With `cache=True`, a run whose every input is unchanged since the last one (each
     file's size, modification time and, when recent, content; the vocabularies; the
     settings; the archive; today's date) answers from the remembered result without
-    reading any record; any other run reads what changed and remembers its result.
+    reading any record; any other run reads only the files that changed since they were
+    last linted (see `dprkhr.lint.filecache`) and remembers its result.
     """
+    from dprkhr.lint.collect import scan
+
     config = config or LintConfig()
-    extra = []
-    for path in paths:
-        if path.is_dir():
-            extra.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        else:
-            extra.append(path)
     only = list(paths) if paths else None
-    started_ns = time.time_ns()
-    key = _memo_key(root, extra, config, cwd) if cache else None
+    files = scan(root, expand(paths), cwd)
+    key = _memo_key(root, files, config) if cache else None
     if key is not None:
         remembered = _memo_read(root, key)
         if remembered is not None:
-            files, problems = remembered
-            return _report_on(files, problems, config, only)
-    dataset = load_dataset(root, extra=extra, cwd=cwd, cache=cache)
-    full = lint_dataset(dataset, config)
-    files = [(f.display, f.location) for f in dataset.files]
+            found, problems = remembered
+            return report_on(found, problems, config, only)
+    linted = lint_files(root, config=config, cwd=cwd, cache=cache, files=files)
     if key is not None:
-        _memo_write(root, key, files, full.problems, started_ns)
-    return _report_on(files, full.problems, config, only)
+        _memo_write(root, key, linted.files, linted.problems, files.started_ns)
+    return report_on(linted.files, linted.problems, config, only)
 
 
-def _report_on(
+def report_on(
     files: list[tuple[str, str]],
     problems: list[Problem],
     config: LintConfig,
     only: Sequence[Path] | None,
 ) -> LintResult:
+    """The result for the files within `only` (all files when None)."""
     if only is None:
         return LintResult(problems=problems, files_checked=len(files), strict=config.strict)
     wanted = {display for display, location in files if _within(Path(location), only)}
@@ -242,32 +346,26 @@ def _memo_file(root: Path) -> Path:
     return records.with_name(records.name.replace("records-", "lint-", 1))
 
 
-def _memo_key(
-    root: Path, extra: Sequence[Path], config: LintConfig, cwd: Path | None
-) -> str | None:
+def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
     """A digest of everything a lint result depends on, or None when some file changed
     too recently to be told apart by its modification time."""
     import hashlib
     import json
 
     from dprkhr.cache import RACY_NS
-    from dprkhr.dataset import discover, display_path
 
-    manifest: list[Any] = []
-    newest = 0
+    digest = hashlib.blake2b(digest_size=20)
+    if None in files.stats:
+        return None
+    stats: list[os.stat_result] = files.stats  # type: ignore[assignment]
+    newest = max((stat.st_mtime_ns for stat in stats), default=0)
+    lines = [
+        f"{job[0]}\0{job[2]}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+        for job, stat in zip(files.jobs, stats, strict=True)
+    ]
+    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
+    archive: list[Any] = []
     try:
-        for path, _kind, relative in discover(root):
-            stat = os.stat(path)
-            manifest.append((relative, stat.st_size, stat.st_mtime_ns))
-            newest = max(newest, stat.st_mtime_ns)
-        inside = root.resolve()
-        for path in extra:
-            if inside in path.resolve().parents:
-                continue  # already in the manifest
-            stat = os.stat(path)
-            manifest.append((str(path.resolve()), stat.st_size, stat.st_mtime_ns))
-            newest = max(newest, stat.st_mtime_ns)
-        archive: list[Any] = []
         if config.archive is not None:
             for entry in sorted(os.scandir(config.archive), key=lambda e: e.name):
                 if entry.name.endswith(".txt"):
@@ -286,14 +384,14 @@ def _memo_key(
         "archive": str(config.archive) if config.archive else None,
     }
     document = {
-        "files": manifest,
         "archive": archive,
         "settings": settings,
         "today": dt.date.today().isoformat(),
-        "display": display_path(root, cwd),
-        "cwd": str(cwd or Path.cwd()),  # paths are shown relative to it
+        "root": str(root.resolve()),
+        "cwd": str(files.cwd or Path.cwd()),  # paths are shown relative to it
     }
-    return hashlib.blake2b(json.dumps(document).encode(), digest_size=20).hexdigest()
+    digest.update(json.dumps(document).encode())
+    return digest.hexdigest()
 
 
 def _memo_read(root: Path, key: str) -> tuple[list[tuple[str, str]], list[Problem]] | None:
@@ -331,4 +429,4 @@ def _memo_write(
     write_document(_memo_file(root), root, body, started_ns, extra={"key": key})
 
 
-__all__ = ["LintResult", "Rule", "Severity", "lint_dataset", "lint_paths"]
+__all__ = ["LintResult", "Rule", "Severity", "lint_dataset", "lint_files", "lint_paths", "report"]

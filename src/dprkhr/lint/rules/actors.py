@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
+import json
+from collections import defaultdict
 from collections.abc import Iterator
 
 from dprkhr.dataset import LoadedFile
-from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.lint.base import FileEnv, Finding, Rule
+from dprkhr.lint.view import DatasetView, Placed
 from dprkhr.models import Actor
 from dprkhr.names import sorted_key
 from dprkhr.problems import Severity
@@ -49,54 +52,92 @@ class PossibleDuplicateActor(Rule):
     summary = "two actors look like the same one"
     severity = Severity.warning
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        from rapidfuzz import fuzz
-
-        actors: list[tuple[LoadedFile, Actor]] = [
-            (f, r) for f, r in ctx.records() if isinstance(r, Actor)
-        ]
-        names: list[tuple[int, str]] = []  # (actor index, token-sorted name)
-        for index, (_f, actor) in enumerate(actors):
-            for name in actor.all_names():
-                key = sorted_key(name)
-                if key:
-                    names.append((index, key))
-        blocks: defaultdict[str, set[int]] = defaultdict(set)
-        for n, (_index, key) in enumerate(names):
-            for token in key.split():
-                blocks[token[:4]].add(n)
-        size = Counter({k: len(v) for k, v in blocks.items()})
-        pairs: set[tuple[int, int]] = set()
-        for block, members in blocks.items():
-            if size[block] > MAX_BLOCK:
+    def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
+        # (file index, kind, id, name, line, column) of each actor
+        actors: list[tuple[int, str, str, str, int, int]] = []
+        names: list[tuple[int, str]] = []  # (actor number, token-sorted name)
+        for index, summary in view.records():
+            if summary.actor is None:
                 continue
-            ordered = sorted(members)
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1 :]:
-                    x, y = names[a][0], names[b][0]
-                    if x == y:
-                        continue
-                    pair = (min(x, y), max(x, y))
-                    if pair in pairs:
-                        continue
-                    if actors[x][1].kind != actors[y][1].kind or actors[x][1].id == actors[y][1].id:
-                        continue  # other kinds differ; equal ids are duplicate-id's business
-                    if fuzz.ratio(names[a][1], names[b][1]) >= SIMILARITY and _compatible(
-                        names[a][1], names[b][1]
-                    ):
-                        pairs.add(pair)
-        for x, y in sorted(pairs):
-            (_fa, first), (later_file, later) = sorted(
-                (actors[x], actors[y]), key=lambda item: item[1].id
+            kind, name, line, column, keys = summary.actor
+            number = len(actors)
+            actors.append((index, kind, summary.id or "", name, line, column))
+            names.extend((number, key) for key in keys)
+        # the pairs depend only on each actor's kind, id and names, in order: reuse the
+        # previous run's when those are the same
+        signature = hashlib.blake2b(
+            json.dumps([[a[1], a[2]] for a in actors] + [names]).encode(), digest_size=16
+        ).hexdigest()
+        remembered = view.memory.get(_MEMORY)
+        pairs: set[tuple[int, int]] | None = None
+        if (
+            isinstance(remembered, list)
+            and len(remembered) == 2
+            and remembered[0] == signature
+            and isinstance(remembered[1], list)
+            and all(
+                isinstance(p, list)
+                and len(p) == 2
+                and all(type(i) is int and 0 <= i < len(actors) for i in p)
+                for p in remembered[1]
             )
-            yield Finding(
-                later_file,
-                ("name",),
-                f"`{later.id}` ({later.name}) may be the same {later.kind.value} as "
-                f"`{first.id}` ({first.name})",
-                f"merge them into `{first.id}`, or add `lint: {{ignore: [DPK501]}}` "
+        ):
+            pairs = {(x, y) for x, y in remembered[1]}
+        if pairs is None:
+            pairs = _similar_pairs(actors, names)
+        view.memory[_MEMORY] = [signature, sorted([x, y] for x, y in pairs)]
+        for x, y in sorted(pairs):
+            first, later = sorted((actors[x], actors[y]), key=lambda actor: actor[2])
+            index, kind, later_id, later_name, line, column = later
+            yield (
+                index,
+                line,
+                column,
+                f"`{later_id}` ({later_name}) may be the same {kind} as `{first[2]}` ({first[3]})",
+                f"merge them into `{first[2]}`, or add `lint: {{ignore: [DPK501]}}` "
                 "if they are different",
             )
+
+    @staticmethod
+    def name_keys(actor: Actor) -> list[str]:
+        """The actor's names and aliases as compared: normalised, token-sorted, non-empty."""
+        return [key for key in map(sorted_key, actor.all_names()) if key]
+
+
+_MEMORY = "DPK501-pairs"
+
+
+def _similar_pairs(
+    actors: list[tuple[int, str, str, str, int, int]], names: list[tuple[int, str]]
+) -> set[tuple[int, int]]:
+    """Pairs of actor numbers (lower first) of the same kind, with different ids, whose
+    names match closely. Names are compared within blocks sharing a name fragment."""
+    from rapidfuzz import fuzz
+
+    blocks: defaultdict[str, set[int]] = defaultdict(set)
+    for n, (_number, key) in enumerate(names):
+        for token in key.split():
+            blocks[token[:4]].add(n)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) > MAX_BLOCK:
+            continue
+        ordered = sorted(members)
+        for i, a in enumerate(ordered):
+            x, key_a = names[a]
+            kind_x, id_x = actors[x][1], actors[x][2]
+            for b in ordered[i + 1 :]:
+                y, key_b = names[b]
+                if x == y:
+                    continue
+                pair = (x, y) if x < y else (y, x)
+                if pair in pairs:
+                    continue
+                if actors[y][1] != kind_x or actors[y][2] == id_x:
+                    continue  # other kinds differ; equal ids are duplicate-id's business
+                if fuzz.ratio(key_a, key_b) >= SIMILARITY and _compatible(key_a, key_b):
+                    pairs.add(pair)
+    return pairs
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -138,15 +179,14 @@ class RoleDatesOrder(Rule):
     name = "role-dates-order"
     summary = "a role ends before it starts"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record in ctx.records():
-            if not isinstance(record, Actor):
-                continue
-            for i, role in enumerate(record.roles):
-                if role.start and role.end and role.end.end < role.start.start:
-                    yield Finding(
-                        loaded,
-                        ("roles", i, "end"),
-                        f"role `{role.title}` ends ({role.end}) before it starts ({role.start})",
-                        "swap `start` and `end`, or correct one of them",
-                    )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if not isinstance(record, Actor):
+            return
+        for i, role in enumerate(record.roles):
+            if role.start and role.end and role.end.end < role.start.start:
+                yield Finding(
+                    ("roles", i, "end"),
+                    f"role `{role.title}` ends ({role.end}) before it starts ({role.start})",
+                    "swap `start` and `end`, or correct one of them",
+                )

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from dprkhr.dataset import LoadedFile
 from dprkhr.kb import field_value
-from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.lint.base import FileEnv, Finding, Rule, record_or_data
 from dprkhr.models import Source
 from dprkhr.problems import Severity
 
@@ -96,17 +97,15 @@ class MissingCitation(Rule):
     name = "missing-citation"
     summary = "a record cites no source"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record in ctx.records():
-            if isinstance(record, Source) or record.citations():
-                continue
-            yield Finding(
-                loaded,
-                ("sources",) if "sources" in record.model_fields_set else (),
-                f"{record.record_type} `{record.id}` cites no source",
-                'add `sources: [{source: <source id>, quote: "..."}]` '
-                "with a source from data/sources",
-            )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if record is None or isinstance(record, Source) or record.citations():
+            return
+        yield Finding(
+            ("sources",) if "sources" in record.model_fields_set else (),
+            f"{record.record_type} `{record.id}` cites no source",
+            'add `sources: [{source: <source id>, quote: "..."}]` with a source from data/sources',
+        )
 
 
 class QuoteNotFound(Rule):
@@ -141,33 +140,29 @@ class QuoteNotFound(Rule):
     summary = "a quote is not in the archived source text"
     needs_archive = True
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        if ctx.archive is None:
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        item = record_or_data(loaded) if env.archive is not None else None
+        if item is None:
             return
-        texts: dict[str, str | None] = {}
-        for loaded, record, _kind in ctx.all_records():
-            citations = field_value(record, "sources")
-            for i, citation in enumerate(citations if isinstance(citations, list) else []):
-                source, quote = field_value(citation, "source"), field_value(citation, "quote")
-                if not (isinstance(source, str) and isinstance(quote, str) and quote):
-                    continue
-                if source not in texts:
-                    texts[source] = _read_archive(ctx.archive, source)
-                text = texts[source]
-                if text is None or quote_in_text(quote, text):
-                    continue
-                passage = closest_passage(quote, text)
-                yield Finding(
-                    loaded,
-                    ("sources", i, "quote"),
-                    f"quote not found in the archived text of `{source}`",
-                    f'closest passage: "{passage}"'
-                    if passage
-                    else "copy the words exactly as the source has them",
-                )
+        citations = field_value(item[0], "sources")
+        for i, citation in enumerate(citations if isinstance(citations, list) else []):
+            source, quote = field_value(citation, "source"), field_value(citation, "quote")
+            if not (isinstance(source, str) and isinstance(quote, str) and quote):
+                continue
+            text = env.archived_text(source)
+            if text is None or quote_in_text(quote, text):
+                continue
+            passage = closest_passage(quote, text)
+            yield Finding(
+                ("sources", i, "quote"),
+                f"quote not found in the archived text of `{source}`",
+                f'closest passage: "{passage}"'
+                if passage
+                else "copy the words exactly as the source has them",
+            )
 
 
-def _read_archive(archive: Path, source_id: str) -> str | None:
+def read_archive(archive: Path, source_id: str) -> str | None:
     path = archive / f"{source_id}.txt"
     try:
         return normalize_text(path.read_text(encoding="utf-8", errors="replace"))
@@ -211,13 +206,14 @@ class LongQuote(Rule):
     summary = "a quote is longer than a sentence or two"
     severity = Severity.warning
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record in ctx.records():
-            for i, citation in enumerate(record.citations()):
-                if citation.quote and len(citation.quote) > MAX_QUOTE:
-                    yield Finding(
-                        loaded,
-                        ("sources", i, "quote"),
-                        f"quote is {len(citation.quote)} characters; keep quotes under {MAX_QUOTE}",
-                        "quote the one sentence that supports the record, or split it",
-                    )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if record is None:
+            return
+        for i, citation in enumerate(record.citations()):
+            if citation.quote and len(citation.quote) > MAX_QUOTE:
+                yield Finding(
+                    ("sources", i, "quote"),
+                    f"quote is {len(citation.quote)} characters; keep quotes under {MAX_QUOTE}",
+                    "quote the one sentence that supports the record, or split it",
+                )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from dprkhr.dataset import LoadedFile
 from dprkhr.dates import PartialDate
-from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.lint.base import FileEnv, Finding, Rule
 from dprkhr.models import Actor, Event, Record, Resolution, Source
 from dprkhr.problems import Severity
 from dprkhr.yamlio import Path_
@@ -38,19 +40,18 @@ class EndBeforeStart(Rule):
     name = "end-before-start"
     summary = "an event ends before it starts"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record in ctx.records():
-            if (
-                isinstance(record, Event)
-                and record.end_date is not None
-                and record.end_date.end < record.date.start
-            ):
-                yield Finding(
-                    loaded,
-                    ("end_date",),
-                    f"`end_date` {record.end_date} is before `date` {record.date}",
-                    "swap the two dates, or correct one of them",
-                )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if (
+            isinstance(record, Event)
+            and record.end_date is not None
+            and record.end_date.end < record.date.start
+        ):
+            yield Finding(
+                ("end_date",),
+                f"`end_date` {record.end_date} is before `date` {record.date}",
+                "swap the two dates, or correct one of them",
+            )
 
 
 def _dates(record: Record) -> Iterator[tuple[Path_, PartialDate]]:
@@ -101,13 +102,23 @@ class FutureDate(Rule):
     summary = "a date is in the future"
     severity = Severity.warning
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record in ctx.records():
-            for loc, date in _dates(record):
-                if date.start > ctx.today:
-                    yield Finding(
-                        loaded,
-                        loc,
-                        f"{date} is in the future (today is {ctx.today.isoformat()})",
-                        "check the year; for a scheduled event add `lint: {ignore: [DPK402]}`",
-                    )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        for loc, date in self.dates_after(loaded, env.today):
+            yield Finding(loc, *self.report(str(date), env.today))
+
+    @staticmethod
+    def dates_after(loaded: LoadedFile, day: dt.date) -> Iterator[tuple[Path_, PartialDate]]:
+        """The record's dates that start after `day`. A cached run keeps those after the
+        day it read the file, and decides with `report` on the day of each run."""
+        if loaded.record is not None:
+            for loc, date in _dates(loaded.record):
+                if date.start > day:
+                    yield loc, date
+
+    @staticmethod
+    def report(date: str, today: dt.date) -> tuple[str, str]:
+        """The message and suggestion for a date in the future."""
+        return (
+            f"{date} is in the future (today is {today.isoformat()})",
+            "check the year; for a scheduled event add `lint: {ignore: [DPK402]}`",
+        )

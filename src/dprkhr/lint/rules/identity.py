@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from dprkhr.dataset import LoadedFile
 from dprkhr.kb import field_value
-from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.lint.base import FileEnv, Finding, Rule, record_or_data
+from dprkhr.lint.view import DatasetView, Placed
 from dprkhr.models.vocab import EventTypesFile, ForumsFile, TagsFile
 
 
@@ -36,44 +37,44 @@ class DuplicateId(Rule):
     name = "duplicate-id"
     summary = "two records (or vocabulary entries) share an id"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        holders: defaultdict[str, list[LoadedFile]] = defaultdict(list)
-        for loaded, record in ctx.records():
-            holders[record.id].append(loaded)
-        for record_id, files in holders.items():
-            if len(files) < 2:
+    def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
+        holders: defaultdict[str, list[int]] = defaultdict(list)
+        for index, summary in view.records():
+            holders[summary.id or ""].append(index)
+        for record_id, indexes in holders.items():
+            if len(indexes) < 2:
                 continue
-            for loaded in files:
-                others = ", ".join(f.display for f in files if f is not loaded)
-                yield Finding(
-                    loaded,
-                    ("id",),
+            for index in indexes:
+                others = ", ".join(view.displays[i] for i in indexes if i != index)
+                line, column = view.summaries[index].id_at or (1, 1)
+                yield (
+                    index,
+                    line,
+                    column,
                     f"id `{record_id}` is also used by {others}",
                     "give each record its own id (and file name)",
                 )
-        for loaded in ctx.dataset.files:
-            vocab = loaded.vocab
-            if isinstance(vocab, ForumsFile):
-                entries = [(("forums", i, "code"), f.code) for i, f in enumerate(vocab.forums)]
-            elif isinstance(vocab, TagsFile):
-                entries = [(("tags", i, "id"), t.id) for i, t in enumerate(vocab.tags)]
-            elif isinstance(vocab, EventTypesFile):
-                entries = [
-                    (("event_types", i, "id"), t.id) for i, t in enumerate(vocab.event_types)
-                ]
+
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        vocab = loaded.vocab
+        if isinstance(vocab, ForumsFile):
+            entries = [(("forums", i, "code"), f.code) for i, f in enumerate(vocab.forums)]
+        elif isinstance(vocab, TagsFile):
+            entries = [(("tags", i, "id"), t.id) for i, t in enumerate(vocab.tags)]
+        elif isinstance(vocab, EventTypesFile):
+            entries = [(("event_types", i, "id"), t.id) for i, t in enumerate(vocab.event_types)]
+        else:
+            return
+        seen: dict[str, int] = {}
+        for loc, key in entries:
+            if key in seen:
+                yield Finding(
+                    loc,
+                    f"`{key}` is defined twice (first as entry {seen[key] + 1})",
+                    "remove one of the two entries",
+                )
             else:
-                continue
-            seen: dict[str, int] = {}
-            for loc, key in entries:
-                if key in seen:
-                    yield Finding(
-                        loaded,
-                        loc,
-                        f"`{key}` is defined twice (first as entry {seen[key] + 1})",
-                        "remove one of the two entries",
-                    )
-                else:
-                    seen[key] = int(loc[1])
+                seen[key] = int(loc[1])
 
 
 class IdMatchesFileName(Rule):
@@ -102,15 +103,16 @@ class IdMatchesFileName(Rule):
     name = "id-file-name"
     summary = "the id differs from the file name"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, record, _kind in ctx.all_records():
-            record_id = field_value(record, "id")
-            name = os.path.basename(loaded.location)
-            stem = name.rsplit(".", 1)[0]
-            if isinstance(record_id, str) and record_id != stem:
-                yield Finding(
-                    loaded,
-                    ("id",),
-                    f"id `{record_id}` does not match the file name `{name}`",
-                    f"rename the file to `{record_id}.yaml`, or set `id: {stem}`",
-                )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        item = record_or_data(loaded)
+        if item is None:
+            return
+        record_id = field_value(item[0], "id")
+        name = os.path.basename(loaded.location)
+        stem = name.rsplit(".", 1)[0]
+        if isinstance(record_id, str) and record_id != stem:
+            yield Finding(
+                ("id",),
+                f"id `{record_id}` does not match the file name `{name}`",
+                f"rename the file to `{record_id}.yaml`, or set `id: {stem}`",
+            )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dprkhr.lint.base import Finding, LintContext, Rule
+from dprkhr.dataset import LoadedFile
+from dprkhr.lint.base import FileEnv, Finding, Rule
 from dprkhr.models import AdoptionMethod, Event, Resolution
 
 
-def _resolutions(ctx: LintContext) -> Iterator[tuple]:
-    for loaded, record in ctx.records():
-        if isinstance(record, Resolution):
-            yield loaded, record
+def _resolution(loaded: LoadedFile) -> Resolution | None:
+    return loaded.record if isinstance(loaded.record, Resolution) else None
 
 
 class ResolutionMissingForum(Rule):
@@ -42,15 +41,14 @@ class ResolutionMissingForum(Rule):
     name = "resolution-missing-forum"
     summary = "a resolution has no forum"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, resolution in _resolutions(ctx):
-            if not resolution.forum:
-                yield Finding(
-                    loaded,
-                    (),
-                    "resolution has no `forum`",
-                    "add `forum:` with a code from data/forums.yaml (UNGA, HRC, CHR, UNSC...)",
-                )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        resolution = _resolution(loaded)
+        if resolution is not None and not resolution.forum:
+            yield Finding(
+                (),
+                "resolution has no `forum`",
+                "add `forum:` with a code from data/forums.yaml (UNGA, HRC, CHR, UNSC...)",
+            )
 
 
 class ResolutionMissingDate(Rule):
@@ -78,15 +76,14 @@ class ResolutionMissingDate(Rule):
     name = "resolution-missing-date"
     summary = "a resolution has no date"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for loaded, resolution in _resolutions(ctx):
-            if resolution.date is None:
-                yield Finding(
-                    loaded,
-                    (),
-                    "resolution has no `date`",
-                    "add `date:` as YYYY-MM-DD, or YYYY-MM or YYYY when only that is known",
-                )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        resolution = _resolution(loaded)
+        if resolution is not None and resolution.date is None:
+            yield Finding(
+                (),
+                "resolution has no `date`",
+                "add `date:` as YYYY-MM-DD, or YYYY-MM or YYYY when only that is known",
+            )
 
 
 class SymbolFitsForum(Rule):
@@ -119,31 +116,30 @@ class SymbolFitsForum(Rule):
     name = "symbol-forum-mismatch"
     summary = "a resolution's symbol does not fit its forum"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        forums = ctx.kb.forum_by_code
-        for loaded, resolution in _resolutions(ctx):
-            forum = forums.get(resolution.forum or "")
-            if forum is None or not resolution.symbol or forum.symbol_matches(resolution.symbol):
-                continue
-            fitting = [
-                f.code
-                for f in forums.values()
-                if f.symbol_pattern and f.symbol_matches(resolution.symbol)
-            ]
-            hint = (
-                f"a symbol like `{forum.symbol_example}`" if forum.symbol_example else "its pattern"
-            )
-            suggestion = (
-                f"the symbol fits forum {', '.join(fitting)}; check `forum`"
-                if fitting
-                else f"{forum.code} symbols look like {hint}"
-            )
-            yield Finding(
-                loaded,
-                ("symbol",),
-                f"symbol `{resolution.symbol}` does not fit forum {forum.code}",
-                suggestion,
-            )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        resolution = _resolution(loaded)
+        if resolution is None:
+            return
+        forums = env.forum_by_code
+        forum = forums.get(resolution.forum or "")
+        if forum is None or not resolution.symbol or forum.symbol_matches(resolution.symbol):
+            return
+        fitting = [
+            f.code
+            for f in forums.values()
+            if f.symbol_pattern and f.symbol_matches(resolution.symbol)
+        ]
+        hint = f"a symbol like `{forum.symbol_example}`" if forum.symbol_example else "its pattern"
+        suggestion = (
+            f"the symbol fits forum {', '.join(fitting)}; check `forum`"
+            if fitting
+            else f"{forum.code} symbols look like {hint}"
+        )
+        yield Finding(
+            ("symbol",),
+            f"symbol `{resolution.symbol}` does not fit forum {forum.code}",
+            suggestion,
+        )
 
 
 class VoteCounts(Rule):
@@ -178,53 +174,49 @@ class VoteCounts(Rule):
     name = "vote-counts"
     summary = "vote counts do not fit the adoption method or the forum"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        forums = ctx.kb.forum_by_code
-        for loaded, resolution in _resolutions(ctx):
-            adoption = resolution.adoption
-            if adoption is None:
-                continue
-            counts = {
-                k: v
-                for k, v in (
-                    ("yes", adoption.yes),
-                    ("no", adoption.no),
-                    ("abstain", adoption.abstain),
-                )
-                if v is not None
-            }
-            if adoption.method is AdoptionMethod.without_vote:
-                for key in counts:
-                    yield Finding(
-                        loaded,
-                        ("adoption", key),
-                        f"adopted without a vote, yet `{key}: {counts[key]}` is given",
-                        "remove the counts, or set `method: vote`",
-                    )
-                continue
-            forum = forums.get(resolution.forum or "")
-            if forum is None:
-                continue
-            total = sum(counts.values())
-            if forum.members is not None and total > forum.members:
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        resolution = _resolution(loaded)
+        if resolution is None or resolution.adoption is None:
+            return
+        adoption = resolution.adoption
+        counts = {
+            k: v
+            for k, v in (
+                ("yes", adoption.yes),
+                ("no", adoption.no),
+                ("abstain", adoption.abstain),
+            )
+            if v is not None
+        }
+        if adoption.method is AdoptionMethod.without_vote:
+            for key in counts:
                 yield Finding(
-                    loaded,
-                    ("adoption",),
-                    f"{total} votes counted, but {forum.code} has {forum.members} members",
-                    "check the counts against the voting record",
+                    ("adoption", key),
+                    f"adopted without a vote, yet `{key}: {counts[key]}` is given",
+                    "remove the counts, or set `method: vote`",
                 )
-            if (
-                forum.votes_to_adopt is not None
-                and adoption.yes is not None
-                and adoption.yes < forum.votes_to_adopt
-            ):
-                yield Finding(
-                    loaded,
-                    ("adoption", "yes"),
-                    f"{adoption.yes} votes in favour cannot adopt a {forum.code} resolution "
-                    f"(it takes at least {forum.votes_to_adopt})",
-                    "check the counts against the voting record",
-                )
+            return
+        forum = env.forum_by_code.get(resolution.forum or "")
+        if forum is None:
+            return
+        total = sum(counts.values())
+        if forum.members is not None and total > forum.members:
+            yield Finding(
+                ("adoption",),
+                f"{total} votes counted, but {forum.code} has {forum.members} members",
+                "check the counts against the voting record",
+            )
+        if (
+            forum.votes_to_adopt is not None
+            and adoption.yes is not None
+            and adoption.yes < forum.votes_to_adopt
+        ):
+            yield Finding(
+                ("adoption", "yes"),
+                f"{adoption.yes} votes in favour cannot adopt a {forum.code} resolution "
+                f"(it takes at least {forum.votes_to_adopt})",
+                "check the counts against the voting record",
+            )
 
 
 class ForumLifetime(Rule):
@@ -253,37 +245,34 @@ class ForumLifetime(Rule):
     name = "forum-lifetime"
     summary = "a record is dated outside its forum's lifetime"
 
-    def check(self, ctx: LintContext) -> Iterator[Finding]:
-        forums = ctx.kb.forum_by_code
-        for loaded, record in ctx.records():
-            if not isinstance(record, (Resolution, Event)) or record.date is None:
-                continue
-            forum = forums.get(record.forum or "")
-            if forum is None:
-                continue
-            date = record.date
-            if forum.established is not None and date.end < forum.established.start:
-                yield Finding(
-                    loaded,
-                    ("date",),
-                    f"dated {date}, before {forum.code} was established ({forum.established})",
-                    self._hint(ctx, record, after=False),
-                )
-            elif forum.abolished is not None and date.start > forum.abolished.end:
-                yield Finding(
-                    loaded,
-                    ("date",),
-                    f"dated {date}, after {forum.code} was abolished ({forum.abolished})",
-                    self._hint(ctx, record, after=True),
-                )
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if not isinstance(record, (Resolution, Event)) or record.date is None:
+            return
+        forum = env.forum_by_code.get(record.forum or "")
+        if forum is None:
+            return
+        date = record.date
+        if forum.established is not None and date.end < forum.established.start:
+            yield Finding(
+                ("date",),
+                f"dated {date}, before {forum.code} was established ({forum.established})",
+                self._hint(env, record, after=False),
+            )
+        elif forum.abolished is not None and date.start > forum.abolished.end:
+            yield Finding(
+                ("date",),
+                f"dated {date}, after {forum.code} was abolished ({forum.abolished})",
+                self._hint(env, record, after=True),
+            )
 
     @staticmethod
-    def _hint(ctx: LintContext, record: Resolution | Event, after: bool) -> str:
-        forum = ctx.kb.forum_by_code[record.forum or ""]
+    def _hint(env: FileEnv, record: Resolution | Event, after: bool) -> str:
+        forum = env.forum_by_code[record.forum or ""]
         if after and forum.succeeded_by:
             return f"check the date, or the forum: did you mean {forum.succeeded_by}?"
         if not after:
-            predecessors = [f.code for f in ctx.kb.forums if f.succeeded_by == forum.code]
+            predecessors = [f.code for f in env.forums if f.succeeded_by == forum.code]
             if predecessors:
                 return f"check the date, or the forum: did you mean {predecessors[0]}?"
         return "check the date and the forum"

@@ -1,0 +1,142 @@
+"""What cross-record rules see: one compact summary per file, in plain data.
+
+A `FileSummary` holds what the cross-record rules and the suppression check need from a
+file (its id, references, actor names and `lint.ignore` entries, each with its line and
+column) and the problems found in the file alone. Summaries are lists and strings only,
+so that they cache as JSON and travel cheaply from worker processes; no pydantic model is
+rebuilt to run the cross-record rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from dprkhr.models import Forum
+
+RECORD = 1
+"""The file holds a validated record (its file may still have failed: duplicate keys)."""
+SERVED = 2
+"""...and the file did not fail, so the record is in the knowledge base."""
+RAW = 4
+"""The file is of a record type and its data is a mapping, but it failed validation."""
+
+
+class DamagedSummary(ValueError):
+    """A summary (or what a rule remembered) from the cache is not what lint writes; the
+    run is done again without the cache."""
+
+
+Placed = tuple[int, int, int, str, str | None]
+"""A cross-record finding: (file index, line, column, message, suggestion)."""
+
+
+class FileSummary(NamedTuple):
+    """What lint keeps of one file. Places are `[line, column]`, 1-based."""
+
+    state: int
+    """`RECORD`, `SERVED` and `RAW` flags."""
+    id: str | None
+    """The record's id (validated records only)."""
+    id_at: list[int] | None
+    refs: list[list[Any]] | None
+    """`[target_kind, target, line, column]` for every reference, raw records included;
+    None in a summary read from the cache until `DatasetView.refs` loads them."""
+    actor: list[Any] | None
+    """For an actor: `[kind, name, line, column, name keys]` (token-sorted, normalised)."""
+    ignores: list[list[Any]]
+    """`[entry, line, column]` for every `lint.ignore` entry of a validated record."""
+    problems: list[list[Any]]
+    """`[line, column, code, message, suggestion]`: load problems and per-file rules."""
+    dates: list[list[Any]]
+    """`[line, column, text, first day]` of each date later than the day it was summarised
+    on: whether it is in the future is decided on the day of the run (DPK402)."""
+
+    def to_json(self) -> list[Any]:
+        return list(self)
+
+    @classmethod
+    def from_json(cls, item: Any) -> FileSummary | None:
+        """A summary read from the cache, if its fields have the right types. The cache is
+        checksummed; this check is cheap (it runs for every file of a warm run) and what
+        lies deeper is checked where it is used: `report` builds problems only from values
+        of the right types, and a run that meets anything odd in cached summaries is done
+        again without them."""
+        if type(item) is not list or len(item) != 8:
+            return None
+        state, record_id, id_at, refs, actor, ignores, problems, dates = item
+        if (
+            type(state) is int
+            and (record_id is None or type(record_id) is str)
+            and (id_at is None or _place(id_at))
+            and (refs is None or type(refs) is list)
+            and (actor is None or (type(actor) is list and len(actor) == 5))
+            and type(ignores) is list
+            and type(problems) is list
+            and type(dates) is list
+        ):
+            return cls(state, record_id, id_at, refs, actor, ignores, problems, dates)
+        return None
+
+
+def _place(value: Any) -> bool:
+    return type(value) is list and len(value) == 2 and all(type(v) is int for v in value)
+
+
+@dataclass
+class DatasetView:
+    """Every file of a dataset as the cross-record rules see it, in dataset order."""
+
+    displays: list[str]
+    """Each file's path as shown to users."""
+    kinds: list[str]
+    """Each file's kind (`actor`, `event`, ..., a vocabulary file name, `unknown`)."""
+    summaries: list[FileSummary]
+    forums: list[Forum] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    """Tag ids, in the order of data/tags.yaml."""
+    event_types: list[str] = field(default_factory=list)
+    """Event type ids, in the order of data/event-types.yaml."""
+    vocab_loaded: dict[str, bool] = field(default_factory=dict)
+    memory: dict[str, Any] = field(default_factory=dict)
+    """What rules remembered from the previous run (read from the lint cache; rules must
+    check it before use and may update it, to be written back)."""
+    map: Callable[[Callable[[Any], Any], list[Any]], list[Any]] | None = None
+    """Runs a module-level function over a list of items in the run's worker processes
+    (None when it has none): for rules with bulk work to hand out."""
+    locations: list[str] = field(default_factory=list)
+    """Each file's path as given to lint (stable from run to run, unlike `displays`)."""
+    cached: list[bool] = field(default_factory=list)
+    """Whether each file's summary came from the cache: the file is unchanged since the
+    run that wrote it, and whose findings are in `memory`."""
+    load_refs: Callable[[int], list[list[Any]]] | None = None
+    """Loads the references of a cached summary (they are cached apart, and read only
+    when a rule needs them)."""
+
+    def refs(self, index: int) -> list[list[Any]]:
+        """The references of a file (see `FileSummary.refs`)."""
+        summary = self.summaries[index]
+        if summary.refs is not None:
+            return summary.refs
+        if self.load_refs is None:
+            raise DamagedSummary(self.displays[index])
+        refs = self.load_refs(index)
+        self.summaries[index] = summary._replace(refs=refs)
+        return refs
+
+    def records(self) -> Iterator[tuple[int, FileSummary]]:
+        """Every file holding a validated record (duplicates included), with its index."""
+        for index, summary in enumerate(self.summaries):
+            if summary.state & RECORD:
+                yield index, summary
+
+    def kinds_by_id(self) -> dict[str, str]:
+        """The record type behind each id in the knowledge base: the first served record
+        with an id wins, as in `KnowledgeBase.by_id`."""
+        by_id: dict[str, str] = {}
+        kinds = self.kinds
+        for index, summary in enumerate(self.summaries):
+            if summary.state & SERVED and summary.id is not None:
+                by_id.setdefault(summary.id, kinds[index])
+        return by_id

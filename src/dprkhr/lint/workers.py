@@ -1,0 +1,132 @@
+"""Worker processes for one lint run: reading and summarising files, and other bulk work
+the rules hand out (`DatasetView.map`).
+
+Each worker reads a chunk of files and sends back compact results: the summary (small
+lists and strings) and the cache entries already encoded as JSON, never parsed node trees
+or models. Workers ignore Ctrl-C (the command handles it) and never print; if the pool
+cannot start or breaks (a worker killed), the work not yet done is done in this process
+instead, so a run always finishes with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from dprkhr.lint.base import FileEnv
+from dprkhr.lint.collect import Job, Result, process
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_STATE: dict[str, Any] = {}
+
+
+def _start(env: FileEnv, entries: bool, records: bool) -> None:
+    import gc
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # many small long-lived objects and no cycles worth collecting, as in the main process
+    gc.disable()
+    _STATE.update(env=env, entries=entries, records=records)
+
+
+def _chunk(jobs: list[Job]) -> list[Result]:
+    env, entries, records = _STATE["env"], _STATE["entries"], _STATE["records"]
+    return [process(job, env, entries, records) for job in jobs]
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts a worker in milliseconds with everything already imported; it is the
+    # default on Linux only, and only safe there
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class Pool:
+    """Up to `workers` processes, started on first use and shut down by `close`."""
+
+    def __init__(self, workers: int, env: FileEnv, entries: bool, records: bool) -> None:
+        self.workers = workers
+        self.env, self.entries, self.records = env, entries, records
+        self.executor: ProcessPoolExecutor | None = None
+        self.futures: set[Future[Any]] = set()
+        self.broken = False
+
+    def _executor(self) -> ProcessPoolExecutor | None:
+        if self.executor is None and not self.broken:
+            try:
+                self.executor = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=_context(),
+                    initializer=_start,
+                    initargs=(self.env, self.entries, self.records),
+                )
+            except (OSError, RuntimeError, ValueError, ImportError):
+                self.broken = True
+        return self.executor
+
+    def imap(
+        self,
+        function: Callable[[T], R],
+        items: list[T],
+        local: Callable[[T], R] | None = None,
+    ) -> Iterator[R]:
+        """`function` (a module-level function) over `items`, in order; `local` (by
+        default `function`) in this process for whatever the workers cannot do."""
+        futures: list[Future[R] | None] = []
+        executor = self._executor()
+        if executor is not None:
+            try:
+                for item in items:
+                    future = executor.submit(function, item)
+                    futures.append(future)
+                    self.futures.add(future)
+            except (OSError, RuntimeError, BrokenProcessPool):
+                self.broken = True
+                self.close()
+                futures = []
+        done = 0
+        for index, future in enumerate(futures):
+            assert future is not None
+            try:
+                result = future.result()
+            except (BrokenProcessPool, OSError, EOFError):
+                self.broken = True  # a worker died: do the rest here
+                break
+            futures[index] = None  # its result is handed on: do not keep it
+            self.futures.discard(future)
+            yield result
+            done += 1
+        for item in items[done:]:
+            yield (local or function)(item)
+
+    def map(self, function: Callable[[T], R], items: list[T]) -> list[R]:
+        return list(self.imap(function, items))
+
+    def close(self) -> None:
+        """Stop the workers once the tasks they are running are done; tasks not yet
+        started are cancelled (so Ctrl-C ends the command at once)."""
+        for future in self.futures:
+            future.cancel()
+        self.futures.clear()
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def read(self, jobs: list[Job], chunk: int) -> Iterator[Result]:
+        """Every job's result, in order."""
+        chunks = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
+
+        def here(part: list[Job]) -> list[Result]:
+            return [process(job, self.env, self.entries, self.records) for job in part]
+
+        for results in self.imap(_chunk, chunks, here):
+            yield from results

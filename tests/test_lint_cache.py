@@ -1,0 +1,307 @@
+"""The per-file lint cache and worker processes: a warm lint equals a cold one, re-reads
+only what changed, and survives a damaged cache; workers give the same results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MakeData
+from typer.testing import CliRunner
+
+from dprkhr import cache
+from dprkhr.cli import app
+from dprkhr.dataset import load_dataset
+from dprkhr.lint import LintConfig, filecache, lint_dataset, lint_paths, workers
+from dprkhr.lint import collect as collect_module
+from dprkhr.lint.rules.references import _closest, closest_ids
+from dprkhr.lint.runner import lint_files
+
+FILES = {
+    "actors/x.yaml": "id: x\nname: Xavier Dupont\nkind: person\n",
+    "actors/x2.yaml": (
+        "id: x2\nname: Xavier Dupond\nkind: person\n"
+        "sources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+        "lint: {ignore: [DPK402, DPK601]}\n"
+    ),
+    "actors/bad.yaml": "id: [bad\n",
+    "actors/wrong-id.yaml": "id: other-id\nname: Wrong\nkind: persn\n",
+    "events/2023-01-01-e.yaml": (
+        'id: 2023-01-01-e\ndate: "2023-01-01"\ntype: briefing\nforum: HRCC\n'
+        "title: T\nparticipants: [{actor: volker-turkk}, {actor: x}, {actor: ijks-2024-un-and-nk-human-rights}]\n"
+        "tags: [nope]\nsources: [{source: nowhere}]\n"
+    ),
+    "events/2031-01-01-future.yaml": (
+        'id: 2031-01-01-future\ndate: "2031-01-01"\ntype: briefing\ntitle: Later\n'
+        "sources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+    ),
+    "resolutions/dup.yaml": (
+        'id: x\nsymbol: A/HRC/RES/1/1\nforum: UNGA\ndate: "2005"\n'
+        "sources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+    ),
+}
+
+
+def _age(root: Path, seconds: int = 10) -> None:
+    past = int((time.time() - seconds) * 1e9)
+    for path in root.rglob("*.yaml"):
+        os.utime(path, ns=(past, past))
+
+
+def _lint(root: Path, cache_on: bool = True, today: dt.date | None = None, **kw: object):
+    return lint_files(root, config=LintConfig(), cache=cache_on, today=today, **kw).problems
+
+
+def test_warm_equals_cold_equals_uncached(make_data: MakeData):
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    assert {p.code for p in plain} >= {"DPK001", "DPK004", "DPK101", "DPK201", "DPK402", "DPK501"}
+    assert _lint(root) == plain  # cold: writes the cache
+    assert filecache.folder(root).is_dir()
+    assert _lint(root) == plain  # warm, files racy: compared by content
+    _age(root)
+    assert _lint(root) == plain  # warm, every summary from the cache
+    assert lint_dataset(load_dataset(root)).problems == plain
+
+
+def test_only_changed_files_are_read(make_data: MakeData, monkeypatch: pytest.MonkeyPatch):
+    root = make_data(FILES)
+    _age(root)
+    _lint(root)
+    read: list[str] = []
+    real = collect_module.process
+
+    def spy(job, *args):
+        read.append(Path(job[0]).name)
+        return real(job, *args)
+
+    monkeypatch.setattr(collect_module, "process", spy)
+    _lint(root)
+    assert read == []
+    path = root / "actors" / "x.yaml"
+    path.write_text(path.read_text() + "aliases: [Xav]\n")
+    problems = _lint(root)
+    assert read == ["x.yaml"]
+    assert problems == _lint(root, cache_on=False)
+
+
+def test_same_second_same_size_edit_is_seen(make_data: MakeData):
+    root = make_data({"actors/x.yaml": FILES["actors/x.yaml"]})
+    path = root / "actors" / "x.yaml"
+    assert [p.code for p in _lint(root) if p.path.endswith("x.yaml")] == ["DPK601"]
+    before = os.stat(path)
+    path.write_text(path.read_text().replace("kind: person", "kind: persan"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert [p.code for p in _lint(root) if p.path.endswith("x.yaml")] == ["DPK004"]
+    assert _lint(root) == _lint(root, cache_on=False)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty"])
+def test_a_damaged_cache_is_ignored(make_data: MakeData, damage: str):
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    _lint(root)
+    for path in filecache.folder(root).iterdir():
+        raw = path.read_bytes()
+        if damage == "truncate":
+            path.write_bytes(raw[: len(raw) // 2])
+        elif damage == "garbage":
+            path.write_bytes(b"\x00\xff not json at all")
+        elif damage == "flip":
+            path.write_bytes(raw.replace(b"DPK", b"DPX"))
+        else:
+            path.write_bytes(b"")
+    assert _lint(root) == plain
+    assert _lint(root) == plain  # and the cache was rebuilt
+    _age(root)
+    assert _lint(root) == plain
+
+
+def _forge(root: Path, name: str, change) -> None:
+    """Rewrite every `name` document (shard or refs) with `change(value)` applied to each
+    entry's summary (or references), with a valid digest."""
+    for path in sorted(filecache.folder(root).glob(f"{name}-*.json")):
+        document = cache.read_document(path, root)
+        assert document is not None
+        meta, body = document
+        for entry in body.values():
+            change(entry[3] if name == "shard" else entry)
+        extra = {k: meta[k] for k in ("lint", "key", "as_of")}
+        cache.write_document(path, root, body, meta["written_ns"], extra=extra)
+    (filecache.folder(root) / "memory.json").unlink(missing_ok=True)  # so refs are read
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("refs", lambda r: r.append(["actor", ["not", "a", "string"], 1, 1])),
+        ("refs", lambda r: r.append(["actor", "somebody", "1", 1])),
+        ("refs", lambda r: r.append(["actor", "somebody"])),
+        ("shard", lambda s: s[6].append([1, 1, "DPK999", "made up", None])),
+        ("shard", lambda s: s[6].append(["1", 1, "DPK004", "made up", None])),
+        ("shard", lambda s: s[5].append([7, 1, 1])),
+        ("shard", lambda s: s[7].append([1, 1, "2099", "not a date"])),
+        ("shard", lambda s: s.__setitem__(4, ["person", "N", 1, 1, [3]]) if s[4] else None),
+        ("shard", lambda s: s.__setitem__(3, [])),
+    ],
+)
+def test_a_forged_cache_gives_no_traceback_and_no_wrong_types(
+    make_data: MakeData, name: str, change
+):
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    _age(root)
+    _lint(root)
+    _forge(root, name, change)
+    assert _lint(root) == plain
+
+
+def test_future_dates_are_decided_on_the_day_of_the_run(make_data: MakeData):
+    root = make_data(FILES)
+    _age(root)
+
+    def future(day: dt.date, cache_on: bool = True) -> list[str]:
+        return [p.path for p in _lint(root, cache_on, today=day) if p.code == "DPK402"]
+
+    early, later, earlier = dt.date(2026, 1, 1), dt.date(2031, 6, 1), dt.date(2020, 1, 1)
+    assert future(early) == future(early, False) != []
+    assert future(later) == future(later, False) == []  # from the cache made in 2026
+    assert _lint(root, today=later) == _lint(root, False, today=later)
+    assert future(earlier) == future(earlier, False)  # a cache from a later day is not used
+    assert _lint(root, today=early) == _lint(root, False, today=early)
+
+
+def test_vocabulary_and_archive_changes_are_seen(make_data: MakeData, archive: Path):
+    root = make_data(FILES)
+    _age(root)
+    _lint(root)
+    forums = root / "forums.yaml"
+    forums.write_text(forums.read_text().replace("code: UNGA", "code: UNGAX", 1))
+    assert _lint(root) == _lint(root, cache_on=False)
+    config = LintConfig(archive=archive)
+    quote = root / "actors" / "q.yaml"
+    quote.write_text(
+        "id: q\nname: Q\nkind: person\n"
+        "sources: [{source: ijks-2024-un-and-nk-human-rights, quote: not in the text}]\n"
+    )
+    with_archive = lint_files(root, config=config, cache=True).problems
+    assert "DPK602" in {p.code for p in with_archive}
+    assert with_archive == lint_files(root, config=config).problems
+    (archive / "ijks-2024-un-and-nk-human-rights.txt").write_text("... not in the text ...")
+    assert "DPK602" not in {p.code for p in lint_files(root, config=config, cache=True).problems}
+
+
+def test_workers_give_the_same_results(make_data: MakeData, monkeypatch: pytest.MonkeyPatch):
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    monkeypatch.setattr(collect_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(collect_module, "CHUNK", 2)
+    assert _lint(root, cache_on=False, workers=2) == plain
+    assert _lint(root, workers=2) == plain
+    assert cache.read(root) is not None  # the record cache was written by the workers' entries
+
+
+def _die(jobs: object) -> None:
+    os._exit(3)  # in the worker: as if it were killed
+
+
+def test_a_dying_worker_does_not_stop_the_run(make_data: MakeData, monkeypatch: pytest.MonkeyPatch):
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    monkeypatch.setattr(collect_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(collect_module, "CHUNK", 2)
+    monkeypatch.setattr(workers, "_chunk", _die)
+    assert _lint(root, cache_on=False, workers=2) == plain
+
+
+def test_no_pool_at_all_falls_back(make_data: MakeData, monkeypatch: pytest.MonkeyPatch):
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    monkeypatch.setattr(collect_module, "PARALLEL_FROM", 1)
+
+    def refuse(*args, **kwargs):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", refuse)
+    assert _lint(root, cache_on=False, workers=2) == plain
+
+
+def test_cold_lint_writes_the_record_cache_a_load_would(make_data: MakeData):
+    root = make_data(FILES)
+    _lint(root)
+    from_lint = cache.read(root)
+    assert from_lint is not None
+    cache.cache_file(root).unlink()
+    load_dataset(root, cache=True)
+    from_load = cache.read(root)
+    assert from_load is not None
+    assert from_lint.entries == from_load.entries
+
+
+def test_no_cache_option_reads_and_writes_nothing(make_data: MakeData, tmp_path: Path):
+    root = make_data(FILES)
+    folder = tmp_path / "cache-here"
+    env = {"DPRKHR_CACHE_DIR": str(folder)}
+    result = CliRunner().invoke(app, ["--no-cache", "--data", str(root), "lint"], env=env)
+    assert result.exit_code == 1
+    assert not folder.exists()
+    warm = CliRunner().invoke(app, ["--data", str(root), "lint"], env=env)
+    assert warm.output == result.output and folder.is_dir()
+
+
+def test_lint_paths_with_cache_reports_on_a_subset(make_data: MakeData):
+    root = make_data(FILES)
+    only = [root / "events"]
+    cold = lint_paths(root, only, LintConfig(), cache=True)
+    assert {Path(p.path).parent.name for p in cold.problems} == {"events"}
+    assert lint_paths(root, only, LintConfig(), cache=True) == cold
+    assert lint_paths(root, only, LintConfig()) == cold
+
+
+def test_closest_ids_reuses_answers_exactly(monkeypatch: pytest.MonkeyPatch):
+    rng = random.Random(7)
+    ids = [f"actor-{rng.randrange(10**6):06d}" for _ in range(400)]
+    ids = list(dict.fromkeys(ids))
+    targets = [f"x-{i}" for i in rng.sample(ids, 40)] + ["zzzz", "actor-00000"]
+
+    def full(choices: list[str]) -> dict[str, str | None]:
+        return {t: _closest(t, choices)[0] for t in targets}
+
+    best, memory = closest_ids(targets, ids)
+    assert best == full(ids)
+    memory = json.loads(json.dumps(memory))  # as written to and read from the cache
+    for _ in range(30):
+        changed = list(ids)
+        for _ in range(rng.randrange(1, 5)):
+            if rng.random() < 0.5 and changed:
+                changed.pop(rng.randrange(len(changed)))
+            else:
+                changed.insert(rng.randrange(len(changed) + 1), f"actor-{rng.randrange(10**6):06d}")
+        changed = list(dict.fromkeys(changed))
+        best, new_memory = closest_ids(targets, changed, memory)
+        assert best == full(changed)
+        best, _ = closest_ids(targets, changed, new_memory)
+        assert best == full(changed)
+    # a remembered answer that is not what a scan gives is not trusted
+    forged = [ids, {t: ["actor-999999", 99.0] for t in targets}]
+    assert closest_ids(targets, ids, forged)[0] == full(ids)
+
+
+def test_references_are_loaded_when_asked_even_from_a_damaged_cache(make_data: MakeData):
+    root = make_data(FILES)
+    plain = lint_files(root, config=LintConfig(), with_refs=True)
+    _age(root)
+    lint_files(root, config=LintConfig(), cache=True)
+    for path in filecache.folder(root).glob("refs-*.json"):
+        path.write_bytes(path.read_bytes()[:10])
+    warm = lint_files(root, config=LintConfig(), cache=True, with_refs=True)
+    assert warm.problems == plain.problems
+    assert [warm.view.refs(i) for i in range(len(warm.files))] == [
+        plain.view.refs(i) for i in range(len(plain.files))
+    ]
