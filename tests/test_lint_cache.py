@@ -305,3 +305,48 @@ def test_references_are_loaded_when_asked_even_from_a_damaged_cache(make_data: M
     assert [warm.view.refs(i) for i in range(len(warm.files))] == [
         plain.view.refs(i) for i in range(len(plain.files))
     ]
+
+
+def _cli_lint(*args: str, cwd: Path | None = None) -> tuple[int, str]:
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(app, [*args, "--format", "parsable"])
+    finally:
+        os.chdir(old)
+    # the dangling references, each with its file from the data folder on (paths in other
+    # messages are shown relative to the working directory, which these tests vary)
+    return result.exit_code, "\n".join(
+        line[line.index("events/") if "events/" in line else 0 :]
+        for line in result.stdout.splitlines()
+        if "DPK201" in line
+    )
+
+
+def test_remembered_references_do_not_depend_on_how_the_root_is_spelled(make_data: MakeData):
+    """A dangling reference found from one working directory is still found when the same
+    data is linted as `--data data`, from elsewhere, or with an absolute path."""
+    root = make_data(FILES)
+    _age(root)
+    project = root.parent
+    expected = _cli_lint("--no-cache", "--data", str(root), "lint")
+    assert "unknown actor `volker-turkk`" in expected[1]
+    assert _cli_lint("lint", cwd=project) == expected
+    assert _cli_lint("--data", "data", "lint", cwd=project) == expected
+    assert _cli_lint("--data", str(root), "lint", cwd=project.parent) == expected
+    assert _cli_lint("lint", cwd=project) == expected
+
+
+def test_a_run_without_dangling_reference_does_not_leave_stale_findings(make_data: MakeData):
+    """A file fixed while `dangling-reference` is not selected is judged afresh when it is."""
+    root = make_data(FILES)
+    path = root / "events" / "2023-01-01-e.yaml"
+    _age(root)
+    assert "unknown actor `volker-turkk`" in _cli_lint("--data", str(root), "lint")[1]
+    path.write_text(path.read_text(encoding="utf-8").replace("volker-turkk", "volker-turk"))
+    _age(root, 5)
+    _cli_lint("--data", str(root), "lint", "--select", "DPK0")  # reads the fixed file
+    warm = _cli_lint("--data", str(root), "lint")
+    assert "volker-turkk" not in warm[1]
+    assert warm == _cli_lint("--no-cache", "--data", str(root), "lint")

@@ -307,6 +307,8 @@ def collect(
         memory=dict(stored.memory) if stored is not None else {},
         map=pool.map if pool is not None else None,
         locations=[job[0] for job in jobs],
+        keys=[job[3] if job[3] is not None else os.path.realpath(job[0]) for job in jobs],
+        states=[None if stat is None else (stat.st_size, stat.st_mtime_ns) for stat in files.stats],
         cached=cached,
         load_refs=_refs_loader(stored, jobs),
     )

@@ -106,7 +106,12 @@ class DatasetView:
     """Runs a module-level function over a list of items in the run's worker processes
     (None when it has none): for rules with bulk work to hand out."""
     locations: list[str] = field(default_factory=list)
-    """Each file's path as given to lint (stable from run to run, unlike `displays`)."""
+    """Each file's path as given to lint."""
+    keys: list[str] = field(default_factory=list)
+    """Each file's identity from run to run, however the data root is spelled: its path
+    relative to the data root (or its resolved path, for a file outside it)."""
+    states: list[tuple[int, int] | None] = field(default_factory=list)
+    """Each file's size and modification time (ns) as this run found them."""
     cached: list[bool] = field(default_factory=list)
     """Whether each file's summary came from the cache: the file is unchanged since the
     run that wrote it, and whose findings are in `memory`."""

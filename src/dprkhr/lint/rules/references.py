@@ -33,6 +33,10 @@ def _forum_hint(text: str, forums: list[Forum]) -> str | None:
     return f"did you mean `{by_name[best[0]]}` ({best[0]})?" if best else None
 
 
+_MEMORY = "DPK201-closest-ids"
+_FINDINGS = "DPK201-findings-2"
+
+
 class DanglingReference(Rule):
     """Every reference points at something that exists: participants, sponsors and role
     organisations at actors; `follows` and `resolutions` at resolutions; citations at
@@ -69,6 +73,7 @@ class DanglingReference(Rule):
 
     code = "DPK201"
     name = "dangling-reference"
+    remembers = (_FINDINGS,)
     summary = "a reference points at nothing"
 
     def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
@@ -90,17 +95,23 @@ class DanglingReference(Rule):
             and isinstance(remembered[1], dict)
         )
         old: dict[str, Any] = remembered[1] if reuse else {}
-        found: dict[str, list[list[Any]]] = {}
+        # per file (by its path from the data root): its size and time when the findings
+        # were made, and the findings; reused only for the very same file
+        found: dict[str, list[Any]] = {}
         misses: list[tuple[int, str, str, int, int]] = []
         for index in range(len(view.summaries)):
-            location = view.locations[index] if view.locations else str(index)
+            key = _key(view, index)
+            state = list(view.states[index] or ()) if view.states else []
             if reuse and view.cached[index]:
-                before = old.get(location)
-                if before:
-                    found[location] = before
-                    for line, column, message, suggestion in before:
+                before = old.get(key)
+                if before is None:
+                    continue  # no finding in it then, and it has not changed since
+                if isinstance(before, list) and len(before) == 2 and before[0] == state:
+                    found[key] = before
+                    for line, column, message, suggestion in before[1]:
                         yield (index, line, column, message, suggestion)
-                continue
+                    continue
+                # remembered for another state of the file: look again
             for kind, target, line, column in view.refs(index):
                 vocab_file = _VOCAB_FILE.get(kind)
                 if vocab_file is not None:
@@ -114,7 +125,7 @@ class DanglingReference(Rule):
                 noun = _NOUN.get(kind, kind)
                 if other is not None and kind in ("actor", "resolution", "source"):
                     message = f"`{target}` is {_a(other)}, not {_a(noun)}"
-                    found.setdefault(location, []).append([line, column, message, None])
+                    found.setdefault(key, [state, []])[1].append([line, column, message, None])
                     yield (index, line, column, message, None)
                 else:
                     misses.append((index, kind, target, line, column))
@@ -127,8 +138,10 @@ class DanglingReference(Rule):
             if suggestion is None and vocab_file:
                 suggestion = f"use one defined in data/{vocab_file}, or add it there"
             message = f"unknown {noun} `{target}`"
-            location = view.locations[index] if view.locations else str(index)
-            found.setdefault(location, []).append([line, column, message, suggestion])
+            state = list(view.states[index] or ()) if view.states else []
+            found.setdefault(_key(view, index), [state, []])[1].append(
+                [line, column, message, suggestion]
+            )
             yield (index, line, column, message, suggestion)
         view.memory[_FINDINGS] = [context, found]
 
@@ -185,8 +198,8 @@ class DanglingReference(Rule):
         return hints
 
 
-_MEMORY = "DPK201-closest-ids"
-_FINDINGS = "DPK201-findings"
+def _key(view: DatasetView, index: int) -> str:
+    return view.keys[index] if view.keys else str(index)
 
 
 def _context(by_id: dict[str, str], defined: dict[str, set[str]], view: DatasetView) -> str:
