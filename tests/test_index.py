@@ -339,3 +339,88 @@ def test_the_snapshot_sees_the_files_the_loader_reads(make_data: MakeData, tmp_p
     assert "events/2020/deeper/b.yml" in listed and "actors/folder.yaml/c.yaml" in listed
     assert not any("linked" in p or p.endswith(".txt") for p in listed)
     assert len(stats.sizes) == len(stats.mtimes) == len(listed)
+
+
+def _damage_pages(path: Path) -> None:
+    """Overwrite every page after the first few (the header and `meta` stay readable)."""
+    raw = bytearray(path.read_bytes())
+    for start in range(3 * 4096, len(raw), 4096):
+        raw[start : start + 4096] = b"\xab" * min(4096, len(raw) - start)
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["events", "--actor", "Salmon"],
+        ["events", "--forum", "UNSC", "--format", "json"],
+        ["related", "Salmon"],
+        ["show", "Salmon"],
+    ],
+    ids=" ".join,
+)
+def test_a_damaged_index_body_is_not_trusted(data: Path, args: list[str]):
+    """The header reads well but the tables do not: the command answers from the records,
+    and the next run writes a good index."""
+    expected = run(data, *args, cache=False)
+    run(data, *args)
+    _damage_pages(index.index_file(data))
+    assert run(data, *args) == expected
+    run(data, *args)
+    assert run(data, *args) == expected
+    assert served_by_index(data, "--actor", "Salmon")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["events", "--actor", "Salm\udcffn"],
+        ["related", "Kim\udcff"],
+        ["show", "Kim\udcff"],
+        ["events", "--resolution", "A/HRC/\udcff"],
+    ],
+    ids=["events", "related", "show", "resolution"],
+)
+def test_undecodable_arguments_are_a_usage_error_from_the_index_too(data: Path, args: list[str]):
+    """Bytes a terminal sent that are not UTF-8 reach Python as lone surrogates."""
+    expected = run(data, *args, cache=False)
+    assert expected[0] == 2
+    run(data, "events")
+    assert run(data, *args) == expected
+
+
+def test_a_forums_file_with_a_duplicate_key_is_read_as_the_dataset_reads_it(data: Path):
+    forums = data / "forums.yaml"
+    text = forums.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.strip().startswith("symbol_example:"))
+    forums.write_text(text.replace(line, f"{line}\n{line}", 1), encoding="utf-8")
+    for args in (["show", "UNSC"], ["show", "UNGA-C3"], ["show", "Security Council"]):
+        expected = run(data, *args, cache=False)
+        run(data, *args)
+        assert run(data, *args) == expected
+
+
+def test_an_interrupted_index_write_leaves_no_temporary_file(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def interrupt(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index, "_fill", interrupt)
+    now = index.snapshot(data)
+    assert now is not None
+    from dprkhr.dataset import load_dataset
+    from dprkhr.kb import KnowledgeBase
+
+    dataset = load_dataset(data)
+    with pytest.raises(KeyboardInterrupt):
+        index.write(data, dataset, KnowledgeBase.from_dataset(dataset), now)
+    folder = index.index_file(data).parent
+    assert not [p for p in folder.iterdir() if p.name.startswith(".index-")]
+
+
+def test_a_relative_cache_folder_works(data: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(data.parent)
+    monkeypatch.setenv("DPRKHR_CACHE_DIR", "relative-cache")
+    run(data, "events", "--actor", "Salmon")
+    assert served_by_index(data, "--actor", "Salmon")

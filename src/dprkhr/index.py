@@ -29,10 +29,12 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import tempfile
 import time
+import unicodedata
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -71,8 +73,11 @@ def index_file(root: Path) -> Path:
 
 
 def index_fingerprint() -> str:
+    """Changes with the code that shapes the index, and with Python (names are folded with
+    its Unicode database)."""
     here = Path(__file__).resolve().parent
-    digest = hashlib.blake2b(f"{FORMAT}:{fingerprint()}".encode(), digest_size=16)
+    seed = f"{FORMAT}:{fingerprint()}:{sys.version}:{unicodedata.unidata_version}"
+    digest = hashlib.blake2b(seed.encode(), digest_size=16)
     for name in _CODE_FILES:
         try:
             digest.update((here / name).read_bytes())
@@ -86,25 +91,16 @@ def index_fingerprint() -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Every file of a data root with its size and modification time, taken at one moment."""
+    """Every file of a data root with its size and modification time, taken at one moment
+    (before the dataset is read, so that an index written from what was read can only be
+    older than the files, never newer: then it is not used)."""
 
     signature: str
     """A digest of the list of (path, size, modification time)."""
     taken_ns: int
-    recent: tuple[tuple[str, str], ...]
-    """(relative path, path) of the files modified within `RACY_NS` of `taken_ns`: their
-    times cannot tell a later edit apart, so their content is compared too."""
-
-    def digests(self) -> dict[str, str] | None:
-        """Content digests of the recent files; None if one cannot be read."""
-        out = {}
-        for relative, path in self.recent:
-            try:
-                with open(path, "rb") as handle:
-                    out[relative] = content_digest(handle.read())
-            except OSError:
-                return None
-        return out
+    recent: dict[str, str]
+    """Content digests of the files modified within `RACY_NS` of `taken_ns`, by path from
+    the root: their times cannot tell a later edit apart, so their content is compared."""
 
 
 def snapshot(root: Path) -> Snapshot | None:
@@ -112,22 +108,21 @@ def snapshot(root: Path) -> Snapshot | None:
     taken_ns = time.time_ns()
     try:
         files = stat_all(root)
+        threshold = taken_ns - RACY_NS
+        top = os.fspath(root)
+        recent = {}
+        for relative, mtime in zip(files.paths, files.mtimes, strict=True):
+            if mtime >= threshold:
+                with open(os.path.join(top, relative), "rb") as handle:
+                    recent[relative] = content_digest(handle.read())
     except OSError:
         return None
-    threshold = taken_ns - RACY_NS
-    top = os.fspath(root)
-    recent = tuple(
-        (relative, os.path.join(top, relative))
-        for relative, mtime in zip(files.paths, files.mtimes, strict=True)
-        if mtime >= threshold
-    )
     # a canonical encoding (marshal's output depends on object identity, not just values)
     digest = hashlib.blake2b(digest_size=20)
     digest.update("\n".join(files.paths).encode("utf-8", "surrogateescape"))
     digest.update(array("q", files.sizes).tobytes())
     digest.update(array("q", files.mtimes).tobytes())
-    signature = digest.hexdigest()
-    return Snapshot(signature, taken_ns, recent)
+    return Snapshot(digest.hexdigest(), taken_ns, recent)
 
 
 # --- the rows ---------------------------------------------------------------------------------
@@ -232,9 +227,7 @@ CREATE INDEX name_tokens_token ON name_tokens (kind, token);
 def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> bool:
     """Write the index of `kb`, built from `dataset`, which was read from `root` after
     `taken` was taken. Atomic; never raises; False if it could not be written."""
-    digests = taken.digests()
-    if digests is None:
-        return False
+    digests = taken.recent
     top = os.fspath(root) + os.sep
     files = {
         id(loaded.record): _relative(loaded.location, top, root)
@@ -282,6 +275,10 @@ def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> b
         with contextlib.suppress(OSError):
             os.unlink(temp)
         return False
+    except BaseException:  # Ctrl-C: leave nothing behind
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def _relative(location: str, top: str, root: Path) -> str:
@@ -405,7 +402,8 @@ def open_index(root: Path, now: Snapshot) -> QueryIndex | None:
         return None
     try:
         # written once and replaced whole, never changed in place: no locking needed
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        uri = path.absolute().as_uri()
+        connection = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
     except (sqlite3.Error, ValueError):
         return None
     try:
@@ -424,10 +422,42 @@ def open_index(root: Path, now: Snapshot) -> QueryIndex | None:
                 if content_digest(handle.read()) != digest:
                     connection.close()
                     return None
-        return QueryIndex(root, connection, int(meta["failed_files"]), int(meta["record_count"]))
+        reader = Reader(connection, path)
+        return QueryIndex(root, reader, int(meta["failed_files"]), int(meta["record_count"]))
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, AttributeError):
         connection.close()
         return None
+
+
+class Reader:
+    """Queries on an index that is checked only by its header: anything wrong found deeper
+    (a damaged page, a value of the wrong shape) raises `StaleIndex`, so that the command
+    answers from the records, and removes the index, so that the next one writes a good
+    one."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self.connection.execute(sql, parameters).fetchall()
+        except UnicodeEncodeError:
+            return []  # text no name or id in the index can hold (a lone surrogate)
+        except sqlite3.Error as exc:
+            raise self.damaged(exc) from None
+
+    def first(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        rows = self.query(sql, parameters)
+        return rows[0] if rows else None
+
+    def damaged(self, exc: BaseException) -> StaleIndex:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        return StaleIndex(f"the query index is damaged ({exc}); it will be made again")
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 class _Postings:
@@ -447,14 +477,13 @@ class QueryIndex:
     It offers what `dprkhr.query.filter_events` and `related`, the name resolvers and the
     tables use of a `KnowledgeBase` (`events`, `events_by_actor`, `events_by_forum`,
     `tags`, `event_types`, `memo`, `actor`), with `EventRow`s for events and `ActorRow`s
-    for actors.
+    for actors. Any method may raise `StaleIndex`; the command then answers from the
+    records instead.
     """
 
-    def __init__(
-        self, root: Path, connection: sqlite3.Connection, failed_files: int, record_count: int
-    ) -> None:
+    def __init__(self, root: Path, db: Reader, failed_files: int, record_count: int) -> None:
         self.root = root
-        self.connection = connection
+        self.db = db
         self.failed_files = failed_files
         self.record_count = record_count
         self._actors: dict[str, ActorRow | None] = {}
@@ -467,19 +496,21 @@ class QueryIndex:
             self, f"SELECT {_EVENT_COLUMNS} FROM events WHERE forum = ? ORDER BY n"
         )
         self._names = {
-            f"names:{kind}": NameIndex.over(kind, SqliteNames(connection, kind))
-            for kind in NAME_KINDS
+            f"names:{kind}": NameIndex.over(kind, SqliteNames(db, kind)) for kind in NAME_KINDS
         }
 
     def close(self) -> None:
-        self.connection.close()
+        self.db.close()
 
     def view(self) -> RecordView:
         """The index as `show` uses it."""
         return RecordView(self)
 
     def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[EventRow]:
-        return [_event_row(row) for row in self.connection.execute(sql, parameters)]
+        try:
+            return [_event_row(row) for row in self.db.query(sql, parameters)]
+        except (ValueError, TypeError, AttributeError) as exc:  # a value of the wrong shape
+            raise self.db.damaged(exc) from None
 
     @cached_property
     def events(self) -> list[EventRow]:
@@ -487,12 +518,8 @@ class QueryIndex:
         return self.rows(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY n")
 
     def _vocab(self, kind: str) -> list[Named]:
-        return [
-            Named(*row)
-            for row in self.connection.execute(
-                "SELECT id, name FROM vocab WHERE kind = ? ORDER BY n", (kind,)
-            )
-        ]
+        rows = self.db.query("SELECT id, name FROM vocab WHERE kind = ? ORDER BY n", (kind,))
+        return [Named(*row) for row in rows]
 
     @cached_property
     def tags(self) -> list[Named]:
@@ -508,11 +535,15 @@ class QueryIndex:
 
     def actor(self, actor_id: str) -> ActorRow | None:
         if actor_id not in self._actors:
-            row = self.connection.execute(
-                "SELECT id, name, kind FROM actors WHERE id = ?", (actor_id,)
-            ).fetchone()
+            row = self.db.first("SELECT id, name, kind FROM actors WHERE id = ?", (actor_id,))
             self._actors[actor_id] = None if row is None else ActorRow(*row)
         return self._actors[actor_id]
+
+    def prefetch_actors(self, rows: Iterable[EventRow]) -> None:
+        """Look up every participant of `rows` now, so that printing them asks nothing."""
+        for row in rows:
+            for actor_id in row.actor_ids:
+                self.actor(actor_id)
 
     def records(self, rows: Sequence[EventRow]) -> list[Event]:
         """The events of `rows`, read from their files and validated.
@@ -543,7 +574,7 @@ class RecordView:
 
     def __init__(self, index: QueryIndex) -> None:
         self.index = index
-        self.connection = index.connection
+        self.db = index.db
         self.budget = index.record_count // READ_COST
         self._loaded: dict[str, Record | None] = {}
         self.events_by_forum = _Loaded(self, "event")
@@ -566,9 +597,7 @@ class RecordView:
 
     def get(self, record_id: str) -> Record | None:
         if record_id not in self._loaded:
-            row = self.connection.execute(
-                "SELECT type, file FROM records WHERE id = ?", (record_id,)
-            ).fetchone()
+            row = self.db.first("SELECT type, file FROM records WHERE id = ?", (record_id,))
             self._loaded[record_id] = None if row is None else self._read(record_id, *row)
         return self._loaded[record_id]
 
@@ -579,30 +608,29 @@ class RecordView:
         from dprkhr.models.vocab import ForumsFile
 
         loaded = load_file(self.index.root / ForumsFile.file_name, ForumsFile.file_name, "")
-        if isinstance(loaded.vocab, ForumsFile) and not loaded.failed:
+        # as the dataset takes it: a file with duplicate keys fails lint but still serves
+        if isinstance(loaded.vocab, ForumsFile):
             return {f.code: f for f in loaded.vocab.forums}
         return {}
 
     def resolution_by_symbol(self, folded: str) -> Record | None:
-        row = self.connection.execute(
-            "SELECT id FROM symbols WHERE folded = ? ORDER BY n LIMIT 1", (folded,)
-        ).fetchone()
+        row = self.db.first("SELECT id FROM symbols WHERE folded = ? ORDER BY n LIMIT 1", (folded,))
         return None if row is None else self.get(row[0])
 
     def position(self, record: Record) -> int:
-        row = self.connection.execute("SELECT n FROM records WHERE id = ?", (record.id,)).fetchone()
+        row = self.db.first("SELECT n FROM records WHERE id = ?", (record.id,))
         return 0 if row is None else int(row[0])
 
     def pointing_at(self, record_id: str) -> list[Backlink]:
         from dprkhr.kb import Backlink
 
-        rows = self.connection.execute(
+        rows = self.db.query(
             "SELECT e.id, 'event', 'participants' FROM event_actors a "
             "JOIN events e ON e.n = a.n WHERE a.actor = ? "
             "UNION ALL SELECT f.source, r.type, f.field FROM refs f "
             "JOIN records r ON r.id = f.source WHERE f.target = ?",
             (record_id, record_id),
-        ).fetchall()
+        )
         return [Backlink(*row) for row in rows]
 
 
@@ -614,9 +642,9 @@ class _Loaded:
         self.kind = kind
 
     def get(self, forum: str, default: Any = None) -> list[Record]:
-        rows = self.view.connection.execute(
+        rows = self.view.db.query(
             "SELECT id FROM records WHERE type = ? AND forum = ? ORDER BY n", (self.kind, forum)
-        ).fetchall()
+        )
         if len(rows) > self.view.budget:
             raise StaleIndex("too many records to read one by one")
         return [record for (ident,) in rows if (record := self.view.get(ident)) is not None]
@@ -625,14 +653,14 @@ class _Loaded:
 class SqliteNames:
     """A `dprkhr.names.NameStore` over the index's tables."""
 
-    def __init__(self, connection: sqlite3.Connection, kind: str) -> None:
-        self.connection = connection
+    def __init__(self, db: Reader, kind: str) -> None:
+        self.db = db
         self.kind = kind
         self._tokens: list[str] | None = None
         self._keys: list[str] | None = None
 
     def _column(self, sql: str, *parameters: Any) -> Iterator[Any]:
-        for (value,) in self.connection.execute(sql, (self.kind, *parameters)):
+        for (value,) in self.db.query(sql, (self.kind, *parameters)):
             yield value
 
     def label(self, record_id: str) -> str | None:
@@ -651,10 +679,10 @@ class SqliteNames:
         return set(self._column("SELECT i FROM name_tokens WHERE kind = ? AND token = ?", token))
 
     def entry(self, index: int) -> NameEntry:
-        row = self.connection.execute(
+        row = self.db.first(
             "SELECT id, name, norm, key FROM name_entries WHERE kind = ? AND i = ?",
             (self.kind, index),
-        ).fetchone()
+        )
         if row is None:
             raise StaleIndex("the query index is damaged; run the command again")
         return NameEntry(*row)
@@ -662,7 +690,7 @@ class SqliteNames:
     def entries_of(self, record_id: str) -> list[NameEntry]:
         return [
             NameEntry(*row)
-            for row in self.connection.execute(
+            for row in self.db.query(
                 "SELECT id, name, norm, key FROM name_entries WHERE kind = ? AND id = ? ORDER BY i",
                 (self.kind, record_id),
             )
@@ -699,6 +727,7 @@ __all__ = [
     "EventRow",
     "Named",
     "QueryIndex",
+    "Reader",
     "RecordView",
     "Snapshot",
     "StaleIndex",

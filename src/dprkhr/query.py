@@ -404,7 +404,12 @@ def find_record(kb: Showable, text: str) -> tuple[Record | Forum, NameMatch | No
             forum = resolve_forum(kb, text)
         except UsageError:
             raise UnknownName("record", text, exc.suggestions) from None
-        return kb.forum_by_code[forum.id], forum
+        found = kb.forum_by_code.get(forum.id)
+        if found is None:  # the forum names and the forums disagree: read them afresh
+            from dprkhr.index import StaleIndex
+
+            raise StaleIndex(f"forum {forum.id} is named but not found") from None
+        return found, forum
     actor = kb.get(match.id)
     assert actor is not None
     return actor, match

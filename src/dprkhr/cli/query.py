@@ -258,25 +258,32 @@ def events(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Events, filtered: who took part, where, what kind, when, about what."""
+    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import filter_events
 
     app = state(ctx)
+    whole = output not in (OutputFormat.table, OutputFormat.ids)
     # --text reads summaries and locations, which the persisted index does not keep
-    kb = app.searchable() if text is None else app.kb()
-    criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
-    found: Sequence[Any] = filter_events(kb, criteria, sort=sort.value, limit=limit)
+    kb: Any = app.searchable() if text is None else app.kb()
+    criteria = None
+    try:
+        criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+        found: Sequence[Any] = filter_events(kb, criteria, sort=sort.value, limit=limit)
+        if isinstance(kb, QueryIndex):  # rows of the persisted index
+            if whole:
+                found = kb.records(found)
+            else:
+                kb.prefetch_actors(found)
+    except StaleIndex:  # damaged, too many records to read one by one, or files changed
+        kb = app.kb()
+        if criteria is None:
+            criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+        found = filter_events(kb, criteria, sort=sort.value, limit=limit)
     model = None
-    if output not in (OutputFormat.table, OutputFormat.ids):
-        from dprkhr.index import QueryIndex, StaleIndex
+    if whole:
         from dprkhr.models import Event
 
         model = Event
-        if isinstance(kb, QueryIndex):  # rows of the persisted index: read their records
-            try:
-                found = kb.records(found)
-            except StaleIndex:  # too many to read one by one, or a file changed meanwhile
-                kb = app.kb()
-                found = filter_events(kb, criteria, sort=sort.value, limit=limit)
     emit_records(found, output, model=model, columns=_event_columns(kb), noun="events")
 
 
@@ -853,11 +860,20 @@ def related(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Actors who took part in the same events as ACTOR, most shared events first."""
+    from dprkhr.index import StaleIndex
     from dprkhr.query import related as find_related
 
-    kb = state(ctx).searchable()
-    actor_id = actor_id_from_name(kb, actor)
-    found = find_related(kb, actor_id, limit=limit)
+    app = state(ctx)
+    kb: Any = app.searchable()
+    actor_id = None
+    try:
+        actor_id = actor_id_from_name(kb, actor)
+        found = find_related(kb, actor_id, limit=limit)
+    except StaleIndex:  # a damaged index: answer from the records
+        kb = app.kb()
+        if actor_id is None:
+            actor_id = actor_id_from_name(kb, actor)
+        found = find_related(kb, actor_id, limit=limit)
     if output is OutputFormat.table:
         if not found:
             note(f"No one shares an event with {actor_id}.")

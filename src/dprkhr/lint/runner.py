@@ -387,7 +387,10 @@ def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
         "severity": {k: v.value for k, v in sorted(config.severity.items())},
         "archive": str(config.archive) if config.archive else None,
     }
+    from dprkhr.lint.filecache import code_fingerprint
+
     document = {
+        "code": code_fingerprint(),  # a rule changed in an editable install, say
         "archive": archive,
         "settings": settings,
         "today": dt.date.today().isoformat(),
