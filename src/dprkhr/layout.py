@@ -85,21 +85,19 @@ def discover(root: Path) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = [
         (str(root / name), name, name) for name in VOCAB_FILE_NAMES if (root / name).is_file()
     ]
+    top = os.fspath(root)
     for folder, kind in RECORD_FOLDERS.items():
-        base = root / folder
-        if not base.is_dir():
+        base = os.path.join(top, folder)
+        if not os.path.isdir(base):
             continue
         paths: list[tuple[str, str]] = []
         for directory, subdirs, names in os.walk(base):
             subdirs.sort()
-            inside = os.path.relpath(directory, base).replace(os.sep, "/")
-            prefix = folder if inside == "." else f"{folder}/{inside}"
-            paths.extend(
-                (os.path.join(directory, n), f"{prefix}/{n}")
-                for n in names
-                if n.endswith(RECORD_SUFFIXES)
-            )
-        found.extend((p, kind, rel) for p, rel in sorted(paths))
+            prefix = folder + directory[len(base) :].replace(os.sep, "/") + "/"
+            start = directory + os.sep
+            paths.extend([(start + n, prefix + n) for n in names if n.endswith(RECORD_SUFFIXES)])
+        paths.sort()
+        found.extend([(path, kind, relative) for path, relative in paths])
     return found
 
 
