@@ -363,6 +363,8 @@ def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
         return None
     stats: list[os.stat_result] = files.stats  # type: ignore[assignment]
     newest = max((stat.st_mtime_ns for stat in stats), default=0)
+    if newest >= time.time_ns() - RACY_NS:
+        return None  # a file changed within the last moments: read everything
     lines = [
         f"{job[0]}\0{job[2]}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
         for job, stat in zip(files.jobs, stats, strict=True)
