@@ -44,7 +44,7 @@ from dprkhr.cache import RACY_NS, cache_file, content_digest, fingerprint
 from dprkhr.dates import PartialDate
 from dprkhr.errors import DprkhrError
 from dprkhr.layout import stat_all
-from dprkhr.names import NameEntry, NameIndex, name_forms
+from dprkhr.names import NameEntry, NameIndex
 
 if TYPE_CHECKING:
     from dprkhr.dataset import Dataset
@@ -63,8 +63,9 @@ READ_COST = 4
 
 
 class StaleIndex(DprkhrError):
-    """A record the index points at could not be read back: the dataset changed while the
-    query ran."""
+    """The index cannot answer: a record it points at changed while the query ran, it is
+    damaged, or reading the records asked for one by one would cost more than loading the
+    dataset. The command then answers from the records."""
 
 
 def index_file(root: Path) -> Path:
@@ -732,7 +733,6 @@ __all__ = [
     "Snapshot",
     "StaleIndex",
     "index_file",
-    "name_forms",
     "open_index",
     "snapshot",
     "write",
