@@ -339,3 +339,28 @@ def test_import_of_the_cli_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "allowed"),
+    [
+        (["--version"], set()),
+        (["--help"], set()),
+        (["events", "--help"], {"pydantic"}),  # typer 0.29 builds option parsers with it
+        (["lint", "--help"], {"pydantic"}),
+    ],
+)
+def test_version_and_help_import_only_what_they_need(argv: list[str], allowed: set[str]) -> None:
+    watched = ("rich", "rapidfuzz", "yaml", "pydantic", "dprkhr.models", "dprkhr.dataset")
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from dprkhr.cli import main\n"
+        "try:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"        main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(json.dumps([m for m in {watched!r} if m in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert set(json.loads(out.stdout)) <= allowed
