@@ -110,6 +110,37 @@ def record_kind(path: Path, root: Path | None) -> str:
     return "unknown"
 
 
+Job = tuple[str, str, str, str | None]
+"""(path, kind, display path, path relative to the data root for the root's own record
+files, else None)."""
+
+
+def file_jobs(
+    root: Path, extra: Sequence[Path] = (), cwd: Path | None = None
+) -> tuple[list[Job], int]:
+    """Every file under `root` (as `discover` finds them) and the `extra` files not among
+    them, as jobs to read; and how many of them are the root's own (they come first)."""
+    found = discover(root)
+    root_display = display_path(root, cwd)
+    jobs: list[Job] = []
+    for path, kind, relative in found:
+        display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
+        jobs.append((path, kind, display, relative if kind in RECORD_TYPES else None))
+    seen = {Path(p).resolve() for p, _kind, _rel in found} if extra else set()
+    for extra_path in extra:
+        if extra_path.resolve() not in seen:
+            jobs.append(
+                (
+                    str(extra_path),
+                    record_kind(extra_path, root),
+                    display_path(extra_path, cwd),
+                    None,
+                )
+            )
+            seen.add(extra_path.resolve())
+    return jobs, len(found)
+
+
 @contextmanager
 def no_gc() -> Iterator[None]:
     """Bulk loading makes many long-lived objects and no garbage cycles: pause the cyclic
@@ -135,24 +166,7 @@ def load_dataset(
     """
     started_ns = time.time_ns()
     dataset = Dataset(root=root)
-    found = discover(root)
-    root_display = display_path(root, cwd)
-    jobs: list[tuple[str, str, str, str | None]] = []
-    for path, kind, relative in found:
-        display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
-        jobs.append((path, kind, display, relative if kind in RECORD_TYPES else None))
-    seen = {Path(p).resolve() for p, _kind, _rel in found} if extra else set()
-    for extra_path in extra:
-        if extra_path.resolve() not in seen:
-            jobs.append(
-                (
-                    str(extra_path),
-                    record_kind(extra_path, root),
-                    display_path(extra_path, cwd),
-                    None,
-                )
-            )
-            seen.add(extra_path.resolve())
+    jobs, _in_root = file_jobs(root, extra, cwd)
 
     from dprkhr import cache as cache_module
 

@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING, Any, cast
 
 from dprkhr.cache import Entry, content_digest
 from dprkhr.dataset import (
+    Job,
     LoadedFile,
     _attach_vocab,
     _problem,
-    discover,
     display_path,
+    file_jobs,
     load_file,
     no_gc,
-    record_kind,
 )
 from dprkhr.lint.base import FileEnv
 from dprkhr.lint.filecache import FileCache, member
 from dprkhr.lint.view import DamagedSummary, DatasetView, FileSummary
-from dprkhr.models import RECORD_TYPES, VOCAB_FILES
+from dprkhr.models import VOCAB_FILES
 from dprkhr.problems import UNKNOWN_FILE, Problem
 from dprkhr.yamlio import MAX_FILE_BYTES
 
@@ -39,8 +39,6 @@ costs about 0.1 s; a file takes about 0.1 ms to read, validate and summarise).""
 CHUNK = 400
 """Files a worker reads per task."""
 
-Job = tuple[str, str, str, str | None]
-"""(path, kind, display path, path relative to the data root or None when not cached)."""
 Result = tuple[FileSummary, tuple[str, str] | None, str | None]
 """A file's summary; its lint cache entry and references; its record cache entry (each
 encoded as a `"path":value` member, or None)."""
@@ -156,24 +154,7 @@ def scan(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None) -> Sca
     """Every file under `root` (as `dprkhr.dataset.discover` finds them) and the `extra`
     files not among them, with their `os.stat`."""
     started_ns = time.time_ns()
-    jobs: list[Job] = []
-    root_display = display_path(root, cwd)
-    found = discover(root)
-    for path, kind, relative in found:
-        display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
-        jobs.append((path, kind, display, relative if kind in RECORD_TYPES else None))
-    seen = {Path(p).resolve() for p, _kind, _rel in found} if extra else set()
-    for extra_path in extra:
-        if extra_path.resolve() not in seen:
-            jobs.append(
-                (
-                    str(extra_path),
-                    record_kind(extra_path, root),
-                    display_path(extra_path, cwd),
-                    None,
-                )
-            )
-            seen.add(extra_path.resolve())
+    jobs, in_root = file_jobs(root, extra, cwd)
     stats: list[os.stat_result | None]
     try:
         stats = list(map(os.stat, [job[0] for job in jobs]))  # the common case, quickly
@@ -184,7 +165,7 @@ def scan(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None) -> Sca
                 stats.append(os.stat(job[0]))
             except OSError:
                 stats.append(None)
-    return Scan(jobs, stats, len(found), cwd, started_ns)
+    return Scan(jobs, stats, in_root, cwd, started_ns)
 
 
 def collect(
