@@ -98,8 +98,21 @@ SHOW = [
     ["Kim"],
 ]
 
+TIMELINE = [
+    [],
+    ["--forum", "Security Council", "--since", "2014", "--gaps", "24"],
+    ["--actor", "Salmon", "--format", "json"],
+    ["--actor", "republic-of-korea", "--format", "csv"],
+    ["--forum", "HRC", "--sort", "-date", "--format", "ids"],
+    ["--tag", "accountability", "--gaps", "12", "--format", "yaml"],
+    ["--type", "report", "--since", "2019"],
+    ["--resolution", "A/HRC/RES/22/13"],
+    ["--forum", "UNGA", "--format", "jsonl"],
+]
+
 CASES = [
     *(["events", *args] for args in QUERIES),
+    *(["timeline", *args] for args in TIMELINE),
     *(["related", *args] for args in RELATED),
     *(["show", *args] for args in SHOW),
 ]
@@ -120,6 +133,7 @@ def test_index_answers_exactly_as_the_records_do(data: Path, args: list[str]):
     [
         ["events", "--actor", "Salmon", "--format", "json"],
         ["related", "Salmon"],
+        ["timeline", "--actor", "Salmon", "--format", "json"],
         ["show", "Salmon"],
         ["show", "A/HRC/RES/22/13", "--format", "json"],
     ],
@@ -355,6 +369,7 @@ def _damage_pages(path: Path) -> None:
         ["events", "--actor", "Salmon"],
         ["events", "--forum", "UNSC", "--format", "json"],
         ["related", "Salmon"],
+        ["timeline", "--actor", "Salmon", "--format", "json"],
         ["show", "Salmon"],
     ],
     ids=" ".join,

@@ -1,9 +1,10 @@
-"""A persisted query index, so that a warm `events`, `related` or `show` answers without
-loading every record.
+"""A persisted query index, so that a warm `events`, `timeline`, `related` or `show`
+answers without loading every record.
 
 A run of one of them that has to load the whole dataset (with the cache on) writes the
 index: for every event the facts that its filters and its table need (dates, forum,
-type, tags, participants, resolutions, title, file); every record's type, file and
+type, tags, participants, resolutions, title, file), and the same for resolutions
+(forum, session, adoption, sponsors, tags, symbol, title); every record's type, file and
 place in date order; the references between records (for `show`); the vocabularies; and
 the name indexes of actors, forums and resolutions. The next query opens it only if the
 dataset is exactly as it was when the index was made: the same files with the same sizes
@@ -16,7 +17,7 @@ The index is an SQLite database (standard library), one per data root, in the ca
 folder beside the records cache. A look-up reads a few pages of it: resolving a name and
 listing an actor's events costs milliseconds however large the dataset. Records are
 built (from their files, validated) only when a command prints them whole: `show`, or
-`events` as json, jsonl, yaml or csv; when that would mean reading more files one by one
+`events` and `timeline` as json, jsonl or yaml (and `events` as csv); when that would mean reading more files one by one
 than loading the dataset costs, the command loads the dataset instead. The index is
 written to a temporary file that replaces the old one atomically.
 """
@@ -38,7 +39,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from dprkhr.cache import RACY_NS, cache_file, content_digest, fingerprint
 from dprkhr.dates import PartialDate
@@ -49,7 +50,7 @@ from dprkhr.names import NameEntry, NameIndex
 if TYPE_CHECKING:
     from dprkhr.dataset import Dataset
     from dprkhr.kb import Backlink, KnowledgeBase
-    from dprkhr.models import Event, Forum, Record
+    from dprkhr.models import Forum, Record
 
 FORMAT = 1
 _CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py")
@@ -150,6 +151,7 @@ class EventRow:
     (`dprkhr.query.filter_events` and the events table read these fields, as they read an
     `Event`'s)."""
 
+    record_type: ClassVar[str] = "event"
     id: str
     file: str
     """Path relative to the data root."""
@@ -163,7 +165,27 @@ class EventRow:
     resolutions: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class ResolutionRow:
+    """What the index keeps of a resolution: enough for `filter_resolutions` and the
+    timeline (`text`, which reads summaries, is answered from the records)."""
+
+    record_type: ClassVar[str] = "resolution"
+    id: str
+    file: str
+    date: PartialDate | None
+    forum: str | None
+    session: str | None
+    """As text: filters compare it as text."""
+    adoption_method: str | None
+    symbol: str | None
+    title: str | None
+    sponsors: list[str]
+    tags: list[str]
+
+
 _EVENT_COLUMNS = "id, file, date, end_date, forum, type, title, tags, actors, resolutions"
+_RESOLUTION_COLUMNS = "id, file, date, forum, session, method, symbol, title, sponsors, tags"
 
 
 def _event_row(row: Sequence[Any]) -> EventRow:
@@ -182,6 +204,22 @@ def _event_row(row: Sequence[Any]) -> EventRow:
     )
 
 
+def _resolution_row(row: Sequence[Any]) -> ResolutionRow:
+    ident, file, date, forum, session, method, symbol, title, sponsors, tags = row
+    return ResolutionRow(
+        ident,
+        file,
+        PartialDate(date) if date else None,
+        forum,
+        session,
+        method,
+        symbol,
+        title,
+        sponsors.split(),
+        tags.split(),
+    )
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 _SCHEMA = """
@@ -192,6 +230,12 @@ CREATE TABLE events (
     tags TEXT NOT NULL, actors TEXT NOT NULL, resolutions TEXT NOT NULL
 );
 CREATE TABLE event_actors (actor TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE resolutions (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL, file TEXT NOT NULL, date TEXT, forum TEXT,
+    session TEXT, method TEXT, symbol TEXT, title TEXT, sponsors TEXT NOT NULL,
+    tags TEXT NOT NULL
+);
+CREATE TABLE resolution_sponsors (sponsor TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE records (
     id TEXT NOT NULL, type TEXT NOT NULL, file TEXT NOT NULL, n INTEGER NOT NULL, forum TEXT
 );
@@ -210,6 +254,8 @@ CREATE TABLE name_tokens (kind TEXT NOT NULL, token TEXT NOT NULL, i INTEGER NOT
 
 _INDEXES = """
 CREATE INDEX events_forum ON events (forum, n);
+CREATE INDEX resolutions_forum ON resolutions (forum, n);
+CREATE INDEX resolution_sponsors_sponsor ON resolution_sponsors (sponsor, n);
 CREATE UNIQUE INDEX records_id ON records (id);
 CREATE INDEX records_forum ON records (type, forum, n);
 CREATE UNIQUE INDEX actors_id ON actors (id);
@@ -322,6 +368,33 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
             (actor, n)
             for n, event in enumerate(kb.events)
             for actor in dict.fromkeys(p.actor for p in event.participants)
+        ),
+    )
+    connection.executemany(
+        "INSERT INTO resolutions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                n,
+                r.id,
+                files[id(r)],
+                str(r.date) if r.date else None,
+                r.forum,
+                None if r.session is None else str(r.session),
+                r.adoption_method,
+                r.symbol,
+                r.title,
+                _ids(r.sponsors),
+                _ids(r.tags),
+            )
+            for n, r in enumerate(kb.resolutions)
+        ),
+    )
+    connection.executemany(
+        "INSERT INTO resolution_sponsors VALUES (?, ?)",
+        (
+            (sponsor, n)
+            for n, r in enumerate(kb.resolutions)
+            for sponsor in dict.fromkeys(r.sponsors)
         ),
     )
     connection.executemany(
@@ -462,23 +535,25 @@ class Reader:
 
 
 class _Postings:
-    """`kb.events_by_actor` / `kb.events_by_forum`, answered from the index."""
+    """`kb.events_by_actor`, `kb.resolutions_by_forum`... answered from the index."""
 
-    def __init__(self, index: QueryIndex, sql: str) -> None:
+    def __init__(self, index: QueryIndex, sql: str, make: Any = None) -> None:
         self.index = index
         self.sql = sql
+        self.make = make
 
-    def get(self, key: str, default: Any = None) -> list[EventRow]:
-        return self.index.rows(self.sql, (key,))
+    def get(self, key: str, default: Any = None) -> list[Any]:
+        return self.index.rows(self.sql, (key,), self.make)
 
 
 class QueryIndex:
-    """The knowledge base as `events` and `related` see it, read from the persisted index.
+    """The knowledge base as `events`, `timeline` and `related` see it, read from the
+    persisted index.
 
-    It offers what `dprkhr.query.filter_events` and `related`, the name resolvers and the
-    tables use of a `KnowledgeBase` (`events`, `events_by_actor`, `events_by_forum`,
-    `tags`, `event_types`, `memo`, `actor`), with `EventRow`s for events and `ActorRow`s
-    for actors. Any method may raise `StaleIndex`; the command then answers from the
+    It offers what `dprkhr.query.filter_events`, `filter_resolutions`, `timeline` and
+    `related`, the name resolvers and the tables use of a `KnowledgeBase` (`events`,
+    `resolutions`, their postings by actor, sponsor and forum, `tags`, `event_types`,
+    `memo`, `actor`), with `EventRow`s, `ResolutionRow`s and `ActorRow`s for records. Any method may raise `StaleIndex`; the command then answers from the
     records instead.
     """
 
@@ -496,6 +571,17 @@ class QueryIndex:
         self.events_by_forum = _Postings(
             self, f"SELECT {_EVENT_COLUMNS} FROM events WHERE forum = ? ORDER BY n"
         )
+        self.resolutions_by_forum = _Postings(
+            self,
+            f"SELECT {_RESOLUTION_COLUMNS} FROM resolutions WHERE forum = ? ORDER BY n",
+            _resolution_row,
+        )
+        self.resolutions_by_sponsor = _Postings(
+            self,
+            f"SELECT {_RESOLUTION_COLUMNS} FROM resolutions WHERE n IN "
+            "(SELECT n FROM resolution_sponsors WHERE sponsor = ?) ORDER BY n",
+            _resolution_row,
+        )
         self._names = {
             f"names:{kind}": NameIndex.over(kind, SqliteNames(db, kind)) for kind in NAME_KINDS
         }
@@ -507,9 +593,11 @@ class QueryIndex:
         """The index as `show` uses it."""
         return RecordView(self)
 
-    def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[EventRow]:
+    def rows(self, sql: str, parameters: Sequence[Any] = (), make: Any = None) -> list[Any]:
+        """Event rows (or what `make` builds) from a query."""
+        make = make or _event_row
         try:
-            return [_event_row(row) for row in self.db.query(sql, parameters)]
+            return [make(row) for row in self.db.query(sql, parameters)]
         except (ValueError, TypeError, AttributeError) as exc:  # a value of the wrong shape
             raise self.db.damaged(exc) from None
 
@@ -517,6 +605,13 @@ class QueryIndex:
     def events(self) -> list[EventRow]:
         """Every event, in the knowledge base's order (by date)."""
         return self.rows(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY n")
+
+    @cached_property
+    def resolutions(self) -> list[ResolutionRow]:
+        """Every resolution, in the knowledge base's order (by date, undated last)."""
+        return self.rows(
+            f"SELECT {_RESOLUTION_COLUMNS} FROM resolutions ORDER BY n", (), _resolution_row
+        )
 
     def _vocab(self, kind: str) -> list[Named]:
         rows = self.db.query("SELECT id, name FROM vocab WHERE kind = ? ORDER BY n", (kind,))
@@ -546,8 +641,8 @@ class QueryIndex:
             for actor_id in row.actor_ids:
                 self.actor(actor_id)
 
-    def records(self, rows: Sequence[EventRow]) -> list[Event]:
-        """The events of `rows`, read from their files and validated.
+    def records(self, rows: Sequence[EventRow | ResolutionRow]) -> list[Record]:
+        """The records of `rows`, read from their files and validated.
 
         Raises `StaleIndex` when a file no longer holds its event, and when there are so
         many that loading the whole dataset (from the records cache) is quicker: a file
@@ -559,7 +654,7 @@ class QueryIndex:
             raise StaleIndex(f"{len(rows)} records are quicker to load with the rest")
         out = []
         for row in rows:
-            loaded = load_file(self.root / row.file, "event", row.file)
+            loaded = load_file(self.root / row.file, row.record_type, row.file)
             record = loaded.record
             if loaded.failed or record is None or record.id != row.id:
                 raise StaleIndex(f"{row.file} changed while the query ran; run the command again")
@@ -730,6 +825,7 @@ __all__ = [
     "QueryIndex",
     "Reader",
     "RecordView",
+    "ResolutionRow",
     "Snapshot",
     "StaleIndex",
     "index_file",

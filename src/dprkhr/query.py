@@ -320,12 +320,13 @@ class ResolutionFilter:
 
 
 def filter_resolutions(
-    kb: KnowledgeBase,
+    kb: Searchable,
     criteria: ResolutionFilter,
     sort: SortOrder = "date",
     limit: int | None = None,
 ) -> list[Resolution]:
-    """Resolutions matching every criterion, by date (undated last)."""
+    """Resolutions matching every criterion, by date (undated last); on the knowledge base
+    or on the persisted index (`ResolutionRow`s), except `text`, which the index lacks."""
     pools = [kb.resolutions_by_sponsor.get(s, []) for s in criteria.sponsors]
     if criteria.forum:
         pools.append(kb.resolutions_by_forum.get(criteria.forum, []))
@@ -342,9 +343,7 @@ def filter_resolutions(
             continue
         if sponsors and not sponsors.issubset(resolution.sponsors):
             continue
-        if criteria.adopted and (
-            resolution.adoption is None or resolution.adoption.method.value != criteria.adopted
-        ):
+        if criteria.adopted and resolution.adoption_method != criteria.adopted:
             continue
         if tags and not tags.issubset(resolution.tags):
             continue
@@ -616,7 +615,7 @@ def _item_key(item: Event | Resolution) -> tuple[dt.date, dt.date, int, str]:
 
 
 def timeline(
-    kb: KnowledgeBase,
+    kb: Searchable,
     criteria: EventFilter,
     gaps: int | None = None,
     sort: SortOrder = "date",

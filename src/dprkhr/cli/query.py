@@ -710,12 +710,24 @@ def timeline(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Events and resolutions in order, grouped by year, with the silences between them."""
-    from dprkhr.models import Event
+    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import timeline as build_timeline
 
-    kb = state(ctx).kb()
-    criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
-    result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value)
+    app = state(ctx)
+    whole = output not in (OutputFormat.table, OutputFormat.ids, OutputFormat.csv)
+    # --text reads summaries and locations, which the persisted index does not keep
+    kb: Any = app.searchable() if text is None else app.kb()
+    criteria = None
+    try:
+        criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value)
+        if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
+            result.items = kb.records(result.items)
+    except StaleIndex:  # damaged, too many records to read one by one, or files changed
+        kb = app.kb()
+        if criteria is None:
+            criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value)
     entries: list[tuple[Any, Any]] = _interleave(result)
 
     if output is OutputFormat.table:
@@ -770,7 +782,7 @@ def timeline(
                     ]
                 )
             else:
-                kind_name = item.type if isinstance(item, Event) else "resolution"
+                kind_name = item.type if item.record_type == "event" else "resolution"
                 end = getattr(item, "end_date", None)
                 rows.append(
                     [
@@ -815,7 +827,6 @@ def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
     from rich.table import Table
 
     from dprkhr.cli.output import print_table, text
-    from dprkhr.models import Event
 
     grid = Table(
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=True
@@ -840,9 +851,10 @@ def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
                 text(f"nothing for {item.months} months, until {item.before}", "dim"),
             )
             continue
-        what = item.type if isinstance(item, Event) else "resolution"
+        event = item.record_type == "event"
+        what = item.type if event else "resolution"
         grid.add_row(
-            text(_date_span(item) if isinstance(item, Event) else item.date),
+            text(_date_span(item) if event else item.date),
             text(item.forum or ""),
             text(what),
             text(_record_title(item)),

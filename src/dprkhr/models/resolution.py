@@ -50,3 +50,8 @@ class Resolution(Record):
     tags: list[RecordId] = Field(default_factory=list)
     summary: Text | None = None
     sources: list[Citation] = Field(default_factory=list)
+
+    @property
+    def adoption_method(self) -> str | None:
+        """`vote` or `without-vote`, if known (as a persisted index row has it)."""
+        return self.adoption.method.value if self.adoption is not None else None
