@@ -55,9 +55,10 @@ class AppState:
         return self._kb
 
     def searchable(self) -> KnowledgeBase | QueryIndex:
-        """What `events`, `timeline`, `related` and `show` run on: the persisted query index when it describes the dataset
-        as it is now (no record is loaded), else the knowledge base, and then the index is
-        written for the next query. Without the cache, always the knowledge base."""
+        """What `events`, `timeline`, `related` and `show` run on: the persisted query
+        index when it describes the dataset as it is now (no record is loaded), else the
+        knowledge base, and then the index is written for the next query. Without the
+        cache, always the knowledge base."""
         if not self.use_cache() or self._kb is not None:
             return self.kb()
         from dprkhr import index
