@@ -110,8 +110,20 @@ TIMELINE = [
     ["--forum", "UNGA", "--format", "jsonl"],
 ]
 
+RESOLUTIONS = [
+    [],
+    ["--forum", "Human Rights Council", "--since", "2020"],
+    ["--forum", "UNGA", "--adopted", "vote", "--format", "csv"],
+    ["--adopted", "without-vote", "--sort", "-date", "--limit", "5"],
+    ["--session", "22", "--format", "json"],
+    ["--sponsor", "Japan", "--format", "ids"],
+    ["--tag", "sanctions", "--format", "yaml"],
+    ["--forum", "Nowhere"],
+]
+
 CASES = [
     *(["events", *args] for args in QUERIES),
+    *(["resolutions", *args] for args in RESOLUTIONS),
     *(["timeline", *args] for args in TIMELINE),
     *(["related", *args] for args in RELATED),
     *(["show", *args] for args in SHOW),
@@ -134,6 +146,7 @@ def test_index_answers_exactly_as_the_records_do(data: Path, args: list[str]):
         ["events", "--actor", "Salmon", "--format", "json"],
         ["related", "Salmon"],
         ["timeline", "--actor", "Salmon", "--format", "json"],
+        ["resolutions", "--forum", "UNSC"],
         ["show", "Salmon"],
         ["show", "A/HRC/RES/22/13", "--format", "json"],
     ],
@@ -370,6 +383,7 @@ def _damage_pages(path: Path) -> None:
         ["events", "--forum", "UNSC", "--format", "json"],
         ["related", "Salmon"],
         ["timeline", "--actor", "Salmon", "--format", "json"],
+        ["resolutions", "--forum", "UNSC"],
         ["show", "Salmon"],
     ],
     ids=" ".join,

@@ -1,5 +1,5 @@
-"""A persisted query index, so that a warm `events`, `timeline`, `related` or `show`
-answers without loading every record.
+"""A persisted query index, so that a warm `events`, `resolutions`, `timeline`, `related`
+or `show` answers without loading every record.
 
 A run of one of them that has to load the whole dataset (with the cache on) writes the
 index: for every event the facts that its filters and its table need (dates, forum,
@@ -17,7 +17,7 @@ The index is an SQLite database (standard library), one per data root, in the ca
 folder beside the records cache. A look-up reads a few pages of it: resolving a name and
 listing an actor's events costs milliseconds however large the dataset. Records are
 built (from their files, validated) only when a command prints them whole: `show`, or
-`events` and `timeline` as json, jsonl or yaml (and `events` as csv); when that would mean reading more files one by one
+`events`, `resolutions` and `timeline` as json, jsonl or yaml (and the first two as csv); when that would mean reading more files one by one
 than loading the dataset costs, the command loads the dataset instead. The index is
 written to a temporary file that replaces the old one atomically.
 """
@@ -178,14 +178,19 @@ class ResolutionRow:
     session: str | None
     """As text: filters compare it as text."""
     adoption_method: str | None
+    vote_counts: tuple[int | None, int | None, int | None] | None
     symbol: str | None
     title: str | None
+    summary: str | None
+    """Kept only for a resolution without a title (the table shows it instead)."""
     sponsors: list[str]
     tags: list[str]
 
 
 _EVENT_COLUMNS = "id, file, date, end_date, forum, type, title, tags, actors, resolutions"
-_RESOLUTION_COLUMNS = "id, file, date, forum, session, method, symbol, title, sponsors, tags"
+_RESOLUTION_COLUMNS = (
+    "id, file, date, forum, session, method, votes, symbol, title, summary, sponsors, tags"
+)
 
 
 def _event_row(row: Sequence[Any]) -> EventRow:
@@ -205,7 +210,7 @@ def _event_row(row: Sequence[Any]) -> EventRow:
 
 
 def _resolution_row(row: Sequence[Any]) -> ResolutionRow:
-    ident, file, date, forum, session, method, symbol, title, sponsors, tags = row
+    ident, file, date, forum, session, method, votes, symbol, title, summary, sponsors, tags = row
     return ResolutionRow(
         ident,
         file,
@@ -213,8 +218,10 @@ def _resolution_row(row: Sequence[Any]) -> ResolutionRow:
         forum,
         session,
         method,
+        None if votes is None else tuple(json.loads(votes)),
         symbol,
         title,
+        summary,
         sponsors.split(),
         tags.split(),
     )
@@ -232,8 +239,8 @@ CREATE TABLE events (
 CREATE TABLE event_actors (actor TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE resolutions (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL, file TEXT NOT NULL, date TEXT, forum TEXT,
-    session TEXT, method TEXT, symbol TEXT, title TEXT, sponsors TEXT NOT NULL,
-    tags TEXT NOT NULL
+    session TEXT, method TEXT, votes TEXT, symbol TEXT, title TEXT, summary TEXT,
+    sponsors TEXT NOT NULL, tags TEXT NOT NULL
 );
 CREATE TABLE resolution_sponsors (sponsor TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE records (
@@ -371,7 +378,7 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
         ),
     )
     connection.executemany(
-        "INSERT INTO resolutions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO resolutions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (
                 n,
@@ -381,8 +388,10 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
                 r.forum,
                 None if r.session is None else str(r.session),
                 r.adoption_method,
+                None if r.vote_counts is None else json.dumps(r.vote_counts),
                 r.symbol,
                 r.title,
+                None if r.title else r.summary,
                 _ids(r.sponsors),
                 _ids(r.tags),
             )

@@ -55,7 +55,7 @@ class AppState:
         return self._kb
 
     def searchable(self) -> KnowledgeBase | QueryIndex:
-        """What `events`, `timeline`, `related` and `show` run on: the persisted query
+        """What `events`, `resolutions`, `timeline`, `related` and `show` run on: the query
         index when it describes the dataset as it is now (no record is loaded), else the
         knowledge base, and then the index is written for the next query. Without the
         cache, always the knowledge base."""

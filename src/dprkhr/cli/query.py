@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from dprkhr.kb import KnowledgeBase
-    from dprkhr.models import Actor, Event, Record, Resolution
+    from dprkhr.models import Actor, Event, Record
     from dprkhr.names import NameMatch
     from dprkhr.query import EventFilter
 
@@ -161,13 +161,14 @@ def _date_span(event: Event) -> str:
     return f"{event.date}–{event.end_date}" if event.end_date else str(event.date)
 
 
-def _adoption(resolution: Resolution) -> str:
-    adoption = resolution.adoption
-    if adoption is None:
+def _adoption(resolution: Any) -> str:
+    """How a resolution (or an index row) was adopted: `no vote`, `vote 30-6-11`."""
+    method = resolution.adoption_method
+    if method is None:
         return ""
-    if adoption.method.value == "without-vote":
+    if method == "without-vote":
         return "no vote"
-    counts = [adoption.yes, adoption.no, adoption.abstain]
+    counts = resolution.vote_counts or (None, None, None)
     if all(c is None for c in counts):
         return "vote"
     return "vote " + "-".join("?" if c is None else str(c) for c in counts)
@@ -409,23 +410,43 @@ def resolutions(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Resolutions, filtered by forum, session, date, sponsor and how they were adopted."""
-    from dprkhr.models import Resolution
+    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import ResolutionFilter, date_range, filter_resolutions, resolve_tag
 
-    kb = state(ctx).kb()
+    app = state(ctx)
     start, end = date_range(since, until)
-    criteria = ResolutionFilter(
-        forum=forum_code_from_name(kb, forum),
-        session=session,
-        since=start,
-        until=end,
-        sponsors=list(dict.fromkeys(actor_id_from_name(kb, s) for s in sponsor or [])),
-        adopted=adopted.value if adopted else None,
-        tags=[resolve_tag(kb, t) for t in tag or []],
-        text=text,
-    )
-    found = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
-    emit_records(found, output, model=Resolution, columns=_resolution_columns(), noun="resolutions")
+    whole = output not in (OutputFormat.table, OutputFormat.ids)
+    # --text reads summaries, which the persisted index keeps only for untitled resolutions
+    kb: Any = app.searchable() if text is None else app.kb()
+
+    def criteria_from(kb: Any) -> Any:
+        return ResolutionFilter(
+            forum=forum_code_from_name(kb, forum),
+            session=session,
+            since=start,
+            until=end,
+            sponsors=list(dict.fromkeys(actor_id_from_name(kb, s) for s in sponsor or [])),
+            adopted=adopted.value if adopted else None,
+            tags=[resolve_tag(kb, t) for t in tag or []],
+            text=text,
+        )
+
+    criteria = None
+    try:
+        criteria = criteria_from(kb)
+        found: Sequence[Any] = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
+        if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
+            found = kb.records(found)
+    except StaleIndex:  # damaged, too many records to read one by one, or files changed
+        kb = app.kb()
+        criteria = criteria or criteria_from(kb)
+        found = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
+    model = None
+    if whole:
+        from dprkhr.models import Resolution
+
+        model = Resolution
+    emit_records(found, output, model=model, columns=_resolution_columns(), noun="resolutions")
 
 
 # --- show -----------------------------------------------------------------------------------
