@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -302,13 +303,10 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _too_deep(text: str) -> tuple[int, int] | None:
-    """Measure nesting on the event stream when the text could nest pathologically."""
-    structural = sum(text.count(c) for c in "[{-:?")
-    if structural <= _DEEP_CHECK_THRESHOLD:
-        return None
+def _first_too_deep(events: Iterator[yaml.Event]) -> tuple[int, int] | None:
+    """Line and column where the event stream first nests deeper than `MAX_DEPTH`."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in events:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -317,6 +315,35 @@ def _too_deep(text: str) -> tuple[int, int] | None:
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
     return None
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Measure nesting on the event stream when the text could nest pathologically."""
+    structural = sum(text.count(c) for c in "[{-:?")
+    if structural <= _DEEP_CHECK_THRESHOLD:
+        return None
+    return _first_too_deep(yaml.parse(text, Loader=_Loader))
+
+
+def _libyaml_depth_issue(text: str, exc: yaml.MarkedYAMLError) -> LoadIssue | None:
+    """libyaml's own nesting limit (PyYAML 6.0.4 and later), reported as ours.
+
+    Newer libyaml refuses nesting past its limit while scanning ahead, before our event
+    count sees the depth. So that a record reads the same whichever libyaml is installed,
+    the text up to libyaml's mark is measured again by the pure-Python parser, which finds
+    the place where nesting first passes `MAX_DEPTH`.
+    """
+    if exc.problem is None or "maximum nesting depth" not in exc.problem:
+        return None
+    mark = exc.problem_mark
+    end = mark.index + 1 if mark is not None else len(text)
+    try:
+        place = _first_too_deep(yaml.parse(text[:end], Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        place = None
+    if place is None:
+        place = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return LoadIssue("dialect", f"nesting deeper than {MAX_DEPTH} levels", *place)
 
 
 def _mark_issue(kind: str, exc: yaml.MarkedYAMLError) -> LoadIssue:
@@ -397,7 +424,8 @@ def parse_text(text: str) -> YamlDocument:
             )
         return YamlDocument(None, None, [_mark_issue("syntax", exc)])
     except yaml.MarkedYAMLError as exc:
-        return YamlDocument(None, None, [_mark_issue("syntax", exc)])
+        issue = _libyaml_depth_issue(text, exc) or _mark_issue("syntax", exc)
+        return YamlDocument(None, None, [issue])
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
         return YamlDocument(None, None, [LoadIssue("syntax", str(exc), 1, 1)])
     if root is None:
