@@ -188,7 +188,7 @@ def test_unsc_procedural_votes(kb: KnowledgeBase) -> None:
     assert voters("2016-12-09-unsc-dprk-meeting", "abstained") == {"senegal"}
     assert voters("2017-12-11-unsc-dprk-meeting", "voted-against") == {"china", "russia", "bolivia"}
     june = kb.by_id["2024-06-12-unsc-dprk-meeting"]
-    assert "S/PV.9653" in june.documents
+    assert not june.documents  # the meeting number was found on no page read
     assert voters("2024-06-12-unsc-dprk-meeting", "abstained") == {"mozambique"}
     assert voters("2024-06-12-unsc-dprk-meeting", "chair") == {"hwang-joon-kook"}
     aug = kb.by_id["2023-08-17-unsc-briefing"]
