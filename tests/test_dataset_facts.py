@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -169,7 +170,53 @@ def test_high_commissioners(kb: KnowledgeBase) -> None:
     assert (role.start.text, role.end.text) == ("2008-09-01", "2014-08-31")
     turk = kb.actor("volker-turk")
     assert turk.name == "Volker Türk" and "Volker Tirk" in turk.aliases
-    assert turk.roles[0].start is None  # start of term is unverified
+    assert turk.roles[0].start.text == "2022-10-17" and turk.roles[0].end is None
+    terms = {
+        "navi-pillay": ("2008-09-01", "2014-08-31"),
+        "zeid-raad-al-hussein": ("2014-09-01", "2018-08-31"),
+        "michelle-bachelet": ("2018-09-01", "2022-08-31"),
+    }
+    for actor_id, (start, end) in terms.items():
+        role = kb.actor(actor_id).roles[0]
+        assert (role.start.text, role.end.text) == (start, end), actor_id
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "United Nations High Commissioner for Human Rights",
+        "Special Rapporteur on the situation of human rights in the DPRK",
+        "UN Secretary-General",
+        "President of the United States",
+        "President of the Republic of Korea",
+        "Prime Minister of Japan",
+    ],
+)
+def test_single_holder_offices_are_dated_and_never_overlap(kb: KnowledgeBase, title: str) -> None:
+    terms = sorted(
+        (role.start, role.end, actor.id)
+        for actor in kb.actors
+        for role in actor.roles
+        if role.title == title
+    )
+    assert terms, title
+    for start, _end, actor_id in terms:
+        assert start is not None, actor_id
+    for (_s, end, actor_id), (start, _e, next_id) in itertools.pairwise(terms):
+        assert end is not None and end.end < start.start, (actor_id, next_id)
+
+
+def test_korean_names_in_hangul(kb: KnowledgeBase) -> None:
+    expected = {
+        "yoon-suk-yeol": "윤석열",
+        "ban-ki-moon": "반기문",
+        "dprk": "조선민주주의인민공화국",
+        "republic-of-korea": "대한민국",
+        "nkhr": "북한인권시민연합",
+    }
+    for actor_id, hangul in expected.items():
+        assert kb.actor(actor_id).native_name == hangul
+    assert {"Yoon Suk Yeol", "Yoon Suk-yeol"} <= set(kb.actor("yoon-suk-yeol").all_names())
 
 
 def test_unsc_procedural_votes(kb: KnowledgeBase) -> None:
