@@ -405,65 +405,169 @@ _DATE_FIELDS = {"date", "end_date", "start", "end", "published", "established", 
 def schema_problems(
     exc: ValidationError, doc: YamlDocument, model: type[BaseModel], display: str
 ) -> list[Problem]:
-    """Turn pydantic errors into problems at the right line, with a suggested fix."""
-    problems = []
+    """Turn pydantic errors into problems at the right line, with a suggested fix.
+
+    A field that may take several forms (`session: 22` or `session: S-28`) fails once per
+    form; those errors are reported together, as one problem about the value.
+    """
+    groups: dict[tuple[str | int, ...], list[Any]] = {}
     for error in exc.errors(include_url=False):
         loc: tuple[str | int, ...] = tuple(
             step for step in error["loc"] if isinstance(step, (str, int))
         )
         # pydantic adds union-branch names (e.g. "int", "str") to loc; keep data keys only
-        loc = _data_loc(doc.data, loc)
-        where = format_loc(loc)
+        groups.setdefault(_data_loc(doc.data, loc), []).append(error)
+    problems = []
+    for loc, errors in groups.items():
         line, column = doc.locate(loc)
-        etype = error["type"]
-        msg = str(error["msg"]).removeprefix("Value error, ")
-        rule = SCHEMA
-        suggestion = None
-        if etype == "missing":
-            message = f"missing required field `{loc[-1]}`" if loc else "missing field"
-            parent = loc[:-1]
-            if parent:
-                message += f" in `{format_loc(parent)}`"
-            suggestion = f"add `{loc[-1]}:`" if loc else None
-            if loc:
-                from dprkhr.suggest import close_matches
-
-                parent_data = _value_at(doc.data, parent)
-                unknown = [
-                    key
-                    for key in (parent_data if isinstance(parent_data, dict) else {})
-                    if key not in model_fields_at(model, parent)
-                ]
-                near = close_matches(str(loc[-1]), unknown, limit=1)
-                if near:
-                    suggestion = f"rename `{near[0]}` to `{loc[-1]}`"
-        elif etype == "extra_forbidden":
-            name = str(loc[-1]) if loc else "?"
-            message = f"unknown field `{name}`"
-            from dprkhr.suggest import did_you_mean
-
-            fields = model_fields_at(model, loc[:-1])
-            suggestion = did_you_mean(name, fields)
-            if suggestion is None and fields:
-                suggestion = "allowed fields: " + ", ".join(fields)
-        elif (
-            loc and isinstance(loc[-1], str) and loc[-1] in _DATE_FIELDS and etype == "value_error"
-        ):
-            rule = INVALID_DATE
-            message = f"invalid date `{error.get('input')}` in `{where}`: {msg}"
-            suggestion = "write YYYY-MM-DD, or YYYY-MM or YYYY when only that is known"
-        elif etype == "string_pattern_mismatch" and loc and _is_id_field(loc):
-            message = (
-                f"`{where}`: `{error.get('input')}` is not a valid id (lower-case letters, "
-                "digits and single hyphens)"
-            )
-            from dprkhr.names import slugify
-
-            suggestion = f"use `{slugify(str(error.get('input'))) or 'id'}`"
-        else:
-            message = f"`{where}`: {msg}"
+        rule, message, suggestion = _schema_message(loc, errors, doc, model)
         problems.append(_problem(display, line, column, rule, message, suggestion))
     return problems
+
+
+_TYPE_ERRORS = {
+    "int_type": "a whole number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of fields",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "float_type": "a number",
+}
+"""pydantic error types that mean "wrong type", and what the field expected instead."""
+
+
+_FORMS = {
+    "session": "a session number (22) or a special session (S-28, ES-11)",
+    "page": "a page number (21) or a page range ('21-22')",
+}
+"""Fields that take more than one form, and how to write them."""
+
+
+def _pattern_words(pattern: str) -> str:
+    from dprkhr.models.common import FORUM_CODE_PATTERN
+
+    if pattern == FORUM_CODE_PATTERN:
+        return "a forum code such as HRC (upper-case letters, digits and hyphens)"
+    return f"in the form `{pattern}`"
+
+
+_BOUNDS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
+def _shown(value: Any) -> str:
+    """A value as it reads in YAML, with what kind of value it is."""
+    if isinstance(value, bool):
+        return f"`{'true' if value else 'false'}` (true/false)"
+    if isinstance(value, str):
+        return f"`{json.dumps(value, ensure_ascii=False)}` (text)"
+    if isinstance(value, float):
+        return f"`{value!r}` (a decimal number)"
+    if isinstance(value, int):
+        return f"`{value}` (a number)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else f"`{value}`"
+
+
+def _type_hint(value: Any, wanted: list[str]) -> str | None:
+    """How to write `value` as the type the field wants."""
+    if "a whole number" in wanted:
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            return f"write {int(value)} without quotes"
+        if isinstance(value, float) and value.is_integer():
+            return f"write {int(value)}"
+        if isinstance(value, bool):
+            return "write the number itself"
+    if "text" in wanted and isinstance(value, (bool, int, float)):
+        return "put the value in quotes if it is meant as text"
+    return None
+
+
+def _schema_message(
+    loc: tuple[str | int, ...], errors: list[Any], doc: YamlDocument, model: type[BaseModel]
+) -> tuple[tuple[str, str], str, str | None]:
+    """The rule, message and suggestion for the errors at one place in the data."""
+    error = errors[0]
+    where = format_loc(loc)
+    etype = error["type"]
+    msg = str(error["msg"]).removeprefix("Value error, ")
+    if etype == "missing":
+        message = f"missing required field `{loc[-1]}`" if loc else "missing field"
+        parent = loc[:-1]
+        if parent:
+            message += f" in `{format_loc(parent)}`"
+        suggestion = f"add `{loc[-1]}:`" if loc else None
+        if loc:
+            from dprkhr.suggest import close_matches
+
+            parent_data = _value_at(doc.data, parent)
+            unknown = [
+                key
+                for key in (parent_data if isinstance(parent_data, dict) else {})
+                if key not in model_fields_at(model, parent)
+            ]
+            near = close_matches(str(loc[-1]), unknown, limit=1)
+            if near:
+                suggestion = f"rename `{near[0]}` to `{loc[-1]}`"
+        return SCHEMA, message, suggestion
+    if etype == "extra_forbidden":
+        name = str(loc[-1]) if loc else "?"
+        from dprkhr.suggest import did_you_mean
+
+        fields = model_fields_at(model, loc[:-1])
+        suggestion = did_you_mean(name, fields)
+        if suggestion is None and fields:
+            suggestion = "allowed fields: " + ", ".join(fields)
+        return SCHEMA, f"unknown field `{name}`", suggestion
+    if loc and isinstance(loc[-1], str) and loc[-1] in _DATE_FIELDS and etype == "value_error":
+        return (
+            INVALID_DATE,
+            f"invalid date `{error.get('input')}` in `{where}`: {msg}",
+            "write YYYY-MM-DD, or YYYY-MM or YYYY when only that is known",
+        )
+    value = error.get("input")
+    wanted = [_TYPE_ERRORS[e["type"]] for e in errors if e["type"] in _TYPE_ERRORS]
+    fitting = [e for e in errors if e["type"] not in _TYPE_ERRORS]
+    field_name = next((step for step in reversed(loc) if isinstance(step, str)), "")
+    forms = _FORMS.get(field_name) if len(errors) > 1 else None
+    if forms is not None and not any(e["type"] in _BOUNDS for e in errors):
+        return SCHEMA, f"`{where}`: {_shown(value)} is not {forms}", _type_hint(value, wanted)
+    if fitting:
+        # the value has the type of one of the field's forms but breaks its constraint
+        error = fitting[0]
+        etype = error["type"]
+        msg = str(error["msg"]).removeprefix("Value error, ")
+        if etype == "string_pattern_mismatch" and loc and _is_id_field(loc):
+            from dprkhr.names import slugify
+
+            return (
+                SCHEMA,
+                f"`{where}`: `{value}` is not a valid id (lower-case letters, digits and "
+                "single hyphens)",
+                f"use `{slugify(str(value)) or 'id'}`",
+            )
+        ctx = error.get("ctx") or {}
+        if etype == "greater_than_equal":
+            msg = f"{value} is less than {ctx.get('ge')}, the smallest allowed"
+        elif etype == "less_than_equal":
+            msg = f"{value} is more than {ctx.get('le')}, the largest allowed"
+        elif etype == "string_pattern_mismatch":
+            pattern = str(error.get("ctx", {}).get("pattern", ""))
+            msg = f"{_shown(value)} is not {_pattern_words(pattern)}"
+        hint = _type_hint(value, wanted) if isinstance(value, str) else None
+        return SCHEMA, f"`{where}`: {msg}", hint
+    if wanted:
+        expected = " or ".join(dict.fromkeys(wanted))
+        return (
+            SCHEMA,
+            f"`{where}`: {_shown(value)} is not {expected}",
+            _type_hint(value, wanted),
+        )
+    return SCHEMA, f"`{where}`: {msg}", None
 
 
 def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -8,7 +8,21 @@ import re
 from functools import total_ordering
 from typing import Any
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+"""The shape of a partial date (matched whole, ASCII digits only); `DATE_PATTERN` is exact."""
+
+_YEAR = r"(?:1[89]|[2-9][0-9])[0-9]{2}"
+_LEAP = r"(?:(?:1[89]|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)"
+DATE_PATTERN = (
+    rf"^(?:{_YEAR}(?:-(?:0[1-9]|1[0-2])"
+    r"|-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"|-(?:0[13-9]|1[0-2])-(?:29|30)"
+    r"|-(?:0[13578]|1[02])-31)?"
+    rf"|{_LEAP}-02-29)$"
+)
+"""Exactly the dates `PartialDate` accepts (years 1800-9999, real days, leap years), as a
+regular expression that means the same in Python and ECMAScript (JSON Schema `pattern`)."""
+MIN_YEAR, MAX_YEAR = 1800, 9999
 
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -36,13 +50,13 @@ class PartialDate:
     __slots__ = ("_end", "_start", "day", "month", "text", "year")
 
     def __init__(self, text: str) -> None:
-        match = _DATE_RE.match(text)
+        match = _DATE_RE.fullmatch(text)
         if not match:
             raise DateError("not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
         year = int(match.group(1))
         month = int(match.group(2)) if match.group(2) else None
         day = int(match.group(3)) if match.group(3) else None
-        if year < 1800:
+        if year < MIN_YEAR:
             raise DateError(f"year {year} is out of range")
         if month is not None and not 1 <= month <= 12:
             raise DateError(f"month {month} does not exist")
@@ -66,17 +80,28 @@ class PartialDate:
 
     @classmethod
     def coerce(cls, value: Any) -> PartialDate:
-        """Build from a string, a bare year (YAML reads `2024` as a number) or a date."""
+        """Build from a string (surrounding spaces dropped: for command-line options), a bare
+        year (YAML reads `2024` as a number) or a date."""
+        if isinstance(value, str):
+            return cls(value.strip())
+        return cls.from_data(value)
+
+    @classmethod
+    def from_data(cls, value: Any) -> PartialDate:
+        """Build from a value read from a record file, exactly as the JSON Schema allows: a
+        string `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as written, or a bare year as an integer."""
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, bool):
             raise DateError("not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
         if isinstance(value, int):
+            if not MIN_YEAR <= value <= MAX_YEAR:
+                raise DateError(f"year {value} is out of range")
             return cls(f"{value:04d}")
         if isinstance(value, dt.date):
             return cls(value.isoformat()[:10])
         if isinstance(value, str):
-            return cls(value.strip())
+            return cls(value)
         raise DateError("not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
 
     @property
@@ -135,25 +160,22 @@ class PartialDate:
 
         def validate(value: Any) -> PartialDate:
             try:
-                return cls.coerce(value)
+                return cls.from_data(value)
             except DateError as exc:
                 raise ValueError(str(exc)) from None
 
         return core_schema.no_info_plain_validator_function(
             validate,
             serialization=core_schema.plain_serializer_function_ser_schema(str),
-            json_schema_input_schema=core_schema.str_schema(pattern=_DATE_RE.pattern),
+            json_schema_input_schema=core_schema.str_schema(pattern=DATE_PATTERN),
         )
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
         return {
             "anyOf": [
-                {
-                    "type": "string",
-                    "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
-                },
-                {"type": "integer", "minimum": 1800, "maximum": 9999},
+                {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
             ],
             "description": "ISO date at the known precision: YYYY, YYYY-MM or YYYY-MM-DD.",
             "examples": ["2023-08-17", "2023-08", "2023"],

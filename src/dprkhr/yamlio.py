@@ -4,7 +4,10 @@ The reader is libyaml-backed (`yaml.CSafeLoader`) and composes a node tree, whic
 walked by a small converter instead of PyYAML's constructor. The converter:
 
 - types plain scalars by the YAML 1.2 core schema, minus timestamps: dates stay strings,
-  only `true`/`false` are booleans (so `country: NO` stays the string "NO");
+  only `true`/`false` are booleans (so `country: NO` stays the string "NO"); integers are
+  read as ruamel.yaml reads them (the reader of check-jsonschema and of editors), so
+  `0x1E`, `0o36`, `0b11110` and `3_0` are all 30 here too and the JSON Schemas judge the
+  same value lint does;
 - refuses tags, merge keys, complex keys, recursive aliases, alias expansion beyond a
   small budget and nesting beyond a sane depth;
 - reports duplicate keys with both places;
@@ -47,7 +50,10 @@ TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL = (
 )
 TAG_MAP, TAG_SEQ = _P + "map", _P + "seq"
 
-_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+_INT_RE = re.compile(
+    r"^[-+]?(?:[0-9][0-9_]*|0x[0-9a-fA-F_]*[0-9a-fA-F][0-9a-fA-F_]*|0o[0-7_]*[0-7][0-7_]*|0b[01_]*[01][01_]*)$"
+)
+_INT_BASES = {"0x": 16, "0o": 8, "0b": 2}
 _FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOATS = {
     ".inf": float("inf"),
@@ -286,10 +292,18 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == TAG_BOOL:
         return _BOOLS[value]
     if tag == TAG_INT:
-        return int(value)
+        return _int(value)
     if value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
     return float(value)
+
+
+def _int(text: str) -> int:
+    """An integer in YAML 1.2 core notation (plus ruamel.yaml's `_` separators)."""
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-").replace("_", "")
+    base = _INT_BASES.get(digits[:2], 10)
+    return sign * int(digits[2:] if base != 10 else digits, base)
 
 
 def _char_code(character: int | str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from dprkhr.dates import PartialDate
 
@@ -21,6 +21,29 @@ Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
 """Non-empty free text."""
 
 
+Count = Annotated[StrictInt, Field(ge=0)]
+"""A whole number written as one (`30`): never `true`, `"30"` or `30.0`, which lint reports
+instead of converting. (JSON Schema counts `30.0` as an integer; lint does not.)"""
+
+PositiveCount = Annotated[StrictInt, Field(ge=1)]
+"""A whole number from 1, written as one."""
+
+FORUM_CODE_PATTERN = r"^[A-Z][A-Z0-9-]*$"
+
+ForumCode = Annotated[
+    str,
+    StringConstraints(pattern=FORUM_CODE_PATTERN),
+    Field(description="A forum code from data/forums.yaml, e.g. HRC."),
+]
+"""The code of a forum: upper-case letters, digits and hyphens (`HRC`, `UNGA-C3`)."""
+
+PageRange = Annotated[
+    str,
+    StringConstraints(pattern=r"^[1-9][0-9]*-[1-9][0-9]*$"),
+    Field(description="A page range, e.g. '21-22'."),
+]
+
+
 class Strict(BaseModel):
     """Base for every model: unknown fields are errors, values are not coerced silently."""
 
@@ -31,8 +54,8 @@ class Citation(Strict):
     """Where a fact comes from: a source record, a page, and a short exact quote."""
 
     source: RecordId = Field(description="Id of the source record (data/sources/<id>.yaml).")
-    page: int | str | None = Field(
-        default=None, description="Page or page range in the source, e.g. 22 or '21-22'."
+    page: PositiveCount | PageRange | None = Field(
+        default=None, description="Page (a number, e.g. 22) or page range ('21-22') in the source."
     )
     quote: Text | None = Field(
         default=None,
@@ -69,10 +92,15 @@ class Record(Strict):
 
 
 __all__ = [
+    "FORUM_CODE_PATTERN",
     "ID_PATTERN",
     "Citation",
+    "Count",
+    "ForumCode",
     "LintSettings",
+    "PageRange",
     "PartialDate",
+    "PositiveCount",
     "Record",
     "RecordId",
     "Strict",

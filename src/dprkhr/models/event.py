@@ -6,7 +6,15 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from dprkhr.models.common import Citation, PartialDate, Record, RecordId, Strict, Text
+from dprkhr.models.common import (
+    Citation,
+    ForumCode,
+    PartialDate,
+    Record,
+    RecordId,
+    Strict,
+    Text,
+)
 
 
 class Participant(Strict):
@@ -27,7 +35,7 @@ class Event(Record):
     date: PartialDate = Field(description="When it happened, at the precision known.")
     end_date: PartialDate | None = Field(default=None, description="Last day, for spans.")
     type: RecordId = Field(description="An event type from data/event-types.yaml.")
-    forum: str | None = Field(default=None, description="A forum code from data/forums.yaml.")
+    forum: ForumCode | None = Field(default=None, description="A forum code from data/forums.yaml.")
     title: Text = Field(description="A short title in your own words.")
     location: Text | None = None
     documents: list[Text] = Field(

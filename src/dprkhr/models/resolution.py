@@ -5,9 +5,19 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, ClassVar
 
-from pydantic import Field, NonNegativeInt
+from pydantic import Field, StringConstraints
 
-from dprkhr.models.common import Citation, PartialDate, Record, RecordId, Strict, Text
+from dprkhr.models.common import (
+    Citation,
+    ForumCode,
+    PartialDate,
+    PositiveCount,
+    Record,
+    RecordId,
+    Strict,
+    Text,
+)
+from dprkhr.models.common import Count as WholeNumber
 
 
 class AdoptionMethod(str, Enum):
@@ -15,7 +25,13 @@ class AdoptionMethod(str, Enum):
     without_vote = "without-vote"
 
 
-Count = Annotated[NonNegativeInt, Field(le=1000)]
+Count = Annotated[WholeNumber, Field(le=1000)]
+
+SpecialSession = Annotated[
+    str,
+    StringConstraints(pattern=r"^E?S-[1-9][0-9]*$"),
+    Field(description="A special (S-28) or emergency special (ES-11) session."),
+]
 
 
 class Adoption(Strict):
@@ -36,8 +52,10 @@ class Resolution(Record):
     symbol: Text | None = Field(
         default=None, description="The UN symbol, e.g. A/HRC/RES/22/13 or S/RES/2397 (2017)."
     )
-    forum: str | None = Field(default=None, description="A forum code from data/forums.yaml.")
-    session: int | str | None = Field(default=None, description="Session number, e.g. 22.")
+    forum: ForumCode | None = Field(default=None, description="A forum code from data/forums.yaml.")
+    session: PositiveCount | SpecialSession | None = Field(
+        default=None, description="Session number, e.g. 22 (S-28 for a special session)."
+    )
     date: PartialDate | None = Field(default=None, description="Date of adoption.")
     title: Text | None = None
     adoption: Adoption | None = None

@@ -5,30 +5,40 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from pydantic import Field, PositiveInt, field_validator
+from pydantic import Field, field_validator
 
-from dprkhr.models.common import PartialDate, RecordId, Strict, Text
+from dprkhr.models.common import (
+    FORUM_CODE_PATTERN,
+    ForumCode,
+    PartialDate,
+    PositiveCount,
+    RecordId,
+    Strict,
+    Text,
+)
 
 
 class Forum(Strict):
     """A body or process where things happen: UNGA, HRC, UNSC, UPR..."""
 
-    code: str = Field(pattern=r"^[A-Z][A-Z0-9-]*$", description="Short code, e.g. HRC.")
+    code: str = Field(pattern=FORUM_CODE_PATTERN, description="Short code, e.g. HRC.")
     name: Text
     aliases: list[Text] = Field(default_factory=list)
-    parent: str | None = Field(default=None, description="Code of the parent forum, if any.")
+    parent: ForumCode | None = Field(default=None, description="Code of the parent forum, if any.")
     established: PartialDate | None = None
     abolished: PartialDate | None = None
-    members: PositiveInt | None = Field(default=None, description="Number of voting members.")
-    votes_to_adopt: PositiveInt | None = Field(
+    members: PositiveCount | None = Field(default=None, description="Number of voting members.")
+    votes_to_adopt: PositiveCount | None = Field(
         default=None,
         description="Fewest votes in favour with which a resolution can pass (9 in the UNSC).",
     )
-    succeeded_by: str | None = Field(
+    succeeded_by: ForumCode | None = Field(
         default=None, description="Code of the forum that replaced it (CHR -> HRC)."
     )
     symbol_pattern: str | None = Field(
-        default=None, description="Regular expression that the symbols of its resolutions match."
+        default=None,
+        description="Regular expression that the symbols of its resolutions match.",
+        json_schema_extra={"format": "regex"},
     )
     symbol_example: str | None = None
     description: Text | None = None
