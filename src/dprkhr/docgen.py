@@ -113,20 +113,12 @@ def rules_md() -> str:
         "|---|---|---|---|",
     ]
     for rule in RULES:
-        anchor = f"{rule.code.lower()}-{rule.name}"
         parts.append(
-            f"| [{rule.code}](#{anchor}) | `{rule.name}` | {rule.severity.value} | {rule.summary} |"
+            f"| [{rule.code}](#{rule.anchor()}) | `{rule.name}` | {rule.severity.value} | {rule.summary} |"
         )
     parts.append("")
     for rule in RULES:
-        parts += [f"## {rule.code} {rule.name}", ""]
-        parts += [f"Severity: **{rule.severity.value}**. Reports when {rule.summary}.", ""]
-        parts += [rule.description(), ""]
-        examples = rule.examples()
-        for heading, key in (("Fails", "fails"), ("Passes", "passes")):
-            for example in examples[key]:
-                parts += [f"{heading}: `{example.path}`", "", "```yaml", example.text.rstrip("\n")]
-                parts += ["```", ""]
+        parts += [f"## {rule.code} {rule.name}", "", *rule.help_markdown()]
     return "\n".join(parts)
 
 

@@ -125,6 +125,23 @@ class Rule:
         return re.split(r"^(Fails|Passes):\s*$", doc, maxsplit=1, flags=re.M)[0].strip()
 
     @classmethod
+    def anchor(cls) -> str:
+        """The id of the rule's heading in docs/rules.md (as GitHub makes it)."""
+        return f"{cls.code.lower()}-{cls.name}"
+
+    @classmethod
+    def help_markdown(cls) -> list[str]:
+        """The rule's section of docs/rules.md, heading excluded, as lines."""
+        parts = [f"Severity: **{cls.severity.value}**. Reports when {cls.summary}.", ""]
+        parts += [cls.description(), ""]
+        examples = cls.examples()
+        for heading, key in (("Fails", "fails"), ("Passes", "passes")):
+            for example in examples[key]:
+                parts += [f"{heading}: `{example.path}`", "", "```yaml", example.text.rstrip("\n")]
+                parts += ["```", ""]
+        return parts
+
+    @classmethod
     def examples(cls) -> dict[str, list[Example]]:
         """`{"fails": [...], "passes": [...]}` parsed from the docstring."""
         doc = inspect.getdoc(cls) or ""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from itertools import groupby
+from pathlib import Path
+from urllib.parse import quote
 
 from dprkhr import __version__
 from dprkhr.lint.rules import RULE_BY_CODE, RULES
@@ -92,38 +95,93 @@ def render_json(result: LintResult, color: bool = False) -> str:
 
 
 def _gh_escape(text: str, property_value: bool = False) -> str:
+    """Escape for a GitHub workflow command, as the Actions toolkit does (`escapeData`,
+    and `escapeProperty` for `file=`, `title=`...): `%`, CR and LF become `%25`, `%0D` and
+    `%0A` (so a message keeps its line breaks), and in properties `:` and `,` become `%3A`
+    and `%2C`. Other control characters are shown literally (`safe`), never acted on."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
+    return safe(text)
 
 
 def render_github(result: LintResult, color: bool = False) -> str:
     """GitHub Actions workflow commands: one annotation a problem."""
     out = []
     for p in result.problems:
-        message = safe(p.message + (f" ({p.suggestion})" if p.suggestion else ""))
+        message = p.message + (f" ({p.suggestion})" if p.suggestion else "")
         out.append(
-            f"::{p.severity.value} file={_gh_escape(safe(p.path), True)},line={p.line},"
+            f"::{p.severity.value} file={_gh_escape(p.path, True)},line={p.line},"
             f"col={p.column},title={_gh_escape(f'{p.code} {p.rule}', True)}::"
             f"{_gh_escape(message)}\n"
         )
     return "".join(out)
 
 
+SRCROOT = "%SRCROOT%"
+"""The SARIF base id of relative file locations: the repository (or working folder) root."""
+
+
+def _source_root(start: Path) -> Path:
+    """The root of the git work tree holding `start`, else `start` itself."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def docs_base() -> str | None:
+    """Where this project's README.md and docs/ are, as an absolute URI ending in `/`:
+    `DPRKHR_DOCS_URL` when set; in GitHub Actions, the linted commit on GitHub when the
+    repository holds docs/rules.md; else this source tree, when it has its docs."""
+    configured = os.environ.get("DPRKHR_DOCS_URL")
+    if configured:
+        return configured.rstrip("/") + "/"
+    server, repository, sha, workspace = (
+        os.environ.get(name)
+        for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_WORKSPACE")
+    )
+    in_actions = server and repository and sha and workspace
+    if in_actions and (Path(str(workspace)) / "docs" / "rules.md").is_file():
+        return f"{server}/{repository}/blob/{sha}/"
+    checkout = Path(__file__).resolve().parents[3]
+    if (checkout / "docs" / "rules.md").is_file():
+        return checkout.as_uri() + "/"
+    return None
+
+
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    """A SARIF artifactLocation: relative to `root` and percent-encoded when inside it
+    (a space, `%` or `#` in a name is `%20`, `%25`, `%23`), else an absolute file URI."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
 def render_sarif(result: LintResult, color: bool = False) -> str:
-    """SARIF 2.1.0, for code-scanning dashboards."""
-    rules = [
-        {
+    """SARIF 2.1.0, for code-scanning dashboards (GitHub code scanning among them)."""
+    base = docs_base()
+    rules = []
+    for rule in RULES:
+        entry: dict[str, object] = {
             "id": rule.code,
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.description()},
+            "help": {
+                "text": f"Reports when {rule.summary}.\n\n{rule.description()}",
+                "markdown": "\n".join(rule.help_markdown()).rstrip() + "\n",
+            },
             "defaultConfiguration": {"level": rule.severity.value},
         }
-        for rule in RULES
-    ]
+        if base is not None:
+            entry["helpUri"] = f"{base}docs/rules.md#{rule.anchor()}"
+        rules.append(entry)
     index = {rule.code: i for i, rule in enumerate(RULES)}
+    root = _source_root(Path.cwd())
 
     def result_of(p: Problem) -> dict[str, object]:
         text = p.message + (f" ({p.suggestion})" if p.suggestion else "")
@@ -135,25 +193,24 @@ def render_sarif(result: LintResult, color: bool = False) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": p.path},
+                        "artifactLocation": _artifact(p.path, root),
                         "region": {"startLine": p.line, "startColumn": p.column},
                     }
                 }
             ],
         }
 
+    driver: dict[str, object] = {"name": "dprkhr", "version": __version__}
+    if base is not None:
+        driver["informationUri"] = f"{base}README.md"
+    driver["rules"] = rules
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "dprkhr",
-                        "version": __version__,
-                        "rules": rules,
-                    }
-                },
+                "tool": {"driver": driver},
+                "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri() + "/"}},
                 "results": [result_of(p) for p in result.problems],
             }
         ],
