@@ -133,6 +133,17 @@ def bench_dataset(
         measure("`lint` warm, one file changed", [*dprkhr(), *data, "lint"], env, runs, change_one),
         measure(f"`show {actor}` warm", [*dprkhr(), *data, "show", actor], env, runs),
         measure(f"`search {text}` warm", [*dprkhr(), *data, "search", text], env, runs),
+        measure(
+            f"completion `events --actor {actor[:3]}<TAB>` warm (bash)",
+            dprkhr(),
+            {
+                **env,
+                "_DPRKHR_COMPLETE": "complete_bash",
+                "COMP_WORDS": f"dprkhr --data {root} events --actor {actor[:3]}",
+                "COMP_CWORD": "5",
+            },
+            runs,
+        ),
     ]
     victim.write_text(original, encoding="utf-8")
     if peers:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from dprkhr.models import Forum, Record
 
 FORMAT = 1
-_CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py")
+_CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py", "completion.py")
 """Besides the records cache's own: the code that shapes what the index holds."""
 
 NAME_KINDS = ("actor", "forum", "resolution")
@@ -348,6 +348,7 @@ def _ids(values: list[str]) -> str:
 
 def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, str]) -> None:
     """Insert the rows (streamed: nothing of the size of the dataset is built on the side)."""
+    from dprkhr.completion import entries_for_index
     from dprkhr.names import NAME_SETS, MemoryNames, normalize
 
     connection.executemany(
@@ -427,6 +428,7 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
         [
             *(("event-type", n, t.id, t.name) for n, t in enumerate(kb.event_types)),
             *(("tag", n, t.id, t.name) for n, t in enumerate(kb.tags)),
+            *entries_for_index(kb),
         ],
     )
     for kind in NAME_KINDS:
@@ -633,6 +635,38 @@ class QueryIndex:
     @cached_property
     def event_types(self) -> list[Named]:
         return self._vocab("event-type")
+
+    def completion_entries(self, kind: str) -> Iterator[tuple[str, str, list[str]]]:
+        """(value, description, other names) of what shell completion offers for a kind
+        (see `dprkhr.completion`)."""
+        if kind in NAME_KINDS:
+            names: dict[str, list[str]] = {}
+            for record_id, name in self.db.query(
+                "SELECT id, name FROM name_entries WHERE kind = ? ORDER BY i", (kind,)
+            ):
+                names.setdefault(record_id, []).append(name)
+            for record_id, label in self.db.query(
+                "SELECT id, label FROM name_labels WHERE kind = ?", (kind,)
+            ):
+                yield record_id, label, names.get(record_id, [])
+        elif kind == "source":
+            for (record_id,) in self.db.query("SELECT id FROM records WHERE type = 'source'"):
+                yield record_id, "", []
+        elif kind == "record":
+            labels = dict(self.db.query("SELECT id, name FROM actors"))
+            labels.update(self.db.query("SELECT id, title FROM events"))
+            labels.update(
+                (i, " ".join(x for x in (s, t) if x))
+                for i, s, t in self.db.query("SELECT id, symbol, title FROM resolutions")
+            )
+            for record_id, record_type in self.db.query("SELECT id, type FROM records"):
+                label = labels.get(record_id) or ""
+                yield record_id, f"{record_type}: {label}" if label else record_type, []
+        else:
+            for record_id, name in self.db.query(
+                "SELECT id, name FROM vocab WHERE kind = ? ORDER BY n", (kind,)
+            ):
+                yield record_id, name, [name] if name else []
 
     def memo(self, key: str, build: Any) -> Any:
         """The name indexes are in the index; nothing else is asked of it."""

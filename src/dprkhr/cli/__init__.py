@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from dprkhr import __version__
-from dprkhr.cli.common import AppState
+from dprkhr.cli.common import AppState, Color, Command, set_color
 
 
 class _Group(TyperGroup):
@@ -97,11 +97,20 @@ def _main(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Colour in tables and lint reports: auto (on a terminal, unless $NO_COLOR "
+            "is set or $FORCE_COLOR forces it), always or never.",
+        ),
+    ] = Color.auto,
     no_cache: Annotated[
         bool,
         typer.Option(
             "--no-cache",
-            help="Read every file afresh and leave the cache alone (also $DPRKHR_NO_CACHE=1).",
+            help="Read every file afresh and leave the cache alone (also $DPRKHR_NO_CACHE=1). "
+            "--no-cache, --debug and --color may also follow the command's name.",
         ),
     ] = False,
     version: Annotated[
@@ -112,6 +121,7 @@ def _main(
     ] = False,
 ) -> None:
     ctx.obj = AppState(data=data, debug=debug, cache=not no_cache)
+    set_color(color)
 
 
 # Commands in the order `--help` lists them: analysts' questions first, then exports, then
@@ -120,15 +130,23 @@ from dprkhr.cli import contrib as _contrib  # noqa: E402  (new, schema, fmt, dif
 from dprkhr.cli import export as _export  # noqa: E402
 from dprkhr.cli import lint as _lint  # noqa: E402
 from dprkhr.cli import query as _query  # noqa: E402  (events, actors, ... stats)
+from dprkhr.cli import vocab as _vocab  # noqa: E402
 
 _query.register(app)
+_vocab.register(app)
 _export.register(app)
 _lint.register(app)
 _contrib.register(app)
+for _info in app.registered_commands:
+    # global options after the command's name too, and completion of record names
+    if _info.cls in (None, TyperCommand):
+        _info.cls = Command
+    elif not issubclass(_info.cls, Command):  # pragma: no cover - every command's class is one
+        raise TypeError(f"{_info.name}: its class must derive from dprkhr.cli.common.Command")
 
 
 _GLOBAL_FLAGS = {"--debug", "--no-cache"}
-_GLOBAL_VALUED = {"--data"}
+_GLOBAL_VALUED = {"--data", "--color"}
 
 
 def _command_name(info: Any) -> str:
@@ -152,18 +170,37 @@ def command_in(argv: list[str]) -> str | None:
     return None
 
 
+def _completed_words(env: Any) -> list[str]:
+    """The whole words before the one being completed, as the completion scripts of bash
+    (COMP_WORDS, COMP_CWORD), zsh and fish (_TYPER_COMPLETE_ARGS) pass them, without the
+    program's name; [] when they cannot be told."""
+    import shlex
+
+    try:
+        if "COMP_WORDS" in env:
+            words = shlex.split(env["COMP_WORDS"])
+            return words[1 : int(env.get("COMP_CWORD", len(words)))]
+        line = env.get("_TYPER_COMPLETE_ARGS", "")
+        words = shlex.split(line)
+        return words[1:] if line.endswith(" ") else words[1:-1]
+    except ValueError:  # an open quote, a bad number
+        return []
+
+
 def app_for(argv: list[str]) -> typer.Typer:
     """The app with only the command `argv` runs.
 
     Typer builds the options of every command of an app before it runs one; with fourteen
     commands that is a third of the time of a quick query. The command and its options are
-    the same objects either way; `dprkhr --help`, completion and unknown commands get the
-    whole app.
+    the same objects either way; `dprkhr --help`, the completion of a command's name and
+    unknown commands get the whole app.
     """
     import os
 
+    if "_DPRKHR_COMPLETE" in os.environ:  # completing: the words typed before the cursor
+        argv = _completed_words(os.environ)
     name = command_in(argv)
-    if name is None or any(key.startswith("_DPRKHR_COMPLETE") for key in os.environ):
+    if name is None:
         return app
     chosen = [info for info in app.registered_commands if _command_name(info) == name]
     if not chosen:

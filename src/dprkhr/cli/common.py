@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperCommand
 
 if TYPE_CHECKING:
     from dprkhr.dataset import Dataset
@@ -97,8 +99,28 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
 
+class Color(str, Enum):
+    """`--color`."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+COLOR_CHOICES = tuple(c.value for c in Color)
+_color = {"choice": "auto"}
+
+
+def set_color(choice: str | Color) -> None:
+    """`--color`: always or never overrides NO_COLOR, FORCE_COLOR and the terminal test."""
+    _color["choice"] = Color(choice).value
+
+
 def use_color(stream: object = None) -> bool:
-    """Colour on a terminal unless NO_COLOR is set; FORCE_COLOR forces it."""
+    """Colour as `--color` says; with `auto` (the default), on a terminal unless NO_COLOR is
+    set; FORCE_COLOR forces it."""
+    if _color["choice"] != "auto":
+        return _color["choice"] == "always"
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
@@ -106,3 +128,102 @@ def use_color(stream: object = None) -> bool:
     stream = stream or sys.stdout
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+# --- the options every command accepts after its name too ---------------------------------
+
+GLOBAL_FLAGS = ("--no-cache", "--debug")
+GLOBAL_VALUED = ("--color",)
+
+
+def _takes_value(params: list[Any]) -> set[str]:
+    """The option strings of a command that take a value (`--text WORDS`)."""
+    found: set[str] = set()
+    for param in params:
+        if getattr(param, "param_type_name", "") == "option" and not getattr(
+            param, "is_flag", False
+        ):
+            found.update(param.opts)
+            found.update(param.secondary_opts)
+    return found
+
+
+def lift_globals(args: list[str], valued: set[str]) -> tuple[list[str], dict[str, Any]]:
+    """Take the global options out of a command's arguments: (the rest, what they set).
+    A word that is the value of the command's own option stays (`--text --debug`), and
+    nothing after `--` is touched."""
+    rest: list[str] = []
+    found: dict[str, Any] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            rest.extend(args[i:])
+            break
+        if word in valued and i + 1 < len(args):
+            rest.extend(args[i : i + 2])
+            i += 2
+            continue
+        if word in GLOBAL_FLAGS:
+            found[word] = True
+        elif word in GLOBAL_VALUED and i + 1 < len(args):
+            found[word] = args[i + 1]
+            i += 1
+        elif word.startswith(tuple(f"{name}=" for name in GLOBAL_VALUED)):
+            name, _, value = word.partition("=")
+            found[name] = value
+        else:
+            rest.append(word)
+        i += 1
+    return rest, found
+
+
+class Command(TyperCommand):
+    """A dprkhr command: the global `--no-cache`, `--debug` and `--color` are accepted after
+    the command's name too (`dprkhr events --no-cache`), and the options and arguments that
+    name records or vocabulary entries complete them in the shell."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from dprkhr.cli.complete import wire
+
+        super().__init__(*args, **kwargs)
+        wire(self.params)
+        for param in self.params:
+            readable_help_type(param)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        rest, found = lift_globals(args, _takes_value(self.params))
+        if found and not ctx.resilient_parsing:
+            from dprkhr.errors import UsageError
+
+            app = state(ctx)
+            if found.get("--no-cache"):
+                app.cache = False
+            if found.get("--debug"):
+                app.debug = True
+            if "--color" in found:
+                try:
+                    set_color(found["--color"])
+                except ValueError:
+                    raise UsageError(
+                        f"--color {found['--color']!r}: use auto, always or never"
+                    ) from None
+        return super().parse_args(ctx, rest)
+
+
+def readable_help_type(param: Any) -> None:
+    """Show a parameter's values in help as users type them: `<actor|event>`, `<text>`,
+    or nothing beside an argument's own name; never Python's `<list[str]>`."""
+    described = getattr(param, "type_descriptor", None)
+    if described is None:
+        return
+    is_option = param.param_type_name == "option"
+    if is_option and (param.metavar is not None or not described.is_list):
+        return  # the metavar, or Typer's `<int>`, `<dir>`, `<table|json>`
+
+    def shown(ctx: Any) -> str | None:
+        if described.is_choice and described.choices:
+            return "<" + "|".join(str(getattr(c, "value", c)) for c in described.choices) + ">"
+        return "<text>" if is_option else None
+
+    param.display_type_rich = shown

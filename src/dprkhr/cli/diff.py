@@ -52,6 +52,12 @@ def diff(
 
     Exit status: 0 (also when records changed or are broken), 2 usage error (not a git
     repository, unknown revision).
+
+    Examples:
+
+    \b
+      dprkhr diff
+      dprkhr diff HEAD~1 --format markdown
     """
     from dprkhr.diff import diff_dataset
 

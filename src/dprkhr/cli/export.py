@@ -106,6 +106,13 @@ def export(
     and source they point at, so that it stands on its own. The same data always gives
     the same bytes. An existing file is never replaced without --force, and a file is
     only ever replaced whole.
+
+    Examples:
+
+    \b
+      dprkhr export json --forum HRC > hrc.json
+      dprkhr export csv --output tables/
+      dprkhr export sqlite --output dprkhr.db --since 2014
     """
     from dprkhr.export import ExportOptions, build_filter, run_export
 

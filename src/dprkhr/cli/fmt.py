@@ -40,6 +40,12 @@ def fmt(
 
     Exit status: 0 all canonical (or reformatted), 1 a file is not canonical (with
     --check) or could not be formatted, 2 usage error.
+
+    Examples:
+
+    \b
+      dprkhr fmt --check
+      dprkhr fmt data/events
     """
     from dprkhr.dataset import display_path
     from dprkhr.errors import UsageError

@@ -83,6 +83,13 @@ def lint(
 
     Exit status: 0 clean (warnings allowed), 1 errors found (or warnings with --strict),
     2 usage error. Never writes to data files.
+
+    Examples:
+
+    \b
+      dprkhr lint
+      dprkhr lint data/events --format github
+      dprkhr lint --select DPK6 --format json
     """
     from dprkhr.errors import UsageError
     from dprkhr.lint import find_pyproject, lint_paths, load_config

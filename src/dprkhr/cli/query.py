@@ -7,9 +7,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
-from dprkhr.cli.common import state
+from dprkhr.cli.common import Command, state
 from dprkhr.cli.output import (
     FORMAT_HELP,
     Column,
@@ -258,7 +257,15 @@ def events(
     sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Events, filtered: who took part, where, what kind, when, about what."""
+    """Events, filtered: who took part, where, what kind, when, about what.
+
+    Examples:
+
+    \b
+      dprkhr events --actor Salmon
+      dprkhr events --forum UNSC --since 2014 --format csv
+      dprkhr events --tag accountability --type report --sort=-date
+    """
     from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import filter_events
 
@@ -330,7 +337,15 @@ def actors(
     limit: LimitOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """People, states, organisations and UN bodies."""
+    """People, states, organisations and UN bodies.
+
+    Examples:
+
+    \b
+      dprkhr actors salmon
+      dprkhr actors --role "Special Rapporteur" --as-of 2019-03-12
+      dprkhr actors --kind state --format ids
+    """
     from dprkhr.errors import UsageError
     from dprkhr.models import Actor
     from dprkhr.query import ActorFilter, filter_actors, matching_roles, parse_query_date
@@ -409,7 +424,15 @@ def resolutions(
     sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Resolutions, filtered by forum, session, date, sponsor and how they were adopted."""
+    """Resolutions, filtered by forum, session, date, sponsor and how they were adopted.
+
+    Examples:
+
+    \b
+      dprkhr resolutions --forum HRC --adopted vote
+      dprkhr resolutions --sponsor Japan --since 2010 --format csv
+      dprkhr resolutions --tag accountability --sort=-date
+    """
     from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import ResolutionFilter, date_range, filter_resolutions, resolve_tag
 
@@ -513,7 +536,15 @@ def show(
     output: DocumentFormatOption = DocumentFormat.table,
 ) -> None:
     """One record, then everything that points at it: events by date, resolutions,
-    actors holding roles in it, records citing it."""
+    actors holding roles in it, records citing it.
+
+    Examples:
+
+    \b
+      dprkhr show elizabeth-salmon
+      dprkhr show A/HRC/RES/22/13
+      dprkhr show HRC --format json
+    """
     import shutil
 
     from dprkhr.index import QueryIndex, StaleIndex
@@ -611,7 +642,15 @@ def search(
     ] = 20,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Search names, titles, summaries and quotes of every record, best matches first."""
+    """Search names, titles, summaries and quotes of every record, best matches first.
+
+    Examples:
+
+    \b
+      dprkhr search commission of inquiry
+      dprkhr search forced repatriation --type event
+      dprkhr search Salmon --format csv
+    """
     from dprkhr.query import search as run_search
 
     kb = state(ctx).kb()
@@ -659,7 +698,7 @@ def search(
 DEFAULT_GAP_MONTHS = 24
 
 
-class _OptionalGaps(TyperCommand):
+class _OptionalGaps(Command):
     """Lets `--gaps` stand alone (`--gaps` = `--gaps 24`) or take a number of months."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -730,7 +769,15 @@ def timeline(
     sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Events and resolutions in order, grouped by year, with the silences between them."""
+    """Events and resolutions in order, grouped by year, with the silences between them.
+
+    Examples:
+
+    \b
+      dprkhr timeline --forum UNSC
+      dprkhr timeline --actor Salmon --since 2022
+      dprkhr timeline --forum HRC --gaps 24
+    """
     from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import timeline as build_timeline
 
@@ -892,7 +939,14 @@ def related(
     limit: LimitOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Actors who took part in the same events as ACTOR, most shared events first."""
+    """Actors who took part in the same events as ACTOR, most shared events first.
+
+    Examples:
+
+    \b
+      dprkhr related Salmon
+      dprkhr related japan --limit 5 --format csv
+    """
     from dprkhr.index import StaleIndex
     from dprkhr.query import related as find_related
 
@@ -958,7 +1012,14 @@ def _value(kind: Any) -> str:
 
 def stats(ctx: typer.Context, output: DocumentFormatOption = DocumentFormat.table) -> None:
     """Counts by record type, forum, year and event type; how many records cite and quote
-    their sources."""
+    their sources.
+
+    Examples:
+
+    \b
+      dprkhr stats
+      dprkhr stats --format json
+    """
     import dataclasses
 
     from dprkhr.query import stats as compute

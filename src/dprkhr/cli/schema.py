@@ -23,6 +23,12 @@ def schema(
     The schemas are generated from the data model. Copies are committed under
     `schemas/`, and `.vscode/settings.json` maps them to the data folders for the YAML
     language server; see CONTRIBUTING.md for other editors.
+
+    Examples:
+
+    \b
+      dprkhr schema event
+      dprkhr schema actor > actor.schema.json
     """
     from dprkhr.schema import SCHEMA_KINDS, file_name, schema_text
 

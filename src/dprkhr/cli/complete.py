@@ -1,0 +1,93 @@
+"""Shell completion of option values (`dprkhr events --actor Sal<TAB>`).
+
+Typer calls these while completing (`_DPRKHR_COMPLETE=complete_bash|complete_zsh|
+complete_fish`, set up by `dprkhr --install-completion`). They never print and never
+fail: whatever goes wrong (no dataset, a damaged file), there is simply nothing to offer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+
+def _source(ctx: typer.Context) -> Any:
+    """The query index (or the knowledge base) of the data folder the command line names."""
+    from dprkhr.cli.common import AppState
+
+    root = ctx.find_root()
+    params = root.params or {}
+    app = AppState(data=params.get("data"), cache=not params.get("no_cache", False))
+    app._warned = True  # no warning in the middle of a command line being typed
+    return app.searchable()
+
+
+def offer(ctx: typer.Context, kind: str, incomplete: str) -> list[tuple[str, str]]:
+    """The candidates of one kind for what was typed; nothing when that cannot be known."""
+    from dprkhr.completion import candidates
+
+    try:
+        return candidates(_source(ctx), kind, incomplete)
+    except Exception:  # completion must never break the shell's prompt
+        return []
+
+
+def completer(kind: str) -> Callable[[Any, Any, str], list[Any]]:
+    """A Click `shell_complete` callback offering values of one kind, with descriptions.
+
+    Click's own hook, not Typer's `autocompletion`, which drops every value that does not
+    start with what was typed: `Sal` must offer `elizabeth-salmon`."""
+
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(v, help=h or None) for v, h in offer(ctx, kind, incomplete)]
+
+    return complete
+
+
+def complete_participant(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+    """`ACTOR` or, after a colon, `ACTOR:ROLE`."""
+    from click.shell_completion import CompletionItem
+
+    actor, colon, role = incomplete.partition(":")
+    if not colon:
+        found = offer(ctx, "actor", incomplete)
+    else:
+        found = [(f"{actor}:{v}", h) for v, h in offer(ctx, "participant-role", role)]
+    return [CompletionItem(v, help=h or None) for v, h in found]
+
+
+BY_PARAMETER: dict[str, str] = {
+    "actor": "actor",
+    "sponsor": "actor",
+    "query": "actor",  # actors QUERY
+    "forum": "forum",
+    "tag": "tag",
+    "type_": "event-type",
+    "event_type": "event-type",
+    "role": "role",
+    "resolution": "resolution",
+    "id_or_name": "record",
+    "source": "source",
+}
+"""What the option or argument of that (Python) name takes, in every command."""
+
+
+def wire(params: list[Any]) -> None:
+    """Give the options and arguments that name records or vocabulary entries their
+    completion (options with fixed choices keep Click's)."""
+    import click
+
+    for param in params:
+        described = getattr(param, "type_descriptor", None)  # Typer's parameters
+        if described is not None and described.is_choice:
+            continue
+        if described is None and isinstance(getattr(param, "type", None), click.Choice):
+            continue
+        if param.name == "participant":
+            param._custom_shell_complete = complete_participant
+        elif param.name in BY_PARAMETER:
+            param._custom_shell_complete = completer(BY_PARAMETER[param.name])

@@ -1,0 +1,220 @@
+"""Help that helps: real examples that run, readable value types, global options anywhere,
+`--color`, and `dprkhr vocab`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO, VOCABULARIES
+from typer.testing import CliRunner
+
+from dprkhr.cli import app
+
+runner = CliRunner()
+
+COMMANDS = [
+    "events",
+    "actors",
+    "resolutions",
+    "show",
+    "search",
+    "timeline",
+    "related",
+    "stats",
+    "vocab",
+    "export",
+    "lint",
+    "new",
+    "schema",
+    "fmt",
+    "diff",
+]
+
+
+def help_of(command: str) -> str:
+    result = runner.invoke(app, [command, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def examples(command: str) -> list[str]:
+    """The command lines under `Examples:` in a command's help (continued lines joined)."""
+    text = help_of(command)
+    assert "Examples:" in text, f"`dprkhr {command} --help` has no examples"
+    block = text.split("Examples:", 1)[1].split("\n\n", 2)[1]
+    lines = []
+    for line in block.splitlines():
+        line = line.strip()
+        if lines and lines[-1].endswith("\\"):
+            lines[-1] = lines[-1][:-1].rstrip() + " " + line
+        elif line.startswith("dprkhr "):
+            lines.append(line)
+    return lines
+
+
+def test_every_command_is_listed_here() -> None:
+    listed = runner.invoke(app, ["--help"]).stdout
+    shown = re.findall(r"^  (\w+)\s", listed.split("Commands:", 1)[1], flags=re.M)
+    assert sorted(shown) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_two_or_three_examples(command: str) -> None:
+    assert 2 <= len(examples(command)) <= 3
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_no_python_type_names(command: str) -> None:
+    text = help_of(command)
+    assert not re.search(r"<(list|str|int|Path|bool)\b[^>]*>", text), text
+    assert "list[" not in text
+
+
+def _copy_dataset(tmp_path: Path, records: bool) -> Path:
+    """A copy of the bundled dataset (or only its vocabularies) to run examples in."""
+    work = tmp_path / "work"
+    if records:
+        shutil.copytree(REPO / "data", work / "data")
+    else:
+        for folder in ("actors", "events", "resolutions", "sources"):
+            (work / "data" / folder).mkdir(parents=True)
+        for name in VOCABULARIES:
+            shutil.copy(REPO / "data" / name, work / "data" / name)
+    return work
+
+
+def _run_example(line: str, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    words = shlex.split(line)
+    assert words[0] == "dprkhr"
+    target = None
+    if ">" in words:  # `... > file`: the test writes what the command printed
+        at = words.index(">")
+        words, target = words[:at], words[at + 1]
+    monkeypatch.chdir(cwd)
+    result = runner.invoke(app, words[1:])
+    assert result.exit_code == 0, f"{line}\n{result.output}"
+    if target is not None:
+        (cwd / target).write_text(result.stdout, encoding="utf-8")
+        assert (cwd / target).stat().st_size > 0
+    else:
+        assert result.stdout or result.stderr
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "diff"])
+def test_examples_run(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `new` adds records: on a dataset holding only the vocabularies (the examples add
+    # records the bundled dataset already has); every other command on a full copy
+    work = _copy_dataset(tmp_path, records=command != "new")
+    for line in examples(command):
+        _run_example(line, work, monkeypatch)
+
+
+def test_diff_examples_run_in_this_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    git = shutil.which("git")
+    if git is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    for rev in ("main", "HEAD~1"):
+        if subprocess.run([git, "rev-parse", "--verify", "-q", rev], cwd=REPO).returncode:
+            pytest.skip(f"no {rev} in this checkout")
+    for line in examples("diff"):
+        _run_example(line, REPO, monkeypatch)
+
+
+def test_global_options_after_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    before = runner.invoke(app, ["events", "--actor", "Salmon", "--format", "ids"])
+    after = runner.invoke(
+        app, ["events", "--actor", "Salmon", "--no-cache", "--debug", "--format", "ids"]
+    )
+    assert after.exit_code == 0, after.output
+    assert after.stdout == before.stdout
+    # a word that is the value of the command's own option stays its value
+    words = runner.invoke(app, ["events", "--text", "--no-cache"])
+    assert words.exit_code == 0, words.output
+    assert "No events match" in words.stderr
+
+
+def test_no_cache_after_the_command_reads_no_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DPRKHR_CACHE_DIR", str(cache))
+    monkeypatch.chdir(REPO)
+    result = runner.invoke(app, ["events", "--actor", "Salmon", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert not cache.exists() or not any(cache.rglob("*"))
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_color_option(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dprkhr.cli.common import set_color
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("NO_COLOR", "1")
+    args = ["events", "--actor", "Salmon"]
+    always = ["--color", "always", *args] if where == "before" else [*args, "--color=always"]
+    try:
+        coloured = runner.invoke(app, always)
+        assert "\x1b[" in coloured.stdout
+        monkeypatch.delenv("NO_COLOR")
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        plain = runner.invoke(app, ["--color", "never", *args])
+        assert "\x1b[" not in plain.stdout
+        bad = runner.invoke(app, [*args, "--color", "sometimes"])
+        assert bad.exit_code == 2
+    finally:
+        set_color("auto")
+
+
+def test_vocab_counts_records_using_each_entry(make_data) -> None:
+    root = make_data(
+        {
+            "events/2024-01-01-a.yaml": """
+                id: 2024-01-01-a
+                date: "2024-01-01"
+                type: briefing
+                forum: UNSC
+                title: A
+                tags: [accountability, detention]
+            """,
+            "events/2024-02-01-b.yaml": """
+                id: 2024-02-01-b
+                date: "2024-02-01"
+                type: briefing
+                forum: HRC
+                title: B
+                tags: [accountability]
+            """,
+            "resolutions/a-hrc-res-1-1.yaml": """
+                id: a-hrc-res-1-1
+                symbol: A/HRC/RES/1/1
+                forum: HRC
+                date: "2024-03-01"
+                tags: [accountability]
+            """,
+        }
+    )
+    result = runner.invoke(app, ["--data", str(root), "vocab", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {(r["vocabulary"], r["id"]): r for r in json.loads(result.stdout)}
+    assert rows["tags", "accountability"]["events"] == 2
+    assert rows["tags", "accountability"]["resolutions"] == 1
+    assert rows["tags", "detention"]["events"] == 1
+    assert rows["forums", "HRC"] | {} == {
+        "vocabulary": "forums",
+        "id": "HRC",
+        "name": rows["forums", "HRC"]["name"],
+        "events": 1,
+        "resolutions": 1,
+    }
+    assert rows["types", "briefing"]["events"] == 2
+    assert "resolutions" not in rows["types", "briefing"]
+    assert rows["types", "visit"]["events"] == 0  # unused entries are listed too
+    table = runner.invoke(app, ["--data", str(root), "vocab", "tags"])
+    assert "Tags (tags.yaml)" in table.stdout and "Forums" not in table.stdout
