@@ -287,3 +287,20 @@ def test_every_record_cites_and_documents_quoted(kb: KnowledgeBase) -> None:
         for citation in record.citations():
             if citation.source in documents:
                 assert citation.quote, (record.id, citation.source)
+
+
+def test_dual_approach_tracks(kb: KnowledgeBase) -> None:
+    def tagged(tag: str) -> set[str]:
+        return {e.id for e in kb.events if tag in e.tags}
+
+    accountability, engagement = tagged("accountability"), tagged("engagement")
+    assert {
+        "2013-03-21-hrc-establishes-coi",
+        "2014-02-17-coi-report-published",
+        "2015-06-23-ohchr-seoul-office-opens",
+        "2025-ohchr-accountability-report",
+    } <= accountability
+    upr_reviews = {e.id for e in kb.events if e.type == "review" and e.forum == "UPR"}
+    assert upr_reviews and upr_reviews <= engagement
+    # the OHCHR Seoul session that set out the dual approach belongs to both tracks
+    assert "2022-09-01-kgfp-dual-approach-session" in accountability & engagement
