@@ -45,7 +45,13 @@ def test_json_round_trip(kb) -> None:
     assert {f["code"] for f in doc["forums"]} == set(kb.forum_by_code)
     assert len(doc["tags"]) == len(kb.tags) and len(doc["event_types"]) == len(kb.event_types)
     res = next(r for r in doc["resolutions"] if r["id"] == "res-new")
-    assert res["adoption"] == {"method": "vote", "yes": 30, "no": 6, "abstain": 11}
+    assert res["adoption"] == {
+        "method": "vote",
+        "yes": 30,
+        "no": 6,
+        "abstain": 11,
+        "dissociated": [],
+    }
     assert res["date"] == "2014-03-28" and res["session"] == 99
     watch = next(a for a in doc["actors"] if a["id"] == "watch-group")
     assert watch["name"] == 'Watch "Group", Ltd; \\ test'

@@ -9,6 +9,7 @@ import pytest
 from conftest import MakeData, write
 
 from dprkhr.dataset import load_dataset
+from dprkhr.kb import KnowledgeBase
 from dprkhr.lint import LintConfig, lint_dataset, lint_paths
 from dprkhr.lint.rules import RULES
 from dprkhr.problems import Problem
@@ -216,6 +217,7 @@ RESOLUTION = """
             5,
         ),
         (('"2017-12-22"', '"1940"'), "DPK305", 4),
+        (("abstain: 0}", "abstain: 0, dissociated: [volker-turk]}"), "DPK304", 5),
     ],
 )
 def test_resolution_rules(make_data: MakeData, change: tuple[str, str], code: str, line: int):
@@ -227,6 +229,27 @@ def test_resolution_rules(make_data: MakeData, change: tuple[str, str], code: st
 
 def test_resolution_clean(make_data: MakeData):
     assert run(make_data({"resolutions/s-res-2397.yaml": RESOLUTION})) == []
+
+
+CONSENSUS = RESOLUTION.replace(
+    "adoption: {method: vote, yes: 15, no: 0, abstain: 0}",
+    "adoption:\n      method: without-vote\n      dissociated: [volker-turk, cuba]",
+)
+
+
+def test_dissociated_states_are_references(make_data: MakeData):
+    """A state that dissociated itself from a consensus is an actor reference: an unknown
+    one is reported on its line, a known one is a backlink of the actor."""
+    root = make_data({"resolutions/s-res-2397.yaml": CONSENSUS})
+    problems = [p for p in run(root) if p.code == "DPK201"]
+    assert [(p.line, p.message) for p in problems] == [(7, "unknown actor `cuba`")]
+    fixed = make_data({"resolutions/s-res-2397.yaml": CONSENSUS.replace(", cuba]", "]")})
+    assert run(fixed) == []
+    kb = KnowledgeBase.from_dataset(load_dataset(fixed))
+    assert kb.by_id["s-res-2397"].adoption.dissociated == ["volker-turk"]
+    assert [(b.source_id, b.field) for b in kb.pointing_at("volker-turk")] == [
+        ("s-res-2397", "adoption.dissociated")
+    ]
 
 
 def test_hrc_before_june_2006_and_chr_after(make_data: MakeData):

@@ -610,6 +610,7 @@ def _is_id_field(loc: tuple[str | int, ...]) -> bool:
         "follows",
         "type",
         "sponsors",
+        "dissociated",
         "resolutions",
         "tags",
     }

@@ -460,14 +460,14 @@ def _references(kb: KnowledgeBase) -> Iterator[tuple[str, str, str]]:
     """(target, source, field) of every reference between records that `show` follows
     back (as `KnowledgeBase.backlinks`), except participants, which `event_actors`
     holds. Read from the fields directly: no `Reference` object per reference."""
-    from dprkhr.kb import REFERENCE_FIELDS
+    from dprkhr.kb import REFERENCE_FIELDS, field_path_value
 
     for record in kb.by_id.values():
         fields = (*REFERENCE_FIELDS.get(record.record_type, ()), ("sources", "source", "source"))
         for name, key, target_kind in fields:
             if target_kind in ("forum", "tag", "event-type") or name == "participants":
                 continue
-            value = getattr(record, name, None)
+            value = field_path_value(record, name)
             if value is None:
                 continue
             items = [value] if isinstance(value, str) else value

@@ -46,12 +46,14 @@ REFERENCE_FIELDS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
     "resolution": (
         ("forum", None, "forum"),
         ("sponsors", None, "actor"),
+        ("adoption.dissociated", None, "actor"),
         ("follows", None, "resolution"),
         ("tags", None, "tag"),
     ),
     "source": (),
 }
-"""Per record type: (field, key inside each list item or None, kind of target).
+"""Per record type: (field, key inside each list item or None, kind of target). A field
+inside a nested object is a dotted path (`adoption.dissociated`).
 Every type also cites sources through `sources[].source`."""
 
 
@@ -61,6 +63,27 @@ def field_value(obj: Any, name: str) -> Any:
     if isinstance(obj, dict):
         return obj.get(name)
     return getattr(obj, name, None)
+
+
+def field_path_value(obj: Any, path: str) -> Any:
+    """`field_value` along a dotted path (`adoption.dissociated`); None where a step is
+    missing."""
+    for name in path.split("."):
+        if obj is None:
+            return None
+        obj = field_value(obj, name)
+    return obj
+
+
+def field_label(loc: Path_) -> str:
+    """The field a reference sits in, from its location: the names before the first list
+    index (`participants`, `adoption.dissociated`)."""
+    names: list[str] = []
+    for step in loc:
+        if not isinstance(step, str):
+            break
+        names.append(step)
+    return ".".join(names)
 
 
 def iter_references(
@@ -75,16 +98,17 @@ def iter_references(
     kind = record_type or getattr(record, "record_type", "")
     fields = (*REFERENCE_FIELDS.get(kind, ()), ("sources", "source", "source"))
     for name, key, target_kind in fields:
-        value = field_value(record, name)
+        value = field_path_value(record, name)
         if value is None:
             continue
+        path = tuple(name.split("."))
         if isinstance(value, str) and key is None:
-            yield Reference(target_kind, value, (name,))
+            yield Reference(target_kind, value, path)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 target = item if key is None else field_value(item, key)
                 if isinstance(target, str):
-                    loc: Path_ = (name, i) if key is None else (name, i, key)
+                    loc: Path_ = (*path, i) if key is None else (*path, i, key)
                     yield Reference(target_kind, target, loc)
 
 
@@ -198,13 +222,11 @@ class KnowledgeBase:
             for ref in iter_references(record):
                 if ref.target_kind in ("forum", "tag", "event-type"):
                     continue
-                key = (ref.target, str(ref.loc[0]))
+                key = (ref.target, field_label(ref.loc))
                 if key in seen:
                     continue
                 seen.add(key)
-                backlinks[ref.target].append(
-                    Backlink(record.id, record.record_type, str(ref.loc[0]))
-                )
+                backlinks[ref.target].append(Backlink(record.id, record.record_type, key[1]))
         return dict(backlinks)
 
     def memo(self, key: str, build: Callable[[], T]) -> T:

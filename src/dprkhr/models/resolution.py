@@ -41,6 +41,13 @@ class Adoption(Strict):
     yes: Count | None = Field(default=None, description="Votes in favour.")
     no: Count | None = Field(default=None, description="Votes against.")
     abstain: Count | None = Field(default=None, description="Abstentions.")
+    dissociated: list[RecordId] = Field(
+        default_factory=list,
+        description=(
+            "Ids of actors (states) that dissociated themselves from an adoption without a"
+            " vote, as a source names them."
+        ),
+    )
 
 
 class Resolution(Record):

@@ -38,8 +38,8 @@ _FINDINGS = "DPK201-findings-2"
 
 
 class DanglingReference(Rule):
-    """Every reference points at something that exists: participants, sponsors and role
-    organisations at actors; `follows` and `resolutions` at resolutions; citations at
+    """Every reference points at something that exists: participants, sponsors, states
+    that dissociated themselves from an adoption and role organisations at actors; `follows` and `resolutions` at resolutions; citations at
     sources; `forum` at a forum code; `tags` at tags; `type` at an event type.
 
     The message names the closest existing id when there is one.

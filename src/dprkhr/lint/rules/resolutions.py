@@ -145,9 +145,10 @@ class SymbolFitsForum(Rule):
 class VoteCounts(Rule):
     """Vote counts are consistent with how the resolution was adopted and where.
 
-    A resolution adopted without a vote has no counts; counts never add up to more than
-    the forum's members; in the Security Council a resolution needs at least 9 votes in
-    favour (the forum's `votes_to_adopt`).
+    A resolution adopted without a vote has no counts, and only such a resolution lists
+    states that `dissociated` themselves from its adoption; counts never add up to more
+    than the forum's members; in the Security Council a resolution needs at least 9 votes
+    in favour (the forum's `votes_to_adopt`).
 
     Fails:
         # data/resolutions/s-res-2397.yaml
@@ -196,6 +197,14 @@ class VoteCounts(Rule):
                     "remove the counts, or set `method: vote`",
                 )
             return
+        if adoption.dissociated:
+            yield Finding(
+                ("adoption", "dissociated"),
+                "adopted by a vote, yet states are listed as having dissociated themselves "
+                "from a consensus",
+                "record them as voting against or abstaining in an event, or set "
+                "`method: without-vote`",
+            )
         forum = env.forum_by_code.get(resolution.forum or "")
         if forum is None:
             return
