@@ -81,10 +81,12 @@ def test_ga_series_is_unbroken(kb: KnowledgeBase) -> None:
     years = [r.date.year for r in chain]
     assert years == list(range(2005, 2026))
     assert chain[0].id == "a-res-60-173"
-    # sessions only where a source states them (2019 and 2021 are left out)
+    # sessions only where a source states them (2019 is left out)
     known = [(r.session, 60 + i) for i, r in enumerate(chain) if r.session is not None]
     assert all(session == expected for session, expected in known)
-    assert {r.id for r in chain if r.session is None} == {"unga-2019-dprk", "unga-2021-dprk"}
+    assert {r.id for r in chain if r.session is None} == {"unga-2019-dprk"}
+    assert kb.by_id["a-res-76-177"].symbol == "A/RES/76/177"
+    assert kb.by_id["a-res-76-177"].date.text == "2021-12-16"
 
 
 def test_hrc_and_chr_series(kb: KnowledgeBase) -> None:
@@ -109,14 +111,19 @@ def test_conflicting_counts_left_out(kb: KnowledgeBase) -> None:
 def test_unverified_symbols_left_out(kb: KnowledgeBase) -> None:
     for rid in (
         "unga-2019-dprk",
-        "unga-2021-dprk",
         "unga-2025-dprk",
         "hrc-2010-dprk",
         "hrc-2011-dprk",
-        "hrc-2019-dprk",
         "hrc-2025-dprk",
     ):
         assert kb.by_id[rid].symbol is None
+    # the 2019 Council resolution's symbol is verified, its day is not
+    hrc_2019 = kb.by_id["a-hrc-res-40-20"]
+    assert (hrc_2019.symbol, hrc_2019.date.text, hrc_2019.adoption) == (
+        "A/HRC/RES/40/20",
+        "2019",
+        None,
+    )
     # dates inferred only from a weekday stay at the verified precision
     assert kb.by_id["a-res-78-218"].date.precision != "day"
     assert kb.by_id["hrc-2025-dprk"].date.text == "2025"
@@ -124,7 +131,16 @@ def test_unverified_symbols_left_out(kb: KnowledgeBase) -> None:
 
 def test_without_vote_runs(kb: KnowledgeBase) -> None:
     assert votes(kb.by_id["a-hrc-res-19-13"])[0] == "without-vote"
-    for rid in ("a-res-71-202", "a-res-72-188", "a-res-73-180", "unga-2019-dprk", "a-res-79-181"):
+    for rid in (
+        "a-res-67-181",
+        "a-res-71-202",
+        "a-res-72-188",
+        "a-res-73-180",
+        "unga-2019-dprk",
+        "a-res-79-181",
+        "a-hrc-res-43-25",
+        "a-hrc-res-46-17",
+    ):
         assert votes(kb.by_id[rid]) == ("without-vote", None, None, None)
     assert votes(kb.by_id["a-res-70-172"]) == ("vote", 119, 19, 48)
 
@@ -142,6 +158,13 @@ def test_sanctions_resolutions(kb: KnowledgeBase) -> None:
         res = kb.by_id[rid]
         assert (res.symbol, res.date.text, res.forum) == (symbol, date, "UNSC")
         assert votes(res) == ("vote", 15, 0, 0)
+        # one fact, one record: no event merely restates the adoption
+        restating = [
+            e.id for e in kb.events if rid in e.resolutions and e.type == "sanctions-decision"
+        ]
+        assert restating == (
+            ["2017-09-11-unsc-lists-wpk-departments"] if rid == "s-res-2375" else []
+        )
 
 
 def test_special_rapporteurs_in_order(kb: KnowledgeBase) -> None:
@@ -262,7 +285,21 @@ def test_ohchr_seoul_office(kb: KnowledgeBase) -> None:
     event = kb.by_id["2015-06-23-ohchr-seoul-office-opens"]
     assert "a-hrc-res-25-25" in event.resolutions
     assert ("zeid-raad-al-hussein", "opener") in {(p.actor, p.role) for p in event.participants}
-    assert votes(kb.by_id["a-hrc-res-25-25"]) == ("vote", 30, 6, None)  # abstentions conflict
+    assert votes(kb.by_id["a-hrc-res-25-25"]) == ("vote", 30, 6, 11)
+
+
+def test_dissociations_and_sponsors(kb: KnowledgeBase) -> None:
+    def dissociated(rid: str) -> set[str]:
+        return set(kb.by_id[rid].adoption.dissociated)
+
+    assert dissociated("a-res-71-202") == {"cuba", "venezuela", "china", "dprk"}
+    assert dissociated("a-hrc-res-55-21") == {"china", "eritrea", "cuba"}
+    # only consensus adoptions list dissociating states
+    for res in kb.resolutions:
+        if res.adoption is not None and res.adoption.dissociated:
+            assert res.adoption.method.value == "without-vote", res.id
+    assert {"european-union", "japan"} <= set(kb.by_id["a-hrc-res-25-25"].sponsors)
+    assert "united-states" in kb.by_id["a-hrc-res-46-17"].sponsors
 
 
 def test_udhr(kb: KnowledgeBase) -> None:
