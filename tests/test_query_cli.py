@@ -155,15 +155,41 @@ def test_resolutions_options(root: Path) -> None:
     assert "vote 30-6-11" in table
 
 
-def test_csv_flattens_lists_with_a_separator(root: Path) -> None:
+def test_csv_is_one_readable_row_per_record(root: Path) -> None:
     result = run(root, "events", "--actor", "Volker Turk", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert rows[0]["participants.actor"] == "un-security-council; volker-turk; elizabeth-salmon"
-    assert rows[0]["participants.role"] == "host; briefer; briefer"
+    header = result.stdout.splitlines()[0].split(",")
+    assert "lint.ignore" not in header and not any("." in column for column in header)
+    # each participant whole in one cell: name beside id, and the role
+    assert rows[0]["participants"] == (
+        "United Nations Security Council [un-security-council]: host; "
+        "Volker Türk [volker-turk]: briefer; Elizabeth Salmón [elizabeth-salmon]: briefer"
+    )
     assert rows[0]["tags"] == "human-rights-and-security"
+    assert rows[0]["sources"] == "test-source"
     resolutions = run(root, "resolutions", "--adopted", "vote", "-f", "csv").stdout
     row = next(csv.DictReader(io.StringIO(resolutions)))
-    assert (row["adoption.method"], row["adoption.yes"], row["adoption.no"]) == ("vote", "30", "6")
+    assert (row["adoption"], row["yes"], row["no"]) == ("vote", "30", "6")
+    actors = run(root, "actors", "Salmon", "-f", "csv").stdout
+    actor = next(csv.DictReader(io.StringIO(actors)))
+    assert (actor["id"], actor["name"]) == ("elizabeth-salmon", "Elizabeth Salmón")
+
+
+@pytest.mark.parametrize("command", ["events", "resolutions", "actors"])
+def test_csv_rows_are_the_same_from_the_index_and_the_records(root: Path, command: str) -> None:
+    warm = run(root, command, "-f", "csv")
+    cold = run(root, "--no-cache", command, "-f", "csv")
+    assert warm.exit_code == cold.exit_code == 0
+    assert warm.stdout == cold.stdout
+    assert len(list(csv.DictReader(io.StringIO(warm.stdout)))) == len(
+        run(root, command, "-f", "ids").stdout.splitlines()
+    )
+
+
+def test_csv_help_points_to_the_export_tables(root: Path) -> None:
+    for command in ("events", "resolutions", "actors", "search", "timeline", "related"):
+        text = " ".join(run(root, command, "--help").stdout.split())
+        assert "export csv" in text, command
 
 
 def test_empty_results(root: Path) -> None:
@@ -176,7 +202,7 @@ def test_empty_results(root: Path) -> None:
     assert run(root, "resolutions", "--since", "2030", "-f", "yaml").stdout.strip() == "[]"
     assert run(root, "events", "--since", "2030", "-f", "ids").stdout == ""
     header = run(root, "events", "--since", "2030", "-f", "csv").stdout
-    assert header.startswith("id,lint.ignore,date,end_date,type,forum,title")
+    assert header.startswith("id,date,end_date,type,forum,title")
     assert run(root, "search", "zzzqqq").exit_code == 0
     assert run(root, "related", "kim-min-jun").exit_code == 0
 

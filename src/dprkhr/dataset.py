@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -551,6 +552,12 @@ def _schema_message(
                 f"use `{slugify(str(value)) or 'id'}`",
             )
         ctx = error.get("ctx") or {}
+        choices = allowed_values(error)
+        if choices:
+            from dprkhr.suggest import did_you_mean
+
+            hint = did_you_mean(str(value), choices) or "use one of: " + ", ".join(choices)
+            return SCHEMA, f"`{where}`: {_shown(value)} is not one of the allowed values", hint
         if etype == "greater_than_equal":
             msg = f"{value} is less than {ctx.get('ge')}, the smallest allowed"
         elif etype == "less_than_equal":
@@ -568,6 +575,15 @@ def _schema_message(
             _type_hint(value, wanted),
         )
     return SCHEMA, f"`{where}`: {msg}", None
+
+
+def allowed_values(error: Any) -> list[str]:
+    """The values a field takes, from a pydantic error about a value not among them
+    (`enum`, `literal_error`); [] for other errors."""
+    if error.get("type") not in ("enum", "literal_error"):
+        return []
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    return re.findall(r"'([^']*)'", expected)
 
 
 def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -34,32 +34,44 @@ def is_data_root(path: Path) -> bool:
     return (path / "actors").is_dir() and (path / "events").is_dir()
 
 
+BUNDLED = "bundled"
+"""How a data root was found when nothing pointed at it: the dataset shipped with dprkhr."""
+
+
 def find_data_root(
     explicit: Path | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> Path:
     """Resolve the data folder: `--data`, then `$DPRKHR_DATA`, then the nearest ancestor of
     the working directory holding `data/actors` and `data/events`, then the bundled copy."""
+    return locate_data_root(explicit, cwd, env)[0]
+
+
+def locate_data_root(
+    explicit: Path | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[Path, str]:
+    """The data folder (as `find_data_root`) and how it was found: `--data`,
+    `$DPRKHR_DATA`, `cwd` or `BUNDLED`."""
     env = os.environ if env is None else env
     for given, origin in ((explicit, "--data"), (env.get(ENV_VAR) or None, f"${ENV_VAR}")):
         if given is None:
             continue
         path = Path(given).expanduser()
         if is_data_root(path):
-            return path
+            return path, origin
         if is_data_root(path / "data"):
-            return path / "data"
+            return path / "data", origin
         raise DataRootError(
             f"{origin} {given}: not a dprkhr data folder (it needs `actors/` and `events/`)"
         )
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if is_data_root(folder / "data"):
-            return folder / "data"
+            return folder / "data", "cwd"
         if folder.name == "data" and is_data_root(folder):
-            return folder
+            return folder, "cwd"
     bundled = bundled_data_root()
     if bundled is not None:
-        return bundled
+        return bundled, BUNDLED
     raise DataRootError("no dataset found: pass --data PATH or set $DPRKHR_DATA")
 
 

@@ -248,11 +248,7 @@ def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
     try:
         model.model_validate(data)
     except ValidationError as exc:
-        from dprkhr.dataset import format_loc
-
-        error = exc.errors(include_url=False)[0]
-        where = format_loc(tuple(s for s in error["loc"] if isinstance(s, (str, int))))
-        raise UsageError(f"{where}: {error['msg']}") from None
+        raise UsageError(_option_message(exc.errors(include_url=False)[0])) from None
     footer = "" if cited else _CITE_HINT
     text = dump_record(data, kind, footer=footer)
     path = root / model.folder / f"{record_id}.yaml"
@@ -294,6 +290,39 @@ _CITE_HINT = (
     "#       page: 1\n"
     "#       quote: the words of the source that support this record\n"
 )
+
+
+_OPTION_OF = {"participants": "--participant", "aliases": "--alias", "tags": "--tag"}
+_PATTERN_WORDS = {
+    "country": "two capital letters, the ISO 3166-1 alpha-2 code (KR, KP)",
+    "language": "a two-letter ISO 639-1 code (en, ko)",
+}
+
+
+def _option_message(error: Any) -> str:
+    """A validation error of the new record in the terms of the command line: the option,
+    the value given, what it should be."""
+    from dprkhr.dataset import allowed_values
+    from dprkhr.suggest import did_you_mean
+
+    loc = [step for step in error["loc"] if isinstance(step, str)]
+    field = loc[0] if loc else "value"
+    option = _OPTION_OF.get(field, "--" + field.replace("_", "-"))
+    value = error.get("input")
+    shown = f"{option} {value!r}" if isinstance(value, str) else option
+    choices = allowed_values(error)
+    if choices:
+        hint = did_you_mean(str(value), choices)
+        return f"{shown}: use one of {', '.join(choices)}" + (f" ({hint})" if hint else "")
+    if error["type"] == "string_pattern_mismatch":
+        last = loc[-1] if loc else field
+        if last in _PATTERN_WORDS:
+            return f"{shown}: use {_PATTERN_WORDS[last]}"
+        if last in ("id", "actor", "source", "organization") or last.endswith("id"):
+            return f"{shown}: an id is lower-case letters, digits and single hyphens"
+    message = str(error.get("msg", "not valid")).removeprefix("Value error, ")
+    message = message.replace("Input should be", "use").replace("String should", "it should")
+    return f"{shown}: {message}"
 
 
 def _forum_code(value: str, forums: list[Any]) -> str:

@@ -30,14 +30,13 @@ class _Group(TyperGroup):
             message = "\n".join(safe(line) for line in str(exc).split("\n"))
             typer.echo(f"Error: {message}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except BrokenPipeError:
-            raise
+        except BrokenPipeError:  # Click would exit 1: the same quiet 0 for every command
+            closed_pipe()
         except OSError as exc:
             if _debug(ctx):
                 raise
             # the file system said no (permissions, a missing folder, a full disk): not a bug
-            where = f" {safe(str(exc.filename))}" if exc.filename else ""
-            typer.echo(f"Error: cannot use{where}: {exc.strerror or exc}", err=True)
+            typer.echo(f"Error: {safe(os_error_message(exc))}", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
             if _is_framework(exc) or _debug(ctx):
@@ -51,6 +50,21 @@ class _Group(TyperGroup):
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)
+
+
+def os_error_message(exc: OSError) -> str:
+    """What the file system refused, in the user's terms: a temporary file dprkhr made
+    to write atomically is named by its folder, never by its own name."""
+    from pathlib import PurePath
+
+    reason = exc.strerror or str(exc)
+    if not exc.filename:
+        return f"cannot do that: {reason}"
+    path = PurePath(str(exc.filename))
+    for i, part in enumerate(path.parts):
+        if part.startswith(".") and part.endswith((".tmp", ".old")):
+            return f"cannot write in {PurePath(*path.parts[:i])}: {reason}"
+    return f"cannot use {path}: {reason}"
 
 
 def _is_framework(exc: BaseException) -> bool:
@@ -210,14 +224,26 @@ def app_for(argv: list[str]) -> typer.Typer:
     return lean
 
 
+def closed_pipe() -> None:
+    """End quietly with status 0 when whoever reads the output stopped reading (`| head`),
+    whichever command was writing: nothing more can be written, and nothing went wrong."""
+    import os
+
+    try:  # Python would report the failed flush of stdout at exit: point it at nothing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+    sys.exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     args = sys.argv[1:] if argv is None else argv
     try:
         app_for(args)(args=args, prog_name="dprkhr")
-    except BrokenPipeError:  # `dprkhr ... | head`
-        sys.stderr.close()
-        sys.exit(1)
+    except BrokenPipeError:  # `dprkhr ... | head`: the reader has all it wanted
+        closed_pipe()
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception:  # pragma: no cover - --debug re-raises here on purpose

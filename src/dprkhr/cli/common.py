@@ -29,10 +29,41 @@ class AppState:
     _kb: KnowledgeBase | None = field(default=None, repr=False)
     _warned: bool = field(default=False, repr=False)
 
-    def data_root(self) -> Path:
-        from dprkhr.layout import find_data_root
+    quiet: bool = False
+    """Say nothing on stderr (shell completion)."""
+    _root: tuple[Path, str] | None = field(default=None, repr=False)
 
-        return find_data_root(self.data)
+    def data_root(self) -> Path:
+        """The data folder; said once on stderr when it is the bundled dataset, found
+        neither from the options nor from the working directory."""
+        if self._root is None:
+            from dprkhr.layout import BUNDLED, locate_data_root
+
+            self._root = locate_data_root(self.data)
+            path, origin = self._root
+            if origin == BUNDLED and not self.quiet:
+                note(
+                    f"reading the dataset bundled with dprkhr ({path}): there is no data/ "
+                    "folder above the working directory (--data PATH reads another)"
+                )
+        return self._root[0]
+
+    def writable_root(self, command: str) -> Path:
+        """The data folder a writing command may change: never the bundled dataset."""
+        from dprkhr.errors import UsageError
+        from dprkhr.layout import BUNDLED, locate_data_root
+
+        if self._root is None:
+            self._root = locate_data_root(self.data)
+        path, origin = self._root
+        if origin == BUNDLED:
+            raise UsageError(
+                f"`dprkhr {command}` changes data files, and no dataset was found here: run it "
+                "inside a clone of the dataset repository, or point at one with "
+                f"`dprkhr --data PATH/TO/CHECKOUT {command} ...` (or $DPRKHR_DATA); the "
+                f"dataset bundled with dprkhr ({path}) is read-only"
+            )
+        return path
 
     def use_cache(self) -> bool:
         return self.cache and os.environ.get("DPRKHR_NO_CACHE", "") in ("", "0")
@@ -97,6 +128,11 @@ def state(ctx: typer.Context) -> AppState:
 
 def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
+
+
+def note(message: str) -> None:
+    """A message for people on stderr, never mixed into piped output."""
+    typer.echo(f"note: {message}", err=True)
 
 
 class Color(str, Enum):

@@ -19,8 +19,9 @@ def _source(ctx: typer.Context) -> Any:
 
     root = ctx.find_root()
     params = root.params or {}
-    app = AppState(data=params.get("data"), cache=not params.get("no_cache", False))
-    app._warned = True  # no warning in the middle of a command line being typed
+    # nothing on stderr in the middle of a command line being typed
+    app = AppState(data=params.get("data"), cache=not params.get("no_cache", False), quiet=True)
+    app._warned = True
     return app.searchable()
 
 

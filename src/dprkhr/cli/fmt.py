@@ -52,7 +52,7 @@ def fmt(
     from dprkhr.fmt import format_paths
     from dprkhr.lint.reporters import safe
 
-    root = state(ctx).data_root()
+    root = state(ctx).data_root() if check else state(ctx).writable_root("fmt")
     for path in paths or []:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")

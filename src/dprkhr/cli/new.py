@@ -221,8 +221,7 @@ def new(
     from dprkhr.errors import UsageError
     from dprkhr.new import REQUIRED, plan_record, write_new
 
-    root = state(ctx).data_root()
-    _refuse_bundled(root)
+    root = state(ctx).writable_root("new")
     values: dict[str, Any] = {
         "id": record_id,
         "date": date,
@@ -283,19 +282,6 @@ def new(
             "next: fill in the fields, cite a source with a short exact quote, then run "
             "`dprkhr lint` and `dprkhr fmt`",
             err=True,
-        )
-
-
-def _refuse_bundled(root: Any) -> None:
-    """Never write into the copy of the dataset installed with the package."""
-    from pathlib import Path
-
-    from dprkhr.errors import UsageError
-
-    installed = Path(__file__).resolve().parent.parent / "data"
-    if Path(root).resolve() == installed.resolve():
-        raise UsageError(
-            "no dataset to add to here: run inside a clone of the dataset, or pass --data"
         )
 
 

@@ -4,10 +4,9 @@
   terminal (80 columns when not a terminal).
 - `json`: one array; `jsonl`: one object a line; `yaml`: one list. Records are their own
   fields, `model_dump(mode="json", exclude_none=True)`, nothing added.
-- `csv`: one row a record, one column a field, with a header even when empty. Nested
-  objects become dotted columns (`adoption.method`); lists become one cell with the items
-  separated by `LIST_SEPARATOR` (`"; "`); in a list of objects each key gets its own
-  column with the values in the same order (`participants.actor`, `participants.role`).
+- `csv`: one row a record, with a header even when empty; the columns of each record type
+  are in `dprkhr.cli.csvrows` (lists whose items stand whole in one cell, joined by `; `;
+  `dprkhr export csv` has every list as a table of its own).
 - `ids`: one id a line, for pipes (`dprkhr events --format ids | xargs ...`).
 """
 
@@ -31,9 +30,6 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-LIST_SEPARATOR = "; "
-"""Separates the items of a list in one CSV cell."""
-
 
 class OutputFormat(str, Enum):
     table = "table"
@@ -53,8 +49,9 @@ class DocumentFormat(str, Enum):
 
 
 FORMAT_HELP = (
-    "Output: table (for people), json, jsonl, csv (lists joined with '; '), yaml, or ids "
-    "(one a line)."
+    "Output: table (for people), json, jsonl, csv (one row a record; lists joined with '; '; "
+    "citations' quotes and pages are in `dprkhr export csv`'s tables), yaml, or ids (one a "
+    "line)."
 )
 
 
@@ -99,43 +96,6 @@ def _csv_cell(value: Any) -> str:
     text = str(value)
     # keep the newlines and tabs CSV can quote; show other control characters literally
     return "".join(safe(c) if c not in "\n\t" else c for c in text)
-
-
-def csv_columns(model: type[BaseModel]) -> list[str]:
-    """The CSV header of a record type, from its model: stable whatever the data."""
-    from dprkhr.models import child_model
-
-    columns: list[str] = []
-    for name in model.model_fields:
-        inner = child_model(model, name)
-        if inner is not None:
-            columns.extend(f"{name}.{sub}" for sub in inner.model_fields)
-        else:
-            columns.append(name)
-    return columns
-
-
-def flatten(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
-    """One CSV row from a record's JSON data."""
-    row = []
-    for column in columns:
-        name, _, sub = column.partition(".")
-        value = data.get(name)
-        if sub:
-            if isinstance(value, list):
-                cells = [_csv_cell(item.get(sub)) for item in value if isinstance(item, dict)]
-                row.append(LIST_SEPARATOR.join(cells) if any(cells) else "")
-            elif isinstance(value, dict):
-                row.append(_csv_cell(value.get(sub)))
-            else:
-                row.append("")
-        elif isinstance(value, list):
-            row.append(LIST_SEPARATOR.join(_csv_cell(v) for v in value))
-        elif isinstance(value, dict):
-            row.append(LIST_SEPARATOR.join(f"{k}={_csv_cell(v)}" for k, v in value.items()))
-        else:
-            row.append(_csv_cell(value))
-    return row
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -228,12 +188,13 @@ def emit_records(
     records: Sequence[BaseModel],
     fmt: OutputFormat,
     *,
-    model: type[BaseModel] | None,
+    kb: Any,
+    record_type: str,
     columns: Sequence[Column],
     noun: str,
 ) -> None:
-    """Print records in the chosen format; an empty result is a success with a note on
-    stderr for tables. `model` (for the csv header) may be None for table and ids."""
+    """Print records of one type in the chosen format; an empty result is a success with
+    a note on stderr for tables. Records may be index rows for table and ids."""
     if fmt is OutputFormat.table:
         if not records:
             note(f"No {noun} match.")
@@ -244,9 +205,10 @@ def emit_records(
     elif fmt is OutputFormat.ids:
         echo("".join(f"{getattr(r, 'id', '')}\n" for r in records))
     elif fmt is OutputFormat.csv:
-        assert model is not None, "csv needs the record model"
-        header = csv_columns(model)
-        echo(to_csv(header, (flatten(dump(r), header) for r in records)))
+        from dprkhr.cli.csvrows import rows
+
+        header, body = rows(kb, record_type, records)
+        echo(to_csv(header, ([_csv_cell(cell) for cell in row] for row in body)))
     else:
         emit_data([dump(r) for r in records], fmt)
 

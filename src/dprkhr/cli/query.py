@@ -46,6 +46,26 @@ class Kind(str, Enum):
     un_body = "un-body"
 
 
+class ActorOrder(str, Enum):
+    match = "match"
+    name = "name"
+    id = "id"
+    events = "events"
+
+
+class HitOrder(str, Enum):
+    score = "score"
+    date = "date"
+    newest = "-date"
+    type = "type"
+
+
+class RelatedOrder(str, Enum):
+    shared = "shared"
+    name = "name"
+    latest = "latest"
+
+
 class Adopted(str, Enum):
     vote = "vote"
     without_vote = "without-vote"
@@ -287,12 +307,9 @@ def events(
         if criteria is None:
             criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
         found = filter_events(kb, criteria, sort=sort.value, limit=limit)
-    model = None
-    if whole:
-        from dprkhr.models import Event
-
-        model = Event
-    emit_records(found, output, model=model, columns=_event_columns(kb), noun="events")
+    emit_records(
+        found, output, kb=kb, record_type="event", columns=_event_columns(kb), noun="events"
+    )
 
 
 # --- actors ---------------------------------------------------------------------------------
@@ -335,6 +352,13 @@ def actors(
         ),
     ] = None,
     limit: LimitOption = None,
+    sort: Annotated[
+        ActorOrder,
+        typer.Option(
+            help="match (best match first with a QUERY, else by name), name, id, or events "
+            "(most events first)."
+        ),
+    ] = ActorOrder.match,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """People, states, organisations and UN bodies.
@@ -347,7 +371,6 @@ def actors(
       dprkhr actors --kind state --format ids
     """
     from dprkhr.errors import UsageError
-    from dprkhr.models import Actor
     from dprkhr.query import ActorFilter, filter_actors, matching_roles, parse_query_date
 
     if country is not None and not (len(country) == 2 and country.isalpha()):
@@ -357,7 +380,9 @@ def actors(
     criteria = ActorFilter(
         query=query, kind=kind.value if kind else None, country=country, role=role, as_of=on
     )
-    found = filter_actors(kb, criteria)[:limit]
+    from dprkhr.ordering import sort_actors
+
+    found = sort_actors(kb, filter_actors(kb, criteria), sort.value)[:limit]
 
     def role_cell(a: Actor) -> str:
         picks = matching_roles(a, role, on) if (role or on) else list(range(len(a.roles)))
@@ -375,7 +400,7 @@ def actors(
         Column("Kind", lambda a: f"{a.kind.value} {a.country or ''}".strip(), max_width=10),
         Column("Role", role_cell, ratio=3, min_width=20),
     ]
-    emit_records(found, output, model=Actor, columns=columns, noun="actors")
+    emit_records(found, output, kb=kb, record_type="actor", columns=columns, noun="actors")
 
 
 # --- resolutions ----------------------------------------------------------------------------
@@ -436,6 +461,7 @@ def resolutions(
     from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import ResolutionFilter, date_range, filter_resolutions, resolve_tag
 
+    session = _session(session)
     app = state(ctx)
     start, end = date_range(since, until)
     whole = output not in (OutputFormat.table, OutputFormat.ids)
@@ -464,12 +490,29 @@ def resolutions(
         kb = app.kb()
         criteria = criteria or criteria_from(kb)
         found = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
-    model = None
-    if whole:
-        from dprkhr.models import Resolution
+    emit_records(
+        found,
+        output,
+        kb=kb,
+        record_type="resolution",
+        columns=_resolution_columns(),
+        noun="resolutions",
+    )
 
-        model = Resolution
-    emit_records(found, output, model=model, columns=_resolution_columns(), noun="resolutions")
+
+def _session(value: str | None) -> str | None:
+    """`--session`: a number (22) or a special session (S-28, ES-11), as records write it."""
+    import re
+
+    if value is None:
+        return None
+    text = value.strip().upper()
+    if re.fullmatch(r"[1-9][0-9]*", text) or re.fullmatch(r"E?S-[1-9][0-9]*", text):
+        return text
+    raise UsageError(
+        f"--session {value!r}: use a session number (22), or a special session (S-28) or "
+        "emergency special session (ES-11)"
+    )
 
 
 # --- show -----------------------------------------------------------------------------------
@@ -640,6 +683,13 @@ def search(
     limit: Annotated[
         int | None, typer.Option(min=1, metavar="N", help="Show at most this many.")
     ] = 20,
+    sort: Annotated[
+        HitOrder,
+        typer.Option(
+            help="score (best match first), date or -date (undated records last), or type "
+            "(actors, resolutions, events, sources). --limit keeps the first N of this order."
+        ),
+    ] = HitOrder.score,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Search names, titles, summaries and quotes of every record, best matches first.
@@ -651,10 +701,15 @@ def search(
       dprkhr search forced repatriation --type event
       dprkhr search Salmon --format csv
     """
+    from dprkhr.ordering import sort_hits
     from dprkhr.query import search as run_search
 
     kb = state(ctx).kb()
-    hits = run_search(kb, " ".join(words), limit=limit, types=[t.value for t in type_ or []])
+    chosen = [t.value for t in type_ or []]
+    if sort is HitOrder.score:
+        hits = run_search(kb, " ".join(words), limit=limit, types=chosen)
+    else:
+        hits = sort_hits(run_search(kb, " ".join(words), types=chosen), sort.value)[:limit]
 
     def date(hit: Any) -> str:
         record = hit.record
@@ -767,6 +822,16 @@ def timeline(
         ),
     ] = None,
     sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Show at most this many events and resolutions (the first N in --sort "
+            "order, with the silences among them); says on stderr how many there are.",
+            show_default=False,
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Events and resolutions in order, grouped by year, with the silences between them.
@@ -797,6 +862,8 @@ def timeline(
             criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
         result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value)
     entries: list[tuple[Any, Any]] = _interleave(result)
+    if limit is not None:
+        entries = _first_records(entries, limit, len(result.items))
 
     if output is OutputFormat.table:
         if not entries:
@@ -876,6 +943,23 @@ def _record_title(item: Any) -> str:
     return str(item.title)
 
 
+def _first_records(entries: list[tuple[str, Any]], limit: int, total: int) -> list[tuple[str, Any]]:
+    """The entries up to the `limit`-th record (with the silences before it); when that
+    cuts the list, says so on stderr."""
+    if total <= limit:
+        return entries
+    kept: list[tuple[str, Any]] = []
+    records = 0
+    for kind, item in entries:
+        if kind == "record":
+            if records == limit:
+                break
+            records += 1
+        kept.append((kind, item))
+    note(f"showing {limit} of {total} events and resolutions (--limit {limit})")
+    return kept
+
+
 def _interleave(result: Any) -> list[tuple[str, Any]]:
     """Records and gaps in one sequence: a gap sits just before the record ending it."""
     entries: list[tuple[str, Any]] = []
@@ -937,6 +1021,13 @@ def related(
     ctx: typer.Context,
     actor: Annotated[str, typer.Argument(metavar="ACTOR", help="Id or name (forgiving).")],
     limit: LimitOption = None,
+    sort: Annotated[
+        RelatedOrder,
+        typer.Option(
+            help="shared (most shared events first), name, or latest (the most recent "
+            "shared event first). --limit keeps the first N of this order."
+        ),
+    ] = RelatedOrder.shared,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Actors who took part in the same events as ACTOR, most shared events first.
@@ -955,12 +1046,15 @@ def related(
     actor_id = None
     try:
         actor_id = actor_id_from_name(kb, actor)
-        found = find_related(kb, actor_id, limit=limit)
+        found = find_related(kb, actor_id)
     except StaleIndex:  # a damaged index: answer from the records
         kb = app.kb()
         if actor_id is None:
             actor_id = actor_id_from_name(kb, actor)
-        found = find_related(kb, actor_id, limit=limit)
+        found = find_related(kb, actor_id)
+    from dprkhr.ordering import sort_related
+
+    found = sort_related(found, sort.value)[:limit]
     if output is OutputFormat.table:
         if not found:
             note(f"No one shares an event with {actor_id}.")
