@@ -146,8 +146,7 @@ def test_lint_names_the_allowed_values_in_its_own_words(make_data: MakeData) -> 
     root = make_data({"sources/x.yaml": "id: x\ntitle: T\nkind: xml\n"})
     result = runner.invoke(app, ["--data", str(root), "lint", str(root / "sources" / "x.yaml")])
     assert result.exit_code == 1
-    assert "is not one of the allowed values" in result.stdout
-    assert "use one of: article, news" in result.stdout
+    assert "`kind`: `xml` is not one of: article, news" in result.stdout
     assert "Input should" not in result.stdout
 
 

@@ -46,8 +46,8 @@ def test_errors_exit_1_with_text_report(broken: Path):
     lines = result.output.splitlines()
     assert lines[0].endswith("data/actors/x.yaml")
     assert (
-        "3:1  error    DPK004  `kind`: Input should be 'person', 'state', 'organization' or 'un-body'  [schema]"
-        in lines[1]
+        "3:1  error    DPK004  `kind`: `persn` is not one of: person, state, organization, "
+        "un-body  [schema]" in lines[1]
     )
     assert lines[-1] == "Found 1 error in 1 file (9 files checked)."
 
@@ -57,8 +57,8 @@ def test_parsable(broken: Path):
     assert result.exit_code == 1
     (line,) = result.output.splitlines()
     assert line.endswith(
-        "data/actors/x.yaml:3:1: [error] DPK004 `kind`: Input should be 'person', 'state', "
-        "'organization' or 'un-body' (schema)"
+        "data/actors/x.yaml:3:1: [error] DPK004 `kind`: `persn` is not one of: person, state, "
+        "organization, un-body (schema)"
     )
 
 
@@ -92,7 +92,7 @@ def test_github_annotations_escape_and_are_automatic_in_actions(broken: Path):
     assert result.exit_code == 1
     line = result.stdout.splitlines()[0]
     assert line.startswith("::error file=")
-    assert ",line=3,col=1,title=DPK004 schema::`kind`: Input should be" in line
+    assert ",line=3,col=1,title=DPK004 schema::`kind`: `persn` is not one of:" in line
 
 
 def test_github_escaping(make_data: MakeData):

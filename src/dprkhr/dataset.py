@@ -556,8 +556,9 @@ def _schema_message(
         if choices:
             from dprkhr.suggest import did_you_mean
 
-            hint = did_you_mean(str(value), choices) or "use one of: " + ", ".join(choices)
-            return SCHEMA, f"`{where}`: {_shown(value)} is not one of the allowed values", hint
+            shown = f"`{value}`" if isinstance(value, str) else _shown(value)
+            message = f"`{where}`: {shown} is not one of: {', '.join(choices)}"
+            return SCHEMA, message, did_you_mean(str(value), choices)
         if etype == "greater_than_equal":
             msg = f"{value} is less than {ctx.get('ge')}, the smallest allowed"
         elif etype == "less_than_equal":

@@ -35,6 +35,17 @@ def offer(ctx: typer.Context, kind: str, incomplete: str) -> list[tuple[str, str
         return []
 
 
+def completion_item() -> Any:
+    """Click's `CompletionItem`, from the Click that Typer runs on: its own copy since
+    Typer 0.29 (which does not install `click`), the `click` package before."""
+    import typer.core
+
+    item = getattr(typer.core, "CompletionItem", None)
+    if item is None:  # pragma: no cover - Typer before 0.29
+        from click.shell_completion import CompletionItem as item  # type: ignore[no-redef]
+    return item
+
+
 def completer(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     """A Click `shell_complete` callback offering values of one kind, with descriptions.
 
@@ -42,23 +53,21 @@ def completer(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     start with what was typed: `Sal` must offer `elizabeth-salmon`."""
 
     def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
-
-        return [CompletionItem(v, help=h or None) for v, h in offer(ctx, kind, incomplete)]
+        item = completion_item()
+        return [item(v, help=h or None) for v, h in offer(ctx, kind, incomplete)]
 
     return complete
 
 
 def complete_participant(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     """`ACTOR` or, after a colon, `ACTOR:ROLE`."""
-    from click.shell_completion import CompletionItem
-
     actor, colon, role = incomplete.partition(":")
     if not colon:
         found = offer(ctx, "actor", incomplete)
     else:
         found = [(f"{actor}:{v}", h) for v, h in offer(ctx, "participant-role", role)]
-    return [CompletionItem(v, help=h or None) for v, h in found]
+    item = completion_item()
+    return [item(v, help=h or None) for v, h in found]
 
 
 BY_PARAMETER: dict[str, str] = {
@@ -80,14 +89,12 @@ BY_PARAMETER: dict[str, str] = {
 def wire(params: list[Any]) -> None:
     """Give the options and arguments that name records or vocabulary entries their
     completion (options with fixed choices keep Click's)."""
-    import click
-
     for param in params:
-        described = getattr(param, "type_descriptor", None)  # Typer's parameters
+        described = getattr(param, "type_descriptor", None)  # Typer's parameters since 0.29
         if described is not None and described.is_choice:
             continue
-        if described is None and isinstance(getattr(param, "type", None), click.Choice):
-            continue
+        if described is None and hasattr(getattr(param, "type", None), "choices"):
+            continue  # a Click Choice
         if param.name == "participant":
             param._custom_shell_complete = complete_participant
         elif param.name in BY_PARAMETER:
