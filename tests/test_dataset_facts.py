@@ -341,3 +341,46 @@ def test_dual_approach_tracks(kb: KnowledgeBase) -> None:
     assert upr_reviews and upr_reviews <= engagement
     # the OHCHR Seoul session that set out the dual approach belongs to both tracks
     assert "2022-09-01-kgfp-dual-approach-session" in accountability & engagement
+
+
+def test_treaty_body_reviews(kb: KnowledgeBase) -> None:
+    reviews = {
+        (e.date.text, p.actor)
+        for e in kb.events
+        if e.type == "review"
+        for p in e.participants
+        if p.role == "reviewing-body"
+    }
+    assert {
+        ("2001-07-19", "human-rights-committee"),
+        ("2003-11-19", "cescr-committee"),
+        ("2005-07-18", "cedaw-committee"),
+        ("2017-11-08", "cedaw-committee"),
+        ("2017-09-20", "crc-committee"),
+    } <= reviews
+
+
+def test_dprk_laws_and_statements(kb: KnowledgeBase) -> None:
+    laws = [
+        e
+        for e in kb.events
+        if e.type == "legislation" and "dprk" in {p.actor for p in e.participants}
+    ]
+    assert len(laws) == 3
+    assert all(e.resolutions == ["a-res-79-181"] for e in laws)
+    statements = [
+        e
+        for e in kb.events
+        if e.type == "statement"
+        and ("dprk", "speaker") in {(p.actor, p.role) for p in e.participants}
+    ]
+    assert {"UNGA", "UNGA-C3", "HRC", "UNSC"} <= {e.forum for e in statements}
+    assert all(c.quote for e in statements for c in e.sources)
+
+
+def test_general_assembly_and_arria_meetings(kb: KnowledgeBase) -> None:
+    hlm = kb.by_id["2025-05-20-unga-high-level-meeting"]
+    assert hlm.forum == "UNGA" and hlm.resolutions == ["a-res-79-181"]
+    arria = kb.by_id["2014-04-17-unsc-arria-coi"]
+    hosts = {p.actor for p in arria.participants if p.role == "host"}
+    assert hosts == {"united-states", "france", "australia"}
