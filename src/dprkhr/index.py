@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from dprkhr.kb import Backlink, KnowledgeBase
     from dprkhr.models import Forum, Record
 
-FORMAT = 1
+FORMAT = 2
 _CODE_FILES = ("index.py", "names.py", "kb.py", "layout.py", "completion.py")
 """Besides the records cache's own: the code that shapes what the index holds."""
 
@@ -135,6 +135,16 @@ class Named(NamedTuple):
 
     id: str
     name: str
+    activity: bool
+    """Whether it counts as a forum's activity (`timeline --gaps`; see `EventType`, `Tag`)."""
+
+
+class ForumRow(NamedTuple):
+    """A forum's lifetime, as `timeline --gaps` reads it."""
+
+    code: str
+    established: PartialDate | None
+    abolished: PartialDate | None
 
 
 class ActorRow(NamedTuple):
@@ -193,6 +203,10 @@ _RESOLUTION_COLUMNS = (
 )
 
 
+def _date(text: str | None) -> PartialDate | None:
+    return None if text is None else PartialDate(text)
+
+
 def _event_row(row: Sequence[Any]) -> EventRow:
     ident, file, date, end_date, forum, type_, title, tags, actors, resolutions = row
     return EventRow(
@@ -249,7 +263,11 @@ CREATE TABLE records (
 CREATE TABLE refs (target TEXT NOT NULL, source TEXT NOT NULL, field TEXT NOT NULL);
 CREATE TABLE symbols (folded TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL);
 CREATE TABLE actors (id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL);
-CREATE TABLE vocab (kind TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL);
+CREATE TABLE vocab (
+    kind TEXT NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+    activity INTEGER NOT NULL
+);
+CREATE TABLE forums (n INTEGER NOT NULL, code TEXT NOT NULL, established TEXT, abolished TEXT);
 CREATE TABLE name_labels (kind TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL);
 CREATE TABLE name_entries (
     kind TEXT NOT NULL, i INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
@@ -341,6 +359,10 @@ def _relative(location: str, top: str, root: Path) -> str:
     return os.path.relpath(location, root).replace(os.sep, "/")
 
 
+def _text(date: PartialDate | None) -> str | None:
+    return None if date is None else str(date)
+
+
 def _ids(values: list[str]) -> str:
     """A list of ids in one column: ids never hold spaces (they are validated slugs)."""
     return " ".join(values)
@@ -424,12 +446,16 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
         "INSERT INTO actors VALUES (?, ?, ?)", ((a.id, a.name, a.kind.value) for a in kb.actors)
     )
     connection.executemany(
-        "INSERT INTO vocab VALUES (?, ?, ?, ?)",
+        "INSERT INTO vocab VALUES (?, ?, ?, ?, ?)",
         [
-            *(("event-type", n, t.id, t.name) for n, t in enumerate(kb.event_types)),
-            *(("tag", n, t.id, t.name) for n, t in enumerate(kb.tags)),
-            *entries_for_index(kb),
+            *(("event-type", n, t.id, t.name, t.activity) for n, t in enumerate(kb.event_types)),
+            *(("tag", n, t.id, t.name, t.activity) for n, t in enumerate(kb.tags)),
+            *((*row, False) for row in entries_for_index(kb)),
         ],
+    )
+    connection.executemany(
+        "INSERT INTO forums VALUES (?, ?, ?, ?)",
+        ((n, f.code, _text(f.established), _text(f.abolished)) for n, f in enumerate(kb.forums)),
     )
     for kind in NAME_KINDS:
         # the query's own name index if it made one; else one made for this and let go
@@ -625,8 +651,22 @@ class QueryIndex:
         )
 
     def _vocab(self, kind: str) -> list[Named]:
-        rows = self.db.query("SELECT id, name FROM vocab WHERE kind = ? ORDER BY n", (kind,))
-        return [Named(*row) for row in rows]
+        rows = self.db.query(
+            "SELECT id, name, activity FROM vocab WHERE kind = ? ORDER BY n", (kind,)
+        )
+        return [Named(ident, name, bool(activity)) for ident, name, activity in rows]
+
+    @cached_property
+    def forums(self) -> list[ForumRow]:
+        """Every forum's code and lifetime, in the order of `forums.yaml`."""
+        rows = self.db.query("SELECT code, established, abolished FROM forums ORDER BY n")
+        try:
+            return [
+                ForumRow(code, _date(established), _date(abolished))
+                for code, established, abolished in rows
+            ]
+        except ValueError as exc:
+            raise self.db.damaged(exc) from None
 
     @cached_property
     def tags(self) -> list[Named]:

@@ -383,6 +383,23 @@ class NameIndex:
         order = {EXACT: 0, PARTIAL: 1, FUZZY: 2}
         return sorted(found.values(), key=lambda m: (order[m.how], -m.score, m.id))
 
+    def rank(self, query: str) -> list[NameMatch]:
+        """The records a text names, best first, weak matches dropped: the records it is a
+        name of (exact); failing those, the records with a name holding every word of it
+        (partial, whole words before starts of words); failing those, near spellings
+        (fuzzy) scoring at least `RESOLVE_SCORE` and within `CLEAR_MARGIN` of the best."""
+        norm = normalize(query)
+        if not norm:
+            return []
+        exact = self._exact(query, norm)
+        if exact:
+            return sorted(exact, key=lambda m: (self.label(m.id) or m.id, m.id))
+        partial = self._partial(norm)
+        if partial:
+            return partial
+        fuzzy = self._fuzzy(norm, RESOLVE_SCORE)
+        return [m for m in fuzzy if m.score >= fuzzy[0].score - CLEAR_MARGIN]
+
     def resolve(self, query: str) -> NameMatch:
         """The one record a name stands for.
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from dprkhr.dates import DateError, PartialDate
 from dprkhr.errors import UsageError
 from dprkhr.names import (
+    FUZZY,
     NameMatch,
     UnknownName,
     actor_index,
@@ -254,52 +255,130 @@ class ActorFilter:
 
 def role_held(
     role_start: PartialDate | None, role_end: PartialDate | None, on: PartialDate
-) -> bool:
-    """Whether a role with these dates was held at some point of `on`. A role without a
-    start is taken to have begun before anything we ask about; one without an end is
-    still held."""
+) -> bool | None:
+    """Whether a role with these dates was held at some point of `on`: True, False, or
+    None when the dates cannot tell (no start; or a start or end known only to a month or
+    a year that straddles `on`). A role with a start and no end is still held."""
     if role_start is not None and role_start.start > on.end:
         return False
-    return not (role_end is not None and role_end.end < on.start)
+    if role_end is not None and role_end.end < on.start:
+        return False
+    if role_start is None or role_start.end > on.end:
+        return None
+    if role_end is not None and role_end.start < on.start:
+        return None
+    return True
+
+
+def _role_fits(held: Any, words: Sequence[str]) -> bool:
+    return not words or (
+        _text_matches(words, normalize(held.title))
+        or (held.organization is not None and normalize(held.organization) == " ".join(words))
+    )
 
 
 def matching_roles(actor: Actor, role: str | None, as_of: PartialDate | None) -> list[int]:
-    """Indexes of the actor's roles that fit `--role` and `--as-of`."""
+    """Indexes of the actor's roles that fit `--role` and were certainly held on `--as-of`
+    (a role whose dates cannot tell is left out; see `undated_roles`)."""
     words = _words(role) if role else []
-    out = []
-    for i, held in enumerate(actor.roles):
-        if words and not (
-            _text_matches(words, normalize(held.title))
-            or (held.organization is not None and normalize(held.organization) == " ".join(words))
-        ):
-            continue
-        if as_of is not None and not role_held(held.start, held.end, as_of):
-            continue
-        out.append(i)
-    return out
+    return [
+        i
+        for i, held in enumerate(actor.roles)
+        if _role_fits(held, words)
+        and (as_of is None or role_held(held.start, held.end, as_of) is True)
+    ]
 
 
-def filter_actors(kb: KnowledgeBase, criteria: ActorFilter) -> list[Actor]:
-    """Actors fitting the criteria: ranked by how well they match `query` when given,
-    otherwise by name."""
+def undated_roles(actor: Actor, role: str | None, as_of: PartialDate) -> list[int]:
+    """Indexes of the actor's roles that fit `--role` but whose dates cannot tell whether
+    they were held on `as_of`."""
+    words = _words(role) if role else []
+    return [
+        i
+        for i, held in enumerate(actor.roles)
+        if _role_fits(held, words) and role_held(held.start, held.end, as_of) is None
+    ]
+
+
+@dataclass(frozen=True)
+class Unjudged:
+    """Records a filter could not judge, because the field it tests is not recorded on
+    them: "sponsors are recorded for 2 of 51 resolutions"."""
+
+    field: str
+    """What the filter tests: `sponsors`, `country`, `role dates`..."""
+    known: int
+    """How many of the candidates carry it."""
+    total: int
+    """How many candidates (records passing every other filter) there were."""
+    noun: str
+    """What the candidates are: `resolutions`, `actors`, `roles`."""
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.known
+
+
+@dataclass
+class ActorAnswer:
+    """What `actors` answers: the actors, and what it could not tell."""
+
+    actors: list[Actor]
+    near: bool = False
+    """No actor is named by the query: these are near (fuzzy) matches."""
+    unjudged: list[Unjudged] = field(default_factory=list)
+    undated: dict[str, list[int]] = field(default_factory=dict)
+    """For `--as-of`: per actor id, the fitting roles whose dates cannot tell."""
+
+
+def find_actors(kb: KnowledgeBase, criteria: ActorFilter) -> ActorAnswer:
+    """Actors fitting the criteria: ranked by how well they match `query` when given
+    (only the best kind of match: names it holds, or else near spellings, labelled as
+    such), otherwise by name; with how many could not be judged for lack of a country or
+    of role dates."""
+    near = False
     if criteria.query:
-        matches = actor_index(kb).search(criteria.query)
+        matches = actor_index(kb).rank(criteria.query)
+        near = bool(matches) and not any(m.how != FUZZY for m in matches)
         actors = [a for a in (kb.actor(m.id) for m in matches) if a is not None]
     else:
         actors = sorted(kb.actors, key=lambda a: (normalize(a.name), a.id))
     country = criteria.country.upper() if criteria.country else None
-    out = []
+    by_role = criteria.role is not None or criteria.as_of is not None
+    out: list[Actor] = []
+    candidates = 0
+    with_country = 0
+    roles_total = 0
+    roles_undated = 0
+    undated: dict[str, list[int]] = {}
     for actor in actors:
         if criteria.kind and actor.kind.value != criteria.kind:
             continue
-        if country and actor.country != country:
-            continue
-        if (criteria.role or criteria.as_of) and not matching_roles(
-            actor, criteria.role, criteria.as_of
-        ):
-            continue
-        out.append(actor)
-    return out
+        role_ok = not by_role or bool(matching_roles(actor, criteria.role, criteria.as_of))
+        country_ok = not country or actor.country == country
+        # a candidate for the country filter: a person (nationality) or a state
+        if country and role_ok and actor.kind.value in ("person", "state"):
+            candidates += 1
+            with_country += actor.country is not None
+        if by_role and criteria.as_of is not None and country_ok:
+            unknown = undated_roles(actor, criteria.role, criteria.as_of)
+            roles_total += len(matching_roles(actor, criteria.role, None))
+            roles_undated += len(unknown)
+            if unknown:
+                undated[actor.id] = unknown
+        if role_ok and country_ok:
+            out.append(actor)
+    unjudged = []
+    if country and with_country < candidates:
+        unjudged.append(Unjudged("country", with_country, candidates, "people and states"))
+    if roles_undated:
+        unjudged.append(Unjudged("role dates", roles_total - roles_undated, roles_total, "roles"))
+    return ActorAnswer(out, near, unjudged, undated)
+
+
+def filter_actors(kb: KnowledgeBase, criteria: ActorFilter) -> list[Actor]:
+    """The actors of `find_actors`."""
+    return find_actors(kb, criteria).actors
 
 
 # --- resolutions ----------------------------------------------------------------------------
@@ -356,6 +435,55 @@ def filter_resolutions(
         dated = [r for r in found if r.date is not None]
         found = dated[::-1] + [r for r in found if r.date is None]
     return found[:limit] if limit is not None else found
+
+
+def unjudged_resolutions(kb: Searchable, criteria: ResolutionFilter) -> list[Unjudged]:
+    """For each filter testing a field that only some resolutions carry (forum, session,
+    date, sponsors, adoption method), how many of the resolutions passing every other
+    filter carry it, when some do not: those could not be judged."""
+    session = str(criteria.session).strip() if criteria.session is not None else None
+    sponsors = set(criteria.sponsors)
+    tests: list[tuple[str, Callable[[Any], bool], Callable[[Any], bool]]] = []
+    if criteria.forum:
+        tests.append(("forum", lambda r: r.forum is not None, lambda r: r.forum == criteria.forum))
+    if session is not None:
+        tests.append(
+            ("session", lambda r: r.session is not None, lambda r: str(r.session) == session)
+        )
+    if criteria.since or criteria.until:
+        tests.append(
+            (
+                "date",
+                lambda r: r.date is not None,
+                lambda r: date_overlaps(r.date, criteria.since, criteria.until),
+            )
+        )
+    if sponsors:
+        tests.append(
+            ("sponsors", lambda r: bool(r.sponsors), lambda r: sponsors.issubset(r.sponsors))
+        )
+    if criteria.adopted:
+        tests.append(
+            (
+                "adoption method",
+                lambda r: r.adoption_method is not None,
+                lambda r: r.adoption_method == criteria.adopted,
+            )
+        )
+    if not tests:
+        return []
+    rest = replace(
+        criteria, forum=None, session=None, since=None, until=None, sponsors=[], adopted=None
+    )
+    pool = filter_resolutions(kb, rest)
+    out = []
+    for name, has, _ok in tests:
+        others = [t for t in tests if t[0] != name]
+        candidates = [r for r in pool if all(test(r) for _n, _h, test in others)]
+        known = sum(1 for r in candidates if has(r))
+        if known < len(candidates):
+            out.append(Unjudged(name, known, len(candidates), "resolutions"))
+    return out
 
 
 # --- show -----------------------------------------------------------------------------------
@@ -573,18 +701,24 @@ def _fuzzy_search(kb: KnowledgeBase, phrase: str, types: Sequence[str]) -> list[
 
 @dataclass(frozen=True)
 class Gap:
-    """A forum's silence: no event or resolution between two dates."""
+    """A forum's silence: none of its own activity on the subject (see `counts_as_activity`)
+    from `start` to `end`, the part of the silence inside the period asked about."""
 
     forum: str
-    after: PartialDate
-    """Date of the last record before the silence."""
-    before: PartialDate
-    """Date of the first record after it."""
+    start: dt.date
+    """First day of the silence shown: the last day of the forum's last activity, or the
+    start of the period (`--since`, or the day the forum was established)."""
+    end: dt.date
+    """Last day shown: the first day of its next activity, or the end of the period
+    (`--until`, the day the forum was abolished, or today)."""
     months: int
-
-    @property
-    def start(self) -> dt.date:
-        return self.after.end
+    """Whole months from `start` to `end`."""
+    after: PartialDate | None
+    """Date of the forum's last activity before the silence (perhaps before the period);
+    None when none is recorded."""
+    before: PartialDate | None
+    """Date of its first activity after the silence (perhaps after the period); None when
+    none is recorded: the forum has been silent since."""
 
 
 @dataclass
@@ -614,16 +748,9 @@ def _item_key(item: Event | Resolution) -> tuple[dt.date, dt.date, int, str]:
     return (item.date.start, item.date.end, 0 if item.record_type == "resolution" else 1, item.id)
 
 
-def timeline(
-    kb: Searchable,
-    criteria: EventFilter,
-    gaps: int | None = None,
-    sort: SortOrder = "date",
-) -> Timeline:
-    """Events matching `criteria` with the resolutions that fit the same filters
-    interleaved (a resolution "involves" its sponsors; `--type` selects events only, so
-    no resolution passes it), and, with `gaps`, every silence longer than that many
-    months in each forum shown."""
+def _timeline_items(kb: Searchable, criteria: EventFilter) -> list[Event | Resolution]:
+    """Events matching `criteria` and the dated resolutions fitting the same filters, in
+    date order."""
     events = filter_events(kb, criteria)
     resolutions: list[Resolution] = []
     if not criteria.types:
@@ -642,35 +769,128 @@ def timeline(
             )
             if r.date is not None and (criteria.resolution is None or criteria.resolution == r.id)
         ]
-    items: list[Event | Resolution] = sorted([*events, *resolutions], key=_item_key)
-    found = find_gaps(items, gaps) if gaps is not None else []
+    return sorted([*events, *resolutions], key=_item_key)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What counts as a forum's own activity on the subject when `timeline --gaps` looks
+    for silences, from the vocabularies: events of a type with `activity: true`
+    (data/event-types.yaml) and resolutions, except records carrying a tag with
+    `activity: false` (data/tags.yaml: sanctions). A type or tag the user filtered on
+    (`--type`, `--tag`) counts: the filters say what the user is looking at."""
+
+    types: frozenset[str]
+    excluded_tags: frozenset[str]
+
+    @classmethod
+    def of(cls, kb: Searchable, criteria: EventFilter | None = None) -> Activity:
+        asked_types = set(criteria.types) if criteria else set()
+        asked_tags = set(criteria.tags) if criteria else set()
+        return cls(
+            frozenset({t.id for t in kb.event_types if t.activity} | asked_types),
+            frozenset({t.id for t in kb.tags if not t.activity} - asked_tags),
+        )
+
+    def counts(self, item: Event | Resolution) -> bool:
+        if not item.forum or item.date is None:
+            return False
+        if item.record_type == "event" and item.type not in self.types:  # type: ignore[union-attr]
+            return False
+        return not self.excluded_tags.intersection(item.tags)
+
+
+def timeline(
+    kb: Searchable,
+    criteria: EventFilter,
+    gaps: int | None = None,
+    sort: SortOrder = "date",
+    today: dt.date | None = None,
+) -> Timeline:
+    """Events matching `criteria` with the resolutions that fit the same filters
+    interleaved (a resolution "involves" its sponsors; `--type` selects events only, so
+    no resolution passes it), and, with `gaps`, every silence longer than that many
+    months of each forum, within the period asked (`--since` to `--until`, or to
+    `today`): a forum is silent while none of the records matching the filters (dates
+    aside) is its own activity (`Activity`)."""
+    items = _timeline_items(kb, criteria)
+    found: list[Gap] = []
+    if gaps is not None:
+        today = today or dt.date.today()
+        undated = replace(criteria, since=None, until=None)
+        everything = _timeline_items(kb, undated) if criteria.since or criteria.until else items
+        activity = Activity.of(kb, criteria)
+        end = today if criteria.until is None else min(criteria.until.end, today)
+        found = find_gaps(
+            [item for item in everything if activity.counts(item)],
+            gaps,
+            start=criteria.since.start if criteria.since else None,
+            end=end,
+            forums=[criteria.forum] if criteria.forum else [],
+            lifetimes={f.code: (f.established, f.abolished) for f in kb.forums},
+        )
     if sort == "-date":
         items.reverse()
         found.reverse()
     return Timeline(items, found)
 
 
-def find_gaps(items: Sequence[Event | Resolution], months: int) -> list[Gap]:
-    """Silences longer than `months` between consecutive records of each forum, in date
-    order of the silence."""
-    last: dict[str, Event | Resolution] = {}
-    last_end: dict[str, dt.date] = {}
-    found: list[Gap] = []
+Lifetime = tuple[PartialDate | None, PartialDate | None]
+
+
+def find_gaps(
+    items: Sequence[Event | Resolution],
+    months: int,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    forums: Sequence[str] = (),
+    lifetimes: dict[str, Lifetime] | None = None,
+) -> list[Gap]:
+    """Silences longer than `months` of each forum in `items` (and of each of `forums`,
+    even without items), in date order of the silence.
+
+    Every item is taken as activity. Only the part of a silence between `start` and
+    `end` is counted and shown; without `start` a forum's silences begin at its first
+    item, without `end` they end at its last. A forum's `lifetimes` (established,
+    abolished) narrow its period: a body is not silent before it exists or after it is
+    gone.
+    """
+    spans: dict[str, list[tuple[dt.date, dt.date, PartialDate]]] = {f: [] for f in forums}
     for item in sorted(items, key=_item_key):
         if not item.forum or item.date is None:
             continue
-        end = item.date.end
+        last = item.date.end
         if item.record_type == "event" and item.end_date is not None:  # type: ignore[union-attr]
-            end = max(end, item.end_date.end)
-        previous = last.get(item.forum)
-        if previous is not None:
-            silent = months_between(last_end[item.forum], item.date.start)
+            last = max(last, item.end_date.end)  # type: ignore[union-attr]
+        spans.setdefault(item.forum, []).append((item.date.start, last, item.date))
+    found: list[Gap] = []
+    for forum, dated in spans.items():
+        established, abolished = (lifetimes or {}).get(forum, (None, None))
+        lo = start
+        if lo is not None and established is not None:
+            lo = max(lo, established.start)
+        hi = end
+        if hi is not None and abolished is not None:
+            hi = min(hi, abolished.end)
+        # the silences between activities, and before the first and after the last
+        previous: PartialDate | None = None
+        silent_from: dt.date | None = None
+        intervals: list[tuple[dt.date | None, dt.date | None, PartialDate | None, Any]] = []
+        for first, last, date in dated:
+            if previous is None or silent_from is None or first > silent_from:
+                intervals.append((silent_from, first, previous, date))
+            if silent_from is None or last >= silent_from:
+                silent_from, previous = last, date
+        intervals.append((silent_from, None, previous, None))
+        for begin, finish, after, before in intervals:
+            shown_start = begin if lo is None else (lo if begin is None else max(begin, lo))
+            shown_end = finish if hi is None else (hi if finish is None else min(finish, hi))
+            if shown_start is None or shown_end is None or shown_end <= shown_start:
+                continue
+            silent = months_between(shown_start, shown_end)
             if silent > months:
-                assert previous.date is not None
-                found.append(Gap(item.forum, previous.date, item.date, silent))
-        if previous is None or end >= last_end[item.forum]:
-            last[item.forum] = item
-            last_end[item.forum] = end
+                found.append(Gap(forum, shown_start, shown_end, silent, after, before))
     found.sort(key=lambda g: (g.start, g.forum))
     return found
 

@@ -192,12 +192,14 @@ def emit_records(
     record_type: str,
     columns: Sequence[Column],
     noun: str,
+    empty: str | None = None,
 ) -> None:
     """Print records of one type in the chosen format; an empty result is a success with
-    a note on stderr for tables. Records may be index rows for table and ids."""
+    a note on stderr for tables (`empty`, or "No events match."). Records may be index
+    rows for table and ids."""
     if fmt is OutputFormat.table:
         if not records:
-            note(f"No {noun} match.")
+            note(empty or f"No {noun} match.")
             return
         table(records, columns)
         count = len(records)

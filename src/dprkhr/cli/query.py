@@ -3,6 +3,7 @@ stats. Each parses its options, calls one function of `dprkhr.query`, and render
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Actor, Event, Record
     from dprkhr.names import NameMatch
-    from dprkhr.query import EventFilter
+    from dprkhr.query import EventFilter, Unjudged
 
 
 class Sort(str, Enum):
@@ -371,7 +372,7 @@ def actors(
       dprkhr actors --kind state --format ids
     """
     from dprkhr.errors import UsageError
-    from dprkhr.query import ActorFilter, filter_actors, matching_roles, parse_query_date
+    from dprkhr.query import ActorFilter, find_actors, matching_roles, parse_query_date
 
     if country is not None and not (len(country) == 2 and country.isalpha()):
         raise UsageError(f"--country {country!r}: use a two-letter ISO code such as KR or KP")
@@ -382,14 +383,21 @@ def actors(
     )
     from dprkhr.ordering import sort_actors
 
-    found = sort_actors(kb, filter_actors(kb, criteria), sort.value)[:limit]
+    answer = find_actors(kb, criteria)
+    found = sort_actors(kb, answer.actors, sort.value)[:limit]
+    if answer.near and query is not None:
+        note(f"No actor is named `{safe(query)}`; near matches:")
+    report_unjudged(answer.unjudged, on)
 
     def role_cell(a: Actor) -> str:
         picks = matching_roles(a, role, on) if (role or on) else list(range(len(a.roles)))
         parts = []
         for i in picks[:2]:
             held = a.roles[i]
-            span = f" ({held.start or '?'}–{held.end or ''})" if held.start or held.end else ""
+            if held.start or held.end:
+                span = f" ({held.start or '?'}–{held.end or ''})"
+            else:
+                span = " (dates unknown)"
             parts.append(f"{held.title}{span}")
         more = len(picks) - 2
         return "; ".join(parts) + (f"; +{more} more" if more > 0 else "")
@@ -400,7 +408,44 @@ def actors(
         Column("Kind", lambda a: f"{a.kind.value} {a.country or ''}".strip(), max_width=10),
         Column("Role", role_cell, ratio=3, min_width=20),
     ]
-    emit_records(found, output, kb=kb, record_type="actor", columns=columns, noun="actors")
+    emit_records(
+        found,
+        output,
+        kb=kb,
+        record_type="actor",
+        columns=columns,
+        noun="actors",
+        empty=_empty(answer.unjudged),
+    )
+
+
+def report_unjudged(unjudged: Sequence[Unjudged], on: Any = None) -> None:
+    """Say on stderr how many records a filter could not judge."""
+    for item in unjudged:
+        note(unjudged_text(item, on))
+
+
+def unjudged_text(item: Unjudged, on: Any = None) -> str:
+    if item.noun == "roles":
+        when = f" on {on}" if on is not None else ""
+        return (
+            f"{item.missing} of {item.total} matching roles have dates that cannot tell "
+            f"whether they were held{when} (dates unknown); they are left out"
+        )
+    be = "are" if item.field.endswith("s") else "is"
+    return (
+        f"{item.field} {be} recorded for {item.known} of {item.total} {item.noun}; "
+        f"the other {item.missing} could not be judged"
+    )
+
+
+def _empty(unjudged: Sequence[Unjudged]) -> str | None:
+    """What an empty answer says when some records could not be judged: unknown, not
+    none."""
+    if not unjudged:
+        return None
+    noun = "resolution" if unjudged[0].noun == "resolutions" else "actor"
+    return f"Unknown, not none: no {noun} is known to match, but some could not be judged."
 
 
 # --- resolutions ----------------------------------------------------------------------------
@@ -459,7 +504,13 @@ def resolutions(
       dprkhr resolutions --tag accountability --sort=-date
     """
     from dprkhr.index import QueryIndex, StaleIndex
-    from dprkhr.query import ResolutionFilter, date_range, filter_resolutions, resolve_tag
+    from dprkhr.query import (
+        ResolutionFilter,
+        date_range,
+        filter_resolutions,
+        resolve_tag,
+        unjudged_resolutions,
+    )
 
     session = _session(session)
     app = state(ctx)
@@ -484,12 +535,15 @@ def resolutions(
     try:
         criteria = criteria_from(kb)
         found: Sequence[Any] = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
+        unjudged = unjudged_resolutions(kb, criteria)
         if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
             found = kb.records(found)
     except StaleIndex:  # damaged, too many records to read one by one, or files changed
         kb = app.kb()
         criteria = criteria or criteria_from(kb)
         found = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
+        unjudged = unjudged_resolutions(kb, criteria)
+    report_unjudged(unjudged)
     emit_records(
         found,
         output,
@@ -497,6 +551,7 @@ def resolutions(
         record_type="resolution",
         columns=_resolution_columns(),
         noun="resolutions",
+        empty=_empty(unjudged),
     )
 
 
@@ -847,21 +902,22 @@ def timeline(
     from dprkhr.query import timeline as build_timeline
 
     app = state(ctx)
+    today = dt.date.today()
     whole = output not in (OutputFormat.table, OutputFormat.ids, OutputFormat.csv)
     # --text reads summaries and locations, which the persisted index does not keep
     kb: Any = app.searchable() if text is None else app.kb()
     criteria = None
     try:
         criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
-        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value)
+        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
         if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
             result.items = kb.records(result.items)
     except StaleIndex:  # damaged, too many records to read one by one, or files changed
         kb = app.kb()
         if criteria is None:
             criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
-        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value)
-    entries: list[tuple[Any, Any]] = _interleave(result)
+        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
+    entries: list[tuple[Any, Any]] = _interleave(result, sort is Sort.newest)
     if limit is not None:
         entries = _first_records(entries, limit, len(result.items))
 
@@ -869,7 +925,7 @@ def timeline(
         if not entries:
             note("Nothing in that period." if gaps is None else "No records and no silences.")
             return
-        _timeline_table(kb, entries)
+        _timeline_table(kb, entries, today)
         if gaps is not None and not result.gaps:
             note(f"No silence longer than {gaps} months.")
         return
@@ -882,9 +938,11 @@ def timeline(
             return {
                 "record_type": "gap",
                 "forum": item.forum,
-                "after": str(item.after),
-                "before": str(item.before),
+                "from": str(item.start),
+                "to": str(item.end),
                 "months": item.months,
+                "after": None if item.after is None else str(item.after),
+                "before": None if item.before is None else str(item.before),
             }
         return {"record_type": item.record_type, "record": dump(item)}
 
@@ -905,14 +963,14 @@ def timeline(
             if kind == "gap":
                 rows.append(
                     [
-                        str(item.after.year),
+                        str(item.start.year),
                         "gap",
                         "",
-                        f"{item.after}",
-                        f"{item.before}",
+                        str(item.start),
+                        str(item.end),
                         item.forum,
                         "",
-                        "",
+                        _silence(item, today),
                         str(item.months),
                     ]
                 )
@@ -960,21 +1018,39 @@ def _first_records(entries: list[tuple[str, Any]], limit: int, total: int) -> li
     return kept
 
 
-def _interleave(result: Any) -> list[tuple[str, Any]]:
-    """Records and gaps in one sequence: a gap sits just before the record ending it."""
+def _interleave(result: Any, newest_first: bool) -> list[tuple[str, Any]]:
+    """Records and gaps in one sequence: a gap sits where it begins, after the records of
+    its first day."""
+    items = result.items[::-1] if newest_first else result.items
     entries: list[tuple[str, Any]] = []
-    pending = list(result.gaps)
-    for item in result.items:
-        for gap in list(pending):
-            if gap.before == item.date and gap.forum == item.forum:
-                entries.append(("gap", gap))
-                pending.remove(gap)
+    pending = sorted(result.gaps, key=lambda g: (g.start, g.forum))
+    for item in items:
+        while pending and pending[0].start < item.date.start:
+            entries.append(("gap", pending.pop(0)))
         entries.append(("record", item))
     entries.extend(("gap", gap) for gap in pending)
-    return entries
+    return entries[::-1] if newest_first else entries
 
 
-def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
+def _silence(gap: Any, today: Any) -> str:
+    """A silence in words: `nothing for 63 months, until 2023-03`, `nothing since
+    2024-06-12, to today (29 months)`."""
+    if gap.before is None and gap.end == today:
+        since = gap.after if gap.after is not None and gap.after.end == gap.start else gap.start
+        text = f"nothing since {since}, to today ({gap.months} months)"
+    elif gap.before is not None and gap.before.start == gap.end:
+        text = f"nothing for {gap.months} months, until {gap.before}"
+    else:
+        following = f"next: {gap.before}" if gap.before is not None else "none recorded since"
+        text = f"nothing for {gap.months} months, to {gap.end} ({following})"
+    if gap.after is None:
+        text += "; none recorded before"
+    elif gap.after.end != gap.start:
+        text += f"; last before: {gap.after}"
+    return text
+
+
+def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]], today: Any) -> None:
     from rich import box
     from rich.table import Table
 
@@ -989,7 +1065,7 @@ def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
     grid.add_column("Title", ratio=1, overflow="fold")
     year = None
     for kind, item in entries:
-        when = item.after.year if kind == "gap" else item.date.year
+        when = item.start.year if kind == "gap" else item.date.year
         if when != year:
             if year is not None:
                 grid.add_section()
@@ -997,10 +1073,10 @@ def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]]) -> None:
             year = when
         if kind == "gap":
             grid.add_row(
-                text(f"{item.after}…", "dim"),
+                text(f"{item.start}…", "dim"),
                 text(item.forum, "dim"),
                 text("silence", "dim"),
-                text(f"nothing for {item.months} months, until {item.before}", "dim"),
+                text(_silence(item, today), "dim"),
             )
             continue
         event = item.record_type == "event"

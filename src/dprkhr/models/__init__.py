@@ -6,7 +6,7 @@ import typing
 
 from pydantic import BaseModel
 
-from dprkhr.models.actor import Actor, ActorKind, Role
+from dprkhr.models.actor import Actor, ActorKind, Office, Role
 from dprkhr.models.common import Citation, LintSettings, Record
 from dprkhr.models.event import Event, Participant
 from dprkhr.models.resolution import Adoption, AdoptionMethod, Resolution
@@ -63,6 +63,7 @@ __all__ = [
     "Forum",
     "ForumsFile",
     "LintSettings",
+    "Office",
     "Participant",
     "Record",
     "Resolution",

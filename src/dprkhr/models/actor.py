@@ -36,6 +36,22 @@ class Role(Strict):
     note: Text | None = None
 
 
+class Office(Strict):
+    """A post in a body, state or organisation that one person holds at a time (the
+    High Commissioner, a state's President): two roles in it must not overlap (DPK503)."""
+
+    title: Text = Field(
+        description="The post, as roles in it are titled: 'United Nations High Commissioner "
+        "for Human Rights'."
+    )
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other titles of the same post that roles use ('UN High Commissioner for "
+        "Human Rights'); a role without an `organization` matches a title or alias only when "
+        "it names this post alone.",
+    )
+
+
 class Actor(Record):
     """A person, state, organisation or UN body that did something on DPRK human rights."""
 
@@ -53,6 +69,11 @@ class Actor(Record):
         default=None, description="A state's own code, or a person's nationality."
     )
     roles: list[Role] = Field(default_factory=list)
+    offices: list[Office] = Field(
+        default_factory=list,
+        description="Single-holder posts in this body, state or organisation: roles in one "
+        "of them (`organization` this actor, title or alias this post) must not overlap.",
+    )
     identifiers: dict[str, str] = Field(
         default_factory=dict, description="External ids, e.g. {wikidata: Q123}."
     )

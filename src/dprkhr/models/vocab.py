@@ -64,12 +64,25 @@ class Tag(Strict):
     id: RecordId
     name: Text
     description: Text
+    activity: bool = Field(
+        default=True,
+        description="False for a tag whose records are not a forum's activity on DPRK human "
+        "rights (sanctions measures): `timeline --gaps` does not count a record carrying it "
+        "as breaking a silence.",
+    )
 
 
 class EventType(Strict):
     id: RecordId
     name: Text
     description: Text
+    activity: bool = Field(
+        default=False,
+        description="True for a type that is a forum's own activity on the subject (its "
+        "meetings, briefings, dialogues, reviews, reports): `timeline --gaps` counts events "
+        "of these types, in their forum, as breaking a silence; a forum's resolutions count "
+        "too, unless they carry a tag with `activity: false`.",
+    )
 
 
 class ForumsFile(Strict):
