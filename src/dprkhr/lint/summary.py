@@ -33,7 +33,7 @@ def summarise(loaded: LoadedFile, env: FileEnv) -> FileSummary:
     Places are found in the file's node tree (`loaded.doc`), which is parsed again if it
     was dropped: summarise a file right after loading it.
     """
-    from dprkhr.lint.rules.actors import PossibleDuplicateActor
+    from dprkhr.lint.rules.actors import PossibleDuplicateActor, SingleHolderOverlap
     from dprkhr.lint.rules.events import FutureDate
 
     if loaded.doc is None:
@@ -63,6 +63,8 @@ def summarise(loaded: LoadedFile, env: FileEnv) -> FileSummary:
                 record.name,
                 *locate(("name",)),
                 PossibleDuplicateActor.name_keys(record),
+                SingleHolderOverlap.roles(record, locate),
+                SingleHolderOverlap.offices(record),
             ]
         ignores = [
             [entry, *locate(("lint", "ignore", i))]

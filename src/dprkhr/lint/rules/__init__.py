@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dprkhr.lint.base import Rule
-from dprkhr.lint.rules.actors import PossibleDuplicateActor, RoleDatesOrder
+from dprkhr.lint.rules.actors import (
+    PossibleDuplicateActor,
+    RoleDatesOrder,
+    SingleHolderOverlap,
+)
 from dprkhr.lint.rules.citations import LongQuote, MissingCitation, QuoteNotFound
-from dprkhr.lint.rules.events import EndBeforeStart, FutureDate
+from dprkhr.lint.rules.events import AbsenceEvent, EndBeforeStart, FutureDate
 from dprkhr.lint.rules.files import (
     DuplicateKey,
     InvalidDate,
@@ -42,8 +46,10 @@ RULES: tuple[type[Rule], ...] = (
     ForumLifetime,
     EndBeforeStart,
     FutureDate,
+    AbsenceEvent,
     PossibleDuplicateActor,
     RoleDatesOrder,
+    SingleHolderOverlap,
     MissingCitation,
     QuoteNotFound,
     LongQuote,

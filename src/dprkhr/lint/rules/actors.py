@@ -6,12 +6,13 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from dprkhr.dataset import LoadedFile
 from dprkhr.lint.base import FileEnv, Finding, Rule
 from dprkhr.lint.view import DatasetView, Placed
 from dprkhr.models import Actor
-from dprkhr.names import sorted_key
+from dprkhr.names import normalize, sorted_key
 from dprkhr.problems import Severity
 
 SIMILARITY = 90
@@ -59,7 +60,7 @@ class PossibleDuplicateActor(Rule):
         for index, summary in view.records():
             if summary.actor is None:
                 continue
-            kind, name, line, column, keys = summary.actor
+            kind, name, line, column, keys, *_roles = summary.actor
             number = len(actors)
             actors.append((index, kind, summary.id or "", name, line, column))
             names.extend((number, key) for key in keys)
@@ -190,3 +191,168 @@ class RoleDatesOrder(Rule):
                     f"role `{role.title}` ends ({role.end}) before it starts ({role.start})",
                     "swap `start` and `end`, or correct one of them",
                 )
+
+
+class SingleHolderOverlap(Rule):
+    """Two people hold an office that one person holds at a time, on the same days.
+
+    An organisation, body or state lists its single-holder posts under `offices` (the
+    High Commissioner in `ohchr`, the President in a state); a role is in that post
+    when its `organization` is that actor and its title is the office's title or one of
+    its aliases (a role without an `organization` matches a title that only one office
+    has). Two holders overlap when their dates leave no doubt: each begins (at the
+    latest) before the other ends (at the earliest); a role without an end is still
+    held, and a role without a start is not judged. The fix is usually the end date a
+    source gives for the earlier holder.
+
+    Fails:
+        # data/actors/volker-turk.yaml
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        roles:
+          - title: United Nations High Commissioner for Human Rights
+            organization: ohchr
+            start: "2022-10-17"
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+        # data/actors/michelle-bachelet.yaml
+        id: michelle-bachelet
+        name: Michelle Bachelet
+        kind: person
+        roles:
+          - title: United Nations High Commissioner for Human Rights
+            organization: ohchr
+            start: "2018-09-01"
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+        # data/actors/ohchr.yaml
+        id: ohchr
+        name: UN Office of the High Commissioner for Human Rights
+        kind: un-body
+        offices:
+          - title: United Nations High Commissioner for Human Rights
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+
+    Passes:
+        # data/actors/volker-turk.yaml
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        roles:
+          - title: United Nations High Commissioner for Human Rights
+            organization: ohchr
+            start: "2022-10-17"
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+        # data/actors/michelle-bachelet.yaml
+        id: michelle-bachelet
+        name: Michelle Bachelet
+        kind: person
+        roles:
+          - title: United Nations High Commissioner for Human Rights
+            organization: ohchr
+            start: "2018-09-01"
+            end: "2022-08-31"
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+        # data/actors/ohchr.yaml
+        id: ohchr
+        name: UN Office of the High Commissioner for Human Rights
+        kind: un-body
+        offices:
+          - title: United Nations High Commissioner for Human Rights
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+    """
+
+    code = "DPK503"
+    name = "single-holder-overlap"
+    summary = "two people hold a single-holder office at the same time"
+
+    @staticmethod
+    def roles(actor: Actor, locate: Any) -> list[list[Any]]:
+        """What the rule needs of each role, for the file summary."""
+        return [
+            [
+                normalize(role.title),
+                role.organization,
+                None if role.start is None else str(role.start),
+                None if role.end is None else str(role.end),
+                *locate(("roles", i)),
+            ]
+            for i, role in enumerate(actor.roles)
+        ]
+
+    @staticmethod
+    def offices(actor: Actor) -> list[list[Any]]:
+        """What the rule needs of each office, for the file summary."""
+        return [
+            [office.title, sorted({normalize(t) for t in (office.title, *office.aliases)})]
+            for office in actor.offices
+        ]
+
+    def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
+        from dprkhr.dates import DateError, PartialDate
+
+        offices: dict[tuple[str, str], tuple[str, str, int]] = {}
+        """(organization, folded title) -> (organization, office title, office number)"""
+        by_title: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        for _index, summary in view.records():
+            if summary.actor is None or not summary.id:
+                continue
+            for number, (title, names) in enumerate(summary.actor[6]):
+                for name in names:
+                    offices.setdefault((summary.id, name), (summary.id, title, number))
+                    by_title[name].add((summary.id, number))
+        if not offices:
+            return
+        titles = {(org, number): title for org, title, number in offices.values()}
+        holders: dict[tuple[str, int], list[tuple[Any, ...]]] = defaultdict(list)
+        for index, summary in view.records():
+            if summary.actor is None or not summary.id:
+                continue
+            for folded, organization, start, end, line, column in summary.actor[5]:
+                if organization is not None:
+                    found = offices.get((organization, folded))
+                    office = None if found is None else (found[0], found[2])
+                else:
+                    candidates = by_title.get(folded, set())
+                    office = next(iter(candidates)) if len(candidates) == 1 else None
+                if office is None or start is None:
+                    continue
+                try:
+                    began = PartialDate(start)
+                    ended = None if end is None else PartialDate(end)
+                except DateError:  # reported by the date rules
+                    continue
+                holders[office].append(
+                    (summary.id, summary.actor[1], began, ended, index, line, column)
+                )
+        for office, held in holders.items():
+            held.sort(key=lambda h: (h[2].start, h[0]))
+            for i, first in enumerate(held):
+                for later in held[i + 1 :]:
+                    if first[0] == later[0] or not _overlap(first, later):
+                        continue
+                    org, _number = office
+                    span = f"{first[2]}–{first[3]}" if first[3] else f"{first[2]} with no end"
+                    yield (
+                        first[4],
+                        first[5],
+                        first[6],
+                        f"`{first[0]}` ({first[1]}) and `{later[0]}` ({later[1]}) both hold "
+                        f"{titles[office]} ({org}, held by one person at a time) from "
+                        f"{later[2]}: `{first[0]}`'s role runs {span}",
+                        "give the role the end date its sources report, or correct a date; "
+                        f"if the post has several holders, take it out of `{org}`'s `offices`",
+                    )
+
+
+def _overlap(first: tuple[Any, ...], later: tuple[Any, ...]) -> bool:
+    """Whether two (start, end) spans certainly share a day: each begins, at the latest,
+    before the other ends, at the earliest (no end: still held)."""
+    _id1, _n1, start1, end1, *_ = first
+    _id2, _n2, start2, end2, *_ = later
+    return (end2 is None or start1.end < end2.start) and (end1 is None or start2.end < end1.start)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from dprkhr.dataset import LoadedFile
 from dprkhr.dates import PartialDate
 from dprkhr.lint.base import FileEnv, Finding, Rule
 from dprkhr.models import Actor, Event, Record, Resolution, Source
+from dprkhr.names import normalize
 from dprkhr.problems import Severity
 from dprkhr.yamlio import Path_
 
@@ -51,6 +53,67 @@ class EndBeforeStart(Rule):
                 ("end_date",),
                 f"`end_date` {record.end_date} is before `date` {record.date}",
                 "swap the two dates, or correct one of them",
+            )
+
+
+_ABSENCE = re.compile(
+    r"^(no|nothing|absence|lack)\b"
+    r"|(?<!with )\b(no|did not|didn t|does not|was not|were not|has not|have not|never)"
+    r" (\w+ ){0,4}(meeting|meetings|debate|debates|session|briefing|briefings|resolution|"
+    r"resolutions|vote|held|meet|met|take place|took place|taken place|discussion|hearing)\b"
+)
+"""A title that says something did not happen (in folded text: "No Security Council
+meeting on DPRK human rights in 2018", "The Council did not meet")."""
+
+
+class AbsenceEvent(Rule):
+    """An event records something that happened, never an absence.
+
+    "No meeting was held in 2018" is not an event: it has no date of its own, no
+    participants and nothing a source reports as having taken place, and it makes the
+    forum look active in `timeline --gaps`. Record what a source reports instead (the
+    statement or report that notes the absence, dated and attributed to its author),
+    and let `timeline --gaps` show the silence. The rule reads the title: one that says
+    nothing happened (`No ... meeting`, `... did not meet`, `... was not held`).
+
+    Fails:
+        # data/events/2018-unsc-no-dprk-meeting.yaml
+        id: 2018-unsc-no-dprk-meeting
+        date: "2018"
+        type: other
+        forum: UNSC
+        title: No Security Council meeting on DPRK human rights in 2018
+        sources:
+          - source: hrw-item4-accountability
+
+    Passes:
+        # data/events/2019-03-12-hrw-statement-hrc40.yaml
+        id: 2019-03-12-hrw-statement-hrc40
+        date: "2019-03-12"
+        type: statement
+        forum: HRC
+        title: Human Rights Watch notes that the Security Council held no debate in 2018
+        sources:
+          - source: hrw-item4-accountability
+    """
+
+    code = "DPK403"
+    name = "absence-event"
+    summary = "an event records that something did not happen"
+
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if not isinstance(record, Event):
+            return
+        title = normalize(record.title)
+        subject = re.split(r"\b(notes?|noted|says?|said|reports?|reported|finds?|found)\b", title)
+        if len(subject) == 1 and _ABSENCE.search(title):
+            yield Finding(
+                ("title",),
+                f"the title says something did not happen ({record.title!r}): an absence "
+                "is not an event",
+                "record what the source reports instead (the statement or report that notes "
+                "the absence, with its date and author); `timeline --gaps` shows silences",
             )
 
 
