@@ -137,17 +137,56 @@ class Column:
     header: str
     get: Callable[[Any], Any]
     no_wrap: bool = False
+    """Never wrapped (ids, symbols, dates): the column is as wide as its widest cell."""
     ratio: int | None = None
     min_width: int | None = None
     max_width: int | None = None
     style: str = ""
 
 
-def table(rows: Sequence[Any], columns: Sequence[Column], title: str | None = None) -> None:
-    """Print rows as a borderless table that fits the terminal."""
+NARROW = 60
+"""At this width and below, list commands print one record per block."""
+_GAP = 2
+"""Columns are two spaces apart."""
+
+
+def _longest_word(value: str) -> int:
+    return max((len(word) for word in value.split()), default=0)
+
+
+def _min_width(column: Column, cells: list[str]) -> int:
+    """The narrowest a column may be without breaking a word (or, for `no_wrap`, a
+    cell) in the middle."""
+    if column.no_wrap:
+        widest = max((len(c) for c in cells), default=0)
+    else:
+        widest = max((_longest_word(c) for c in cells), default=0)
+    return max(widest, _longest_word(column.header), column.min_width or 0)
+
+
+def table(
+    rows: Sequence[Any],
+    columns: Sequence[Column],
+    title: str | None = None,
+    *,
+    group: Callable[[Any], str] | None = None,
+    row_style: Callable[[Any], str] | None = None,
+) -> None:
+    """Print rows as a borderless table that fits the terminal, never breaking an id, a
+    symbol or a word in the middle; when the terminal is narrow (`NARROW` columns or
+    fewer) or the words do not fit side by side, one record per block instead.
+
+    `group` gives a heading to each run of rows (the year, in a timeline); `row_style`
+    a style to a row (dim for silences)."""
     from rich import box
     from rich.table import Table
 
+    out = console()
+    cells = [[safe("" if (v := c.get(row)) is None else str(v)) for c in columns] for row in rows]
+    widths = [_min_width(c, [r[i] for r in cells]) for i, c in enumerate(columns)]
+    if out.width <= NARROW or sum(widths) + _GAP * (len(columns) - 1) > out.width:
+        _blocks(rows, cells, columns, out.width, title, group)
+        return
     grid = Table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -157,19 +196,68 @@ def table(rows: Sequence[Any], columns: Sequence[Column], title: str | None = No
         title_justify="left",
         header_style="bold",
     )
-    for column in columns:
+    for column, width in zip(columns, widths, strict=True):
         grid.add_column(
             column.header,
             no_wrap=column.no_wrap,
             ratio=column.ratio,
-            min_width=column.min_width,
-            max_width=column.max_width,
+            min_width=width,
+            max_width=None if column.max_width is None else max(column.max_width, width),
             overflow="fold",
             style=column.style,
         )
-    for row in rows:
-        grid.add_row(*(text(column.get(row)) for column in columns))
+    heading = None
+    for row, values in zip(rows, cells, strict=True):
+        if group is not None and (now := group(row)) != heading:
+            if heading is not None:
+                grid.add_section()
+            grid.add_row(text(now, "bold"), *([None] * (len(columns) - 1)))
+            heading = now
+        style = row_style(row) if row_style is not None else ""
+        grid.add_row(*(text(value, style) for value in values))
     print_table(grid)
+
+
+def _blocks(
+    rows: Sequence[Any],
+    cells: list[list[str]],
+    columns: Sequence[Column],
+    width: int,
+    title: str | None,
+    group: Callable[[Any], str] | None,
+) -> None:
+    """One record per block: a line a field, `Header  value`, values wrapped at word
+    boundaries (a word longer than the line is kept whole), a blank line between
+    records."""
+    import textwrap
+
+    label = max(len(c.header) for c in columns) + _GAP
+    room = width - label
+    lines: list[str] = [title, ""] if title else []
+    heading = None
+    for row, values in zip(rows, cells, strict=True):
+        if group is not None and (now := group(row)) != heading:
+            lines += [now, ""]
+            heading = now
+        for column, value in zip(columns, values, strict=True):
+            if not value:
+                continue
+            if room >= 20:
+                wrapped = textwrap.wrap(
+                    value, room, break_long_words=False, break_on_hyphens=False
+                ) or [""]
+                lines.append(f"{column.header:<{label}}{wrapped[0]}")
+                lines += [" " * label + more for more in wrapped[1:]]
+            else:  # too narrow for a label beside the value: the value below it
+                lines.append(column.header)
+                lines += [
+                    "  " + part
+                    for part in textwrap.wrap(
+                        value, max(width - 2, 10), break_long_words=False, break_on_hyphens=False
+                    )
+                ]
+        lines.append("")
+    echo("\n".join(lines[:-1]) + "\n" if lines else "")
 
 
 def print_table(grid: Any) -> None:

@@ -211,7 +211,7 @@ def _event_columns(kb: KnowledgeBase) -> list[Column]:
 def _resolution_columns() -> list[Column]:
     return [
         Column("Date", lambda r: r.date or "", no_wrap=True),
-        Column("Symbol", lambda r: r.symbol or r.id, max_width=20),
+        Column("Symbol", lambda r: r.symbol or r.id, no_wrap=True),
         Column("Forum", lambda r: r.forum or "", no_wrap=True),
         Column("Adopted", _adoption, max_width=14),
         Column("Title", lambda r: r.title or r.summary or "", ratio=1),
@@ -582,6 +582,7 @@ def _wrap(prefix: str, value: str, width: int) -> list[str]:
         initial_indent=prefix,
         subsequent_indent=" " * len(prefix),
         break_on_hyphens=False,
+        break_long_words=False,
     )
     return lines or [prefix.rstrip()]
 
@@ -778,7 +779,7 @@ def search(
             Column("Type", lambda h: h.record_type, no_wrap=True),
             Column("Date", date, no_wrap=True),
             Column("Name / title", lambda h: _record_label(h.record), ratio=3),
-            Column("ID", lambda h: h.record.id, max_width=26),
+            Column("ID", lambda h: h.record.id, no_wrap=True),
         ]
         table(hits, columns)
     elif output is OutputFormat.ids:
@@ -1051,43 +1052,39 @@ def _silence(gap: Any, today: Any) -> str:
 
 
 def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]], today: Any) -> None:
-    from rich import box
-    from rich.table import Table
-
-    from dprkhr.cli.output import print_table, text
-
-    grid = Table(
-        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=True
-    )
-    grid.add_column("Date", no_wrap=True)
-    grid.add_column("Forum", no_wrap=True)
-    grid.add_column("What", max_width=20, overflow="fold")
-    grid.add_column("Title", ratio=1, overflow="fold")
-    year = None
-    for kind, item in entries:
-        when = item.start.year if kind == "gap" else item.date.year
-        if when != year:
-            if year is not None:
-                grid.add_section()
-            grid.add_row(text(str(when), "bold"), None, None, None)
-            year = when
-        if kind == "gap":
-            grid.add_row(
-                text(f"{item.start}…", "dim"),
-                text(item.forum, "dim"),
-                text("silence", "dim"),
-                text(_silence(item, today), "dim"),
-            )
-            continue
-        event = item.record_type == "event"
-        what = item.type if event else "resolution"
-        grid.add_row(
-            text(_date_span(item) if event else item.date),
-            text(item.forum or ""),
-            text(what),
-            text(_record_title(item)),
+    def when(entry: tuple[str, Any]) -> str:
+        kind, item = entry
+        return (
+            f"{item.start}…"
+            if kind == "gap"
+            else _date_span(item)
+            if _is_event(item)
+            else item.date
         )
-    print_table(grid)
+
+    def what(entry: tuple[str, Any]) -> str:
+        kind, item = entry
+        return "silence" if kind == "gap" else item.type if _is_event(item) else "resolution"
+
+    def title(entry: tuple[str, Any]) -> str:
+        kind, item = entry
+        return _silence(item, today) if kind == "gap" else _record_title(item)
+
+    def year(entry: tuple[str, Any]) -> str:
+        kind, item = entry
+        return str(item.start.year if kind == "gap" else item.date.year)
+
+    columns = [
+        Column("Date", when, no_wrap=True),
+        Column("Forum", lambda e: e[1].forum or "", no_wrap=True),
+        Column("What", what, max_width=20),
+        Column("Title", title, ratio=1),
+    ]
+    table(entries, columns, group=year, row_style=lambda e: "dim" if e[0] == "gap" else "")
+
+
+def _is_event(item: Any) -> bool:
+    return bool(item.record_type == "event")
 
 
 # --- related --------------------------------------------------------------------------------
