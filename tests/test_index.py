@@ -108,6 +108,11 @@ TIMELINE = [
     ["--type", "report", "--since", "2019"],
     ["--resolution", "A/HRC/RES/22/13"],
     ["--forum", "UNGA", "--format", "jsonl"],
+    ["--forum", "UNSC", "--since", "2018", "--until", "2022", "--gaps", "12"],
+    ["--forum", "UNSC", "--since", "2024", "--gaps", "6", "--format", "json"],
+    ["--forum", "UNSC", "--type", "meeting", "--type", "briefing", "--gaps", "12"],
+    ["--tag", "sanctions", "--gaps", "12", "--format", "csv"],
+    ["--since", "2020", "--gaps", "12", "--sort", "-date"],
 ]
 
 RESOLUTIONS = [
@@ -119,6 +124,10 @@ RESOLUTIONS = [
     ["--sponsor", "Japan", "--format", "ids"],
     ["--tag", "sanctions", "--format", "yaml"],
     ["--forum", "Nowhere"],
+    ["--sponsor", "Japan"],
+    ["--sponsor", "Russian Federation", "--forum", "HRC"],
+    ["--adopted", "vote", "--since", "2010", "--format", "json"],
+    ["--session", "22", "--sponsor", "ROK"],
 ]
 
 CASES = [

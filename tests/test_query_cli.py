@@ -287,20 +287,22 @@ def test_timeline_gaps(root: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "nothing for 68 months" in result.stdout
     assert "nothing for 35 months" in result.stdout
+    assert "nothing since 2023-08-17, to today" in result.stdout  # silent since
     fewer = run(root, "timeline", "--forum", "UNSC", "--gaps", "36", "-f", "jsonl").stdout
     gaps = [json.loads(line) for line in fewer.splitlines() if '"gap"' in line]
-    assert gaps == [
-        {
-            "record_type": "gap",
-            "forum": "UNSC",
-            "after": "2017-12-11",
-            "before": "2023-08-17",
-            "months": 68,
-        }
-    ]
+    assert gaps[0] == {
+        "record_type": "gap",
+        "forum": "UNSC",
+        "from": "2017-12-11",
+        "to": "2023-08-17",
+        "months": 68,
+        "after": "2017-12-11",
+        "before": "2023-08-17",
+    }
+    assert gaps[1]["after"] == "2023-08-17" and gaps[1]["before"] is None  # to today
     flag_then_option = run(root, "timeline", "--gaps", "--forum", "UNSC", "-f", "json")
     assert flag_then_option.exit_code == 0, flag_then_option.output
-    assert sum(e["record_type"] == "gap" for e in json.loads(flag_then_option.stdout)) == 2
+    assert sum(e["record_type"] == "gap" for e in json.loads(flag_then_option.stdout)) == 3
 
 
 def test_timeline_groups_by_year_with_resolutions(root: Path) -> None:

@@ -249,12 +249,15 @@ def test_timeline_interleaves_resolutions(kb: KnowledgeBase) -> None:
 
 
 def test_security_council_silences(kb: KnowledgeBase) -> None:
-    result = timeline(kb, EventFilter(forum="UNSC"), gaps=36)
+    import datetime as dt
+
+    day = dt.date(2024, 6, 1)
+    result = timeline(kb, EventFilter(forum="UNSC"), gaps=36, today=day)
     assert [(g.forum, str(g.after), str(g.before), g.months) for g in result.gaps] == [
         ("UNSC", "2017-12-11", "2023-08-17", 68)
     ]
-    assert len(timeline(kb, EventFilter(forum="UNSC"), gaps=24).gaps) == 2
-    assert timeline(kb, EventFilter(forum="UNSC"), gaps=100).gaps == []
+    assert len(timeline(kb, EventFilter(forum="UNSC"), gaps=24, today=day).gaps) == 2
+    assert timeline(kb, EventFilter(forum="UNSC"), gaps=100, today=day).gaps == []
 
 
 def test_months_between() -> None:

@@ -206,6 +206,14 @@ class SingleHolderOverlap(Rule):
     source gives for the earlier holder.
 
     Fails:
+        # data/actors/ohchr.yaml
+        id: ohchr
+        name: UN Office of the High Commissioner for Human Rights
+        kind: un-body
+        offices:
+          - title: United Nations High Commissioner for Human Rights
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
         # data/actors/volker-turk.yaml
         id: volker-turk
         name: Volker Türk
@@ -226,6 +234,8 @@ class SingleHolderOverlap(Rule):
             start: "2018-09-01"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+
+    Passes:
         # data/actors/ohchr.yaml
         id: ohchr
         name: UN Office of the High Commissioner for Human Rights
@@ -234,8 +244,6 @@ class SingleHolderOverlap(Rule):
           - title: United Nations High Commissioner for Human Rights
         sources:
           - source: ijks-2024-un-and-nk-human-rights
-
-    Passes:
         # data/actors/volker-turk.yaml
         id: volker-turk
         name: Volker Türk
@@ -255,14 +263,6 @@ class SingleHolderOverlap(Rule):
             organization: ohchr
             start: "2018-09-01"
             end: "2022-08-31"
-        sources:
-          - source: ijks-2024-un-and-nk-human-rights
-        # data/actors/ohchr.yaml
-        id: ohchr
-        name: UN Office of the High Commissioner for Human Rights
-        kind: un-body
-        offices:
-          - title: United Nations High Commissioner for Human Rights
         sources:
           - source: ijks-2024-un-and-nk-human-rights
     """

@@ -84,7 +84,7 @@ class AbsenceEvent(Rule):
         forum: UNSC
         title: No Security Council meeting on DPRK human rights in 2018
         sources:
-          - source: hrw-item4-accountability
+          - source: ijks-2024-un-and-nk-human-rights
 
     Passes:
         # data/events/2019-03-12-hrw-statement-hrc40.yaml
@@ -94,7 +94,7 @@ class AbsenceEvent(Rule):
         forum: HRC
         title: Human Rights Watch notes that the Security Council held no debate in 2018
         sources:
-          - source: hrw-item4-accountability
+          - source: ijks-2024-un-and-nk-human-rights
     """
 
     code = "DPK403"
