@@ -242,13 +242,13 @@ def _blocks(
         for column, value in zip(columns, values, strict=True):
             if not value:
                 continue
-            if room >= 20:
+            if room >= 20 and _longest_word(value) <= room:
                 wrapped = textwrap.wrap(
                     value, room, break_long_words=False, break_on_hyphens=False
                 ) or [""]
                 lines.append(f"{column.header:<{label}}{wrapped[0]}")
                 lines += [" " * label + more for more in wrapped[1:]]
-            else:  # too narrow for a label beside the value: the value below it
+            else:  # no room for the label beside the value: the value below it
                 lines.append(column.header)
                 lines += [
                     "  " + part
