@@ -873,7 +873,10 @@ def timeline(
             "--gaps",
             metavar="[MONTHS]",
             min=1,
-            help=f"Mark each forum's silences longer than MONTHS (default {DEFAULT_GAP_MONTHS}).",
+            help="Mark each forum's silences longer than MONTHS (default "
+            f"{DEFAULT_GAP_MONTHS}): no meeting, briefing, dialogue, review, report or "
+            "resolution of its own (sanctions aside; see `activity` in data/event-types.yaml "
+            "and data/tags.yaml), from --since (or its first record) to --until (or today).",
             show_default=False,
         ),
     ] = None,

@@ -31,8 +31,14 @@ class Role(Strict):
     organization: RecordId | None = Field(
         default=None, description="Id of the actor (body, state, organisation) the role is in."
     )
-    start: PartialDate | None = Field(default=None, description="When the role began.")
-    end: PartialDate | None = Field(default=None, description="When the role ended.")
+    start: PartialDate | None = Field(
+        default=None,
+        description="When the role began. Without it, `actors --as-of` cannot tell whether "
+        "the role was held on a date, and leaves it out.",
+    )
+    end: PartialDate | None = Field(
+        default=None, description="When the role ended; none: still held."
+    )
     note: Text | None = None
 
 
