@@ -9,10 +9,47 @@ from typing import IO, Any
 from dprkhr.export.jsonfmt import dumps
 from dprkhr.export.output import stamp
 from dprkhr.export.selection import Selection
+from dprkhr.dates import PartialDate
 from dprkhr.models import Actor, ActorKind, Citation, Forum, Resolution
 
 FORUM_PREFIX = "forum:"
 """Forums become organizations too; their ids get this prefix (record ids never hold `:`)."""
+
+
+def forum_actors(sel: Selection) -> dict[str, Actor]:
+    """Forum code -> the actor that is the same body: a UN body or organisation with the
+    forum's exact name (`hrc`, "Human Rights Council", for the forum HRC). Such a forum is
+    one organization in the export, under the actor's id, not two."""
+    by_name: dict[str, Actor] = {}
+    for actor in sel.kb.actors:
+        if actor.kind in (ActorKind.un_body, ActorKind.organization):
+            by_name.setdefault(actor.name.casefold(), actor)
+    return {
+        forum.code: by_name[forum.name.casefold()]
+        for forum in sel.kb.forums
+        if forum.name.casefold() in by_name
+    }
+
+
+def forum_org_ids(sel: Selection) -> dict[str, str]:
+    """Forum code -> its organization id: its actor's id, else `forum:CODE`."""
+    same = forum_actors(sel)
+    return {
+        f.code: same[f.code].id if f.code in same else FORUM_PREFIX + f.code for f in sel.kb.forums
+    }
+
+
+def _org_id(ids: dict[str, str], code: str | None) -> str | None:
+    return None if code is None else ids.get(code, FORUM_PREFIX + code)
+
+
+def date_time(date: PartialDate | None) -> str | None:
+    """A Popolo date-time (motion `date`, vote event `start_date`) for a date known to the
+    day: the start of that day, `2014-03-28T00:00:00Z` (the hour is not recorded). A date
+    known only to the month or year has no date-time; `date_as_recorded` keeps it."""
+    if date is None or date.precision != "day":
+        return None
+    return f"{date.text}T00:00:00Z"
 
 
 def _compact(obj: dict[str, Any]) -> dict[str, Any]:
@@ -73,17 +110,29 @@ def organization(sel: Selection, actor: Actor) -> dict[str, Any]:
     )
 
 
-def forum_organization(forum: Forum) -> dict[str, Any]:
+def forum_organization(
+    forum: Forum, ids: dict[str, str], same: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A forum as an organization; merged into `same`, the organization of the actor
+    that is the same body, when there is one (its names and identifiers kept)."""
+    base = dict(same or {})
+    names = list(base.get("other_names", []))
+    known = {n["name"] for n in names} | {base.get("name", forum.name)}
+    names += [{"name": a} for a in (forum.name, *forum.aliases) if a not in known]
     return _compact(
         {
-            "id": FORUM_PREFIX + forum.code,
-            "name": forum.name,
-            "other_names": [{"name": a} for a in forum.aliases],
-            "identifiers": [{"scheme": "dprkhr-forum", "identifier": forum.code}],
-            "classification": "forum",
-            "parent_id": FORUM_PREFIX + forum.parent if forum.parent else None,
+            "id": _org_id(ids, forum.code),
+            "name": base.get("name", forum.name),
+            "other_names": names,
+            "identifiers": [
+                *base.get("identifiers", []),
+                {"scheme": "dprkhr-forum", "identifier": forum.code},
+            ],
+            "classification": base.get("classification", "forum"),
+            "parent_id": _org_id(ids, forum.parent),
             "founding_date": forum.established.text if forum.established else None,
             "dissolution_date": forum.abolished.text if forum.abolished else None,
+            "sources": base.get("sources", []),
         }
     )
 
@@ -109,7 +158,7 @@ def memberships(sel: Selection) -> Iterable[dict[str, Any]]:
             )
 
 
-def events(sel: Selection) -> Iterable[dict[str, Any]]:
+def events(sel: Selection, ids: dict[str, str]) -> Iterable[dict[str, Any]]:
     for e in sel.events:
         attendees = []
         for p in e.participants:
@@ -125,7 +174,7 @@ def events(sel: Selection) -> Iterable[dict[str, Any]]:
                 "end_date": e.end_date.text if e.end_date else None,
                 "location": e.location,
                 "classification": e.type,
-                "organization_id": FORUM_PREFIX + e.forum if e.forum else None,
+                "organization_id": _org_id(ids, e.forum),
                 "identifiers": [{"scheme": "un-document", "identifier": d} for d in e.documents],
                 "attendees": attendees,
                 "sources": _links(sel, e.sources),
@@ -133,17 +182,18 @@ def events(sel: Selection) -> Iterable[dict[str, Any]]:
         )
 
 
-def motion(sel: Selection, r: Resolution) -> dict[str, Any]:
+def motion(sel: Selection, r: Resolution, ids: dict[str, str]) -> dict[str, Any]:
     """A resolution as a motion. Every resolution in the knowledge base was adopted, so its
     result is `pass`. Its vote event, if any, is in `vote_events` with this `motion_id`."""
     return _compact(
         {
             "id": r.id,
-            "organization_id": FORUM_PREFIX + r.forum if r.forum else None,
+            "organization_id": _org_id(ids, r.forum),
             "text": r.title,
             "identifier": r.symbol,
             "classification": "resolution",
-            "date": r.date.text if r.date else None,
+            "date": date_time(r.date),
+            "date_as_recorded": r.date.text if r.date else None,
             "result": "pass",
             "sources": _links(sel, r.sources),
         }
@@ -156,7 +206,7 @@ def _vote_event_id(r: Resolution) -> str | None:
     return f"{r.id}-vote"
 
 
-def vote_event(sel: Selection, r: Resolution) -> dict[str, Any] | None:
+def vote_event(sel: Selection, r: Resolution, ids: dict[str, str]) -> dict[str, Any] | None:
     """The recorded vote on a resolution, with the counts that are known; None when it
     was adopted without a vote or how it was adopted is not recorded."""
     vote_id = _vote_event_id(r)
@@ -176,8 +226,9 @@ def vote_event(sel: Selection, r: Resolution) -> dict[str, Any] | None:
             "id": vote_id,
             "identifier": r.symbol,
             "motion_id": r.id,
-            "organization_id": FORUM_PREFIX + r.forum if r.forum else None,
-            "start_date": r.date.text if r.date else None,
+            "organization_id": _org_id(ids, r.forum),
+            "start_date": date_time(r.date),
+            "date_as_recorded": r.date.text if r.date else None,
             "result": "pass",
             "counts": counts,
             "sources": _links(sel, r.sources),
@@ -204,11 +255,14 @@ def write_popolo(sel: Selection, stream: IO[str]) -> None:
     stream.write("{" + dumps("meta") + ":" + dumps({**stamp(), "filters": sel.filter.describe()}))
     stream.write(",\n")
     _write_array(stream, "persons", (person(sel, a) for a in people))
-    orgs = [organization(sel, a) for a in others]
-    orgs += [forum_organization(f) for f in sel.forums]
-    _write_array(stream, "organizations", sorted(orgs, key=lambda o: o["id"]))
+    ids = forum_org_ids(sel)
+    orgs = {a.id: organization(sel, a) for a in others}
+    for forum in sel.forums:
+        org = forum_organization(forum, ids, orgs.get(ids[forum.code]))
+        orgs[org["id"]] = org
+    _write_array(stream, "organizations", sorted(orgs.values(), key=lambda o: o["id"]))
     _write_array(stream, "memberships", memberships(sel))
-    _write_array(stream, "events", events(sel))
-    _write_array(stream, "motions", (motion(sel, r) for r in sel.resolutions))
-    votes = (v for r in sel.resolutions if (v := vote_event(sel, r)) is not None)
+    _write_array(stream, "events", events(sel, ids))
+    _write_array(stream, "motions", (motion(sel, r, ids) for r in sel.resolutions))
+    votes = (v for r in sel.resolutions if (v := vote_event(sel, r, ids)) is not None)
     _write_array(stream, "vote_events", votes, last=True)
