@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any
 
+from dprkhr.dates import PartialDate
 from dprkhr.export.jsonfmt import dumps
 from dprkhr.export.output import stamp
 from dprkhr.export.selection import Selection
-from dprkhr.dates import PartialDate
 from dprkhr.models import Actor, ActorKind, Citation, Forum, Resolution
 
 FORUM_PREFIX = "forum:"
