@@ -1,10 +1,15 @@
 """Exports read by the clients users pair them with: the Popolo export validated against
-the published Popolo JSON schemas (format checks on)."""
+the published Popolo JSON schemas (format checks on); the calendar re-read by icalendar
+after a record changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import os
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -112,3 +117,76 @@ def test_popolo_dates_time_only_what_is_known(bundled: Any) -> None:
             assert "date" not in motion  # a year or month has no date-time
     partial = [m for m in document["motions"] if len(m.get("date_as_recorded", "")) < 10]
     assert partial, "the bundled dataset has resolutions dated to the year"
+
+
+# -- iCalendar -------------------------------------------------------------------------
+
+
+def _git(cwd: Path, *args: str, date: str = "2020-01-01T00:00:00Z") -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def _calendar(root: Path) -> dict[str, Any]:
+    import icalendar
+
+    kb = load_kb(root)
+    stream = io.StringIO(newline="")
+    run_export(kb, "ics", stdout=stream, data_root=root)
+    calendar = icalendar.Calendar.from_ical(stream.getvalue())
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def _stamps(event: Any) -> tuple[Any, Any, int]:
+    return (event["DTSTAMP"].dt, event["LAST-MODIFIED"].dt, int(event["SEQUENCE"]))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_calendar_sees_a_changed_record_as_changed(tmp_path: Path) -> None:
+    root = make_dataset(tmp_path)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    before = _calendar(root)
+    assert {uid: e.to_ical() for uid, e in _calendar(root).items()} == {
+        uid: e.to_ical() for uid, e in before.items()
+    }
+    changed_uid = "2023-08-17-council-briefing@dprkhr"
+    stamp, modified, sequence = _stamps(before[changed_uid])
+    assert sequence == 0 and stamp == modified == dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    path = root / "events" / "2023-08-17-council-briefing.yaml"
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: Renamed "), "utf-8")
+    # changed in the working copy: one revision more, dated by the file
+    dirty = _calendar(root)
+    assert _stamps(dirty[changed_uid])[2] == 1
+    assert dirty[changed_uid]["DTSTAMP"].dt > stamp
+    assert str(dirty[changed_uid]["SUMMARY"]).startswith("Renamed")
+    _git(tmp_path, "commit", "-q", "-am", "second", date="2025-01-01T00:00:00Z")
+    after = _calendar(root)
+    new_stamp, new_modified, new_sequence = _stamps(after[changed_uid])
+    assert new_sequence == 1 and new_stamp > stamp and new_modified == new_stamp
+    assert new_stamp == dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    for uid, event in after.items():  # the others are unchanged, byte for byte
+        if uid != changed_uid:
+            assert _stamps(event) == _stamps(before[uid])
+            assert event.to_ical() == before[uid].to_ical()
+
+
+def test_calendar_without_git_dates_records_by_their_files(tmp_path: Path) -> None:
+    root = make_dataset(tmp_path)
+    path = root / "events" / "2023-08-17-council-briefing.yaml"
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    event = _calendar(root)["2023-08-17-council-briefing@dprkhr"]
+    assert _stamps(event) == (
+        dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc),
+        dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc),
+        0,
+    )

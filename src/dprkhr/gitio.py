@@ -158,3 +158,48 @@ def short(top: Path, commit: str) -> str:
 
 
 __all__ = ["Change", "changes", "default_base", "read_blob", "repo_root", "resolve", "short"]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The last revision of a file: when it was made (UTC) and how many revisions came
+    before it (0 for a file never changed since it was added)."""
+
+    modified: float
+    """Seconds since the epoch: the last commit that changed the file, or the file's
+    modification time when its working copy differs from that commit (or it has none)."""
+    sequence: int
+
+
+def revisions(folder: Path) -> dict[str, Revision]:
+    """The revision of every `*.yaml` file in `folder`, by file stem, from one `git log`
+    over the folder; without git or outside a repository, from the files' times alone
+    (sequence 0)."""
+    files = {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+    history: dict[str, list[float]] = {}  # relative path -> [commits, newest commit time]
+    dirty: set[str] = set()
+    top: Path | None = None
+    try:
+        top = repo_root(folder)
+        spec = folder.resolve().relative_to(top.resolve()).as_posix() or "."
+        log = _git(top, "-c", "core.quotePath=false", "log", "--no-renames", "--format=%x00%ct",
+                   "--name-only", "--", spec, check=False)  # fmt: skip
+        for chunk in log.stdout.decode("utf-8", "replace").split("\0")[1:]:
+            stamp, *names = chunk.split("\n")
+            for name in filter(None, names):
+                entry = history.setdefault(name, [0, float(stamp)])
+                entry[0] += 1
+        status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec,
+                      check=False)  # fmt: skip
+        dirty = {item[3:] for item in status.stdout.decode("utf-8", "replace").split("\0") if item}
+    except (UsageError, ValueError):
+        top = None
+    out: dict[str, Revision] = {}
+    for stem, path in files.items():
+        relative = path.resolve().relative_to(top.resolve()).as_posix() if top else ""
+        commits, last = history.get(relative, [0, 0.0])
+        if commits and relative not in dirty:
+            out[stem] = Revision(last, commits - 1)
+        else:  # changed since its last commit, or never committed
+            out[stem] = Revision(path.stat().st_mtime, commits)
+    return out

@@ -130,12 +130,27 @@ def export(
     if output is None:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
-            run_export(kb, format_name.value, stdout=stream, flt=flt, options=options)
+            run_export(
+                kb,
+                format_name.value,
+                stdout=stream,
+                flt=flt,
+                options=options,
+                data_root=state(ctx).data_root(),
+            )
         finally:
             stream.flush()
             stream.detach()
         return
-    result = run_export(kb, format_name.value, output=output, force=force, flt=flt, options=options)
+    result = run_export(
+        kb,
+        format_name.value,
+        output=output,
+        force=force,
+        flt=flt,
+        options=options,
+        data_root=state(ctx).data_root(),
+    )
     from dprkhr.lint.reporters import safe
 
     counts = ", ".join(

@@ -43,6 +43,8 @@ class Exporter:
     write: Callable[..., None]
     options: frozenset[str] = field(default_factory=frozenset)
     """Names of the `ExportOptions` fields the format uses."""
+    takes_root: bool = False
+    """The writer reads the records' history from the data folder (`data_root=`)."""
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -62,7 +64,7 @@ EXPORTERS: dict[str, Exporter] = {
             "text",
             write_popolo,
         ),
-        Exporter("ics", "iCalendar: events as all-day entries", "text", write_ics),
+        Exporter("ics", "iCalendar: events as all-day entries", "text", write_ics, takes_root=True),
         Exporter(
             "graphml",
             "GraphML actor network (Gephi, networkx)",
@@ -104,6 +106,7 @@ def run_export(
     force: bool = False,
     flt: ExportFilter | None = None,
     options: ExportOptions | None = None,
+    data_root: Path | None = None,
 ) -> ExportResult:
     """Export the (filtered) knowledge base in `format_name` to `output`, or to `stdout`
     for text formats. Refuses to overwrite without `force`; writes atomically."""
@@ -111,6 +114,8 @@ def run_export(
     if exporter is None:
         raise UsageError(f"unknown format {format_name}; choose from {', '.join(EXPORTERS)}")
     kwargs = _kwargs(exporter, options or ExportOptions())
+    if exporter.takes_root and data_root is not None:
+        kwargs["data_root"] = data_root
     if output is None and exporter.target != "text":
         what = "a folder or a .zip file" if exporter.target == "csv" else "a file"
         raise UsageError(f"{format_name} needs --output PATH ({what})")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO
 
 from dprkhr import __version__
 from dprkhr.export.output import clean_text
 from dprkhr.export.selection import Selection
+from dprkhr.gitio import Revision, revisions
 from dprkhr.models import Event
 
 UID_DOMAIN = "dprkhr"
@@ -88,16 +90,26 @@ def _describe(sel: Selection, e: Event) -> str:
     return "\n".join(lines)
 
 
-def vevent(sel: Selection, e: Event) -> Iterator[str]:
+def _utc(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(int(seconds), dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def vevent(sel: Selection, e: Event, revision: Revision | None = None) -> Iterator[str]:
     first = e.date.start
     last = (e.end_date or e.date).end
     if last < first:  # end_date before date: lint reports it; show the start interval
         last = e.date.end
     yield "BEGIN:VEVENT"
     yield f"UID:{e.id}@{UID_DOMAIN}"
-    # DTSTAMP is required; the export time would make every export differ, so it is the
-    # start of the event (a fixed, reproducible value).
-    yield f"DTSTAMP:{_day(first)}T000000Z"
+    if revision is None:
+        # DTSTAMP is required; without the record's history it is the start of the event
+        # (the export time would make every export differ)
+        yield f"DTSTAMP:{_day(first)}T000000Z"
+    else:
+        # the record's last revision: a changed record is newer on re-import
+        yield f"DTSTAMP:{_utc(revision.modified)}"
+        yield f"LAST-MODIFIED:{_utc(revision.modified)}"
+        yield f"SEQUENCE:{revision.sequence}"
     yield f"DTSTART;VALUE=DATE:{_day(first)}"
     yield f"DTEND;VALUE=DATE:{_day(last + dt.timedelta(days=1))}"
     yield f"SUMMARY:{escape(e.title)}"
@@ -110,8 +122,14 @@ def vevent(sel: Selection, e: Event) -> Iterator[str]:
     yield "END:VEVENT"
 
 
-def write_ics(sel: Selection, stream: IO[str]) -> None:
-    """A VCALENDAR with one VEVENT per event, CRLF line endings, folded lines."""
+def write_ics(sel: Selection, stream: IO[str], data_root: Path | None = None) -> None:
+    """A VCALENDAR with one VEVENT per event, CRLF line endings, folded lines.
+
+    With `data_root`, each event carries its record's last revision (`revisions`): the
+    last commit that changed its file (or the file's time, when changed since), as
+    DTSTAMP and LAST-MODIFIED, and the number of earlier revisions as SEQUENCE, so that a
+    calendar re-importing the file sees a changed record as changed."""
+    history = revisions(data_root / "events") if data_root is not None else {}
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -122,6 +140,6 @@ def write_ics(sel: Selection, stream: IO[str]) -> None:
     for line in head:
         stream.write(fold(line))
     for e in sel.events:
-        for line in vevent(sel, e):
+        for line in vevent(sel, e, history.get(e.id)):
             stream.write(fold(line))
     stream.write(fold("END:VCALENDAR"))
