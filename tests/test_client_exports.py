@@ -190,3 +190,32 @@ def test_calendar_without_git_dates_records_by_their_files(tmp_path: Path) -> No
         dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc),
         0,
     )
+
+
+# -- Graphviz --------------------------------------------------------------------------
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    import re
+
+    match = re.search(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    assert match, svg[:300]
+    return float(match.group(1)), float(match.group(2))
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+@pytest.mark.parametrize("bipartite", [True, False])
+def test_dot_renders_readably_with_graphviz(bundled: Any, bipartite: bool) -> None:
+    """`dot -Tsvg` on the bundled dataset: no strip 50,000 points wide (the layered
+    layout put all 103 events in one rank), but a picture of sane proportions."""
+    from dprkhr.export import ExportOptions
+
+    stream = io.StringIO(newline="")
+    run_export(bundled, "dot", stdout=stream, options=ExportOptions(bipartite=bipartite))
+    done = subprocess.run(
+        ["dot", "-Tsvg"], input=stream.getvalue(), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    width, height = _svg_size(done.stdout)
+    assert width < 6000 and height < 6000, (width, height)
+    assert 1 / 3 < width / height < 3, (width, height)
