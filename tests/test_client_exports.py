@@ -219,3 +219,86 @@ def test_dot_renders_readably_with_graphviz(bundled: Any, bipartite: bool) -> No
     width, height = _svg_size(done.stdout)
     assert width < 6000 and height < 6000, (width, height)
     assert 1 / 3 < width / height < 3, (width, height)
+
+
+# -- datasette -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(bundled: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The bundled dataset's SQLite export, with the metadata written beside it, in
+    datasette (its Python API: the same views `datasette dprkhr.sqlite -m ...` serves)."""
+    from datasette.app import Datasette
+
+    folder = tmp_path_factory.mktemp("datasette")
+    database = folder / "dprkhr.sqlite"
+    result = run_export(bundled, "sqlite", output=database)
+    assert result.companion == folder / "dprkhr.metadata.json"
+    metadata = json.loads(result.companion.read_text(encoding="utf-8"))
+    return Datasette([str(database)], metadata=metadata)
+
+
+def _get(ds: Any, path: str) -> Any:
+    import asyncio
+
+    async def fetch() -> Any:
+        response = await ds.client.get(path)
+        assert response.status_code == 200, (path, response.text[:500])
+        return response.json()
+
+    return asyncio.run(fetch())
+
+
+def test_datasette_reads_the_metadata(served: Any) -> None:
+    from dprkhr.export.tables import TABLES
+
+    assert served.metadata("title") == "dprkhr: human rights in North Korea"
+    for table in TABLES:
+        assert served.table_metadata("dprkhr", table.name)["description"] == table.doc
+    events = _get(served, "/dprkhr/events.json?_size=0")
+    assert {"type", "forum"} <= set(events["facet_results"])
+    assert events["query"]["sql"].endswith("order by first_day desc, id limit 1") or (
+        "first_day desc" in events["query"]["sql"]
+    )
+
+
+def test_datasette_follows_links_show_each_resolutions_symbol(served: Any) -> None:
+    rows = _get(
+        served, "/dprkhr/resolutions.json?_shape=objects&_labels=on&follows__notblank=1&_size=max"
+    )["rows"]
+    assert len(rows) > 10
+    labels = {r["follows"]["value"]: r["follows"]["label"] for r in rows}
+    assert len(set(labels.values())) == len(labels) > 10, "each link names its own resolution"
+    found = _get(served, "/dprkhr.json?sql=select+id,+symbol,+title+from+resolutions&_shape=array")
+    symbols = {r["id"]: r["symbol"] for r in found}
+    for row in rows:
+        target, label = row["follows"]["value"], row["follows"]["label"]
+        assert label == symbols[target] or (symbols[target] is None and label.endswith(")"))
+
+
+def test_datasette_sorts_sessions_and_pages_as_numbers(served: Any) -> None:
+    rows = _get(
+        served,
+        "/dprkhr/resolutions.json?_shape=objects&_sort=session&session__notblank=1&_size=max",
+    )["rows"]
+    sessions = [r["session"] for r in rows]
+    assert all(isinstance(s, int) for s in sessions) and sessions == sorted(sessions)
+    assert sessions[:4] == sorted(sessions)[:4] and 3 in sessions and 10 in sessions
+    pages = _get(
+        served, "/dprkhr/citations.json?_shape=objects&_sort=page&page__notblank=1&_size=max"
+    )["rows"]
+    assert pages and all(isinstance(r["page"], int) for r in pages)
+
+
+def test_datasette_record_pages_list_the_citations_pointing_at_them(served: Any) -> None:
+    for table, key in (("events", "event_id"), ("resolutions", "resolution_id"), ("actors", "actor_id")):  # fmt: skip
+        record = _get(
+            served,
+            f"/dprkhr.json?sql=select+record_id,+count(*)+as+n+from+citations+"
+            f"where+record_type='{table[:-1]}'+group+by+1+order+by+2+desc+limit+1&_shape=array",
+        )[0]
+        page = _get(
+            served, f"/dprkhr/{table}/{record['record_id']}.json?_extras=foreign_key_tables"
+        )
+        incoming = {(t["other_table"], t["other_column"]): t["count"] for t in page["foreign_key_tables"]}  # fmt: skip
+        assert incoming[("citations", key)] == record["n"] > 0

@@ -157,6 +157,12 @@ def export(
         f"{n} {name if n != 1 else name.removesuffix('s')}" for name, n in result.counts.items()
     )
     typer.echo(f"Wrote {safe(str(output))} ({counts}).", err=True)
+    if result.companion is not None:
+        typer.echo(
+            f"Wrote {safe(str(result.companion))}: datasette {safe(str(output))} "
+            f"-m {safe(str(result.companion))}",
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ the target and writes it atomically. Nothing here prints.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import IO, Any, Literal
 
 from dprkhr.errors import UsageError
 from dprkhr.export.csvfmt import write_csv
+from dprkhr.export.datasette import metadata, metadata_path
 from dprkhr.export.graph import write_dot, write_graphml
 from dprkhr.export.ics import write_ics
 from dprkhr.export.jsonfmt import write_json, write_jsonl
@@ -83,6 +85,8 @@ class ExportResult:
     format: str
     path: Path | None
     counts: dict[str, int]
+    companion: Path | None = None
+    """A file written beside the export: the datasette metadata of an SQLite export."""
 
 
 def _kwargs(exporter: Exporter, options: ExportOptions) -> dict[str, Any]:
@@ -122,6 +126,8 @@ def run_export(
     if output is not None:
         as_folder = exporter.target == "csv" and output.suffix.lower() != ".zip"
         check_target(output, force, folder=as_folder)
+        if exporter.name == "sqlite":
+            check_target(metadata_path(output), force)
     selection = select(kb, flt)
     if output is None:
         if stdout is None:
@@ -138,7 +144,12 @@ def run_export(
             kwargs["archive"] = True
         with atomic_path(output) as tmp:
             exporter.write(selection, tmp, **kwargs)
-    return ExportResult(format_name, output, selection.counts())
+    companion = None
+    if exporter.name == "sqlite" and output is not None:
+        companion = metadata_path(output)
+        with atomic_text(companion) as stream:
+            stream.write(json.dumps(metadata(output.stem), indent=2, ensure_ascii=False) + "\n")
+    return ExportResult(format_name, output, selection.counts(), companion)
 
 
 __all__ = [

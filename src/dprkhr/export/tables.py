@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dprkhr.export.output import stamp
 from dprkhr.export.selection import Selection
+from dprkhr.models import Resolution
 
 Value = str | int | None
 Row = tuple[Value, ...]
@@ -137,7 +138,7 @@ def _resolutions(sel: Selection) -> Iterator[Row]:
             r.id,
             r.symbol,
             r.forum,
-            _text(r.session),
+            r.session,
             _text(r.date),
             r.date.start.isoformat() if r.date else None,
             r.date.end.isoformat() if r.date else None,
@@ -148,7 +149,16 @@ def _resolutions(sel: Selection) -> Iterator[Row]:
             adoption.abstain if adoption else None,
             r.follows,
             r.summary,
+            resolution_label(r),
         )
+
+
+def resolution_label(r: Resolution) -> str:
+    """How a link names a resolution: its symbol, else its title and date (many
+    resolutions share the title "Situation of human rights in the DPRK")."""
+    if r.symbol:
+        return r.symbol
+    return f"{r.title or r.id} ({r.date.text if r.date else 'undated'})"
 
 
 def _sponsors(sel: Selection) -> Iterator[Row]:
@@ -206,7 +216,22 @@ def _event_documents(sel: Selection) -> Iterator[Row]:
 def _citations(sel: Selection) -> Iterator[Row]:
     for record in sel.records():
         for i, c in enumerate(record.citations(), 1):
-            yield (record.record_type, record.id, i, c.source, _text(c.page), c.quote, c.note)
+            kind = record.record_type
+            yield (
+                kind,
+                record.id,
+                i,
+                *(record.id if kind == cited else None for cited in _CITING),
+                c.source,
+                c.page,
+                c.quote,
+                c.note,
+            )
+
+
+_CITING = ("actor", "event", "resolution")
+"""Record types that cite sources: each has its own key column in `citations`, so that a
+record's page in datasette lists the citations pointing at it."""
 
 
 # -- tables ----------------------------------------------------------------------------
@@ -325,12 +350,14 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "resolutions",
-        "Resolutions; `first_day`/`last_day` span the (partial) adoption date.",
+        "Resolutions; `first_day`/`last_day` span the (partial) adoption date; `session` is "
+        "a number, or a special session such as S-28; `label` names the resolution in links: "
+        "its symbol, else its title and date.",
         (
             _c("id", nn=True),
             _c("symbol"),
             _c("forum", ref="forums"),
-            _c("session"),
+            _c("session", "INTEGER"),
             _c("date"),
             _c("first_day"),
             _c("last_day"),
@@ -341,6 +368,7 @@ TABLES: tuple[Table, ...] = (
             _c("votes_abstain", "INTEGER"),
             _c("follows", ref="resolutions"),
             _c("summary"),
+            _c("label", nn=True),
         ),
         ("id",),
         _resolutions,
@@ -431,20 +459,24 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "citations",
-        "Citations of every record: `record_type` (actor, event, resolution, source) and "
-        "`record_id` name the citing record.",
+        "Citations of every record: `record_type` (actor, event, resolution) and "
+        "`record_id` name the citing record, which is also in `actor_id`, `event_id` or "
+        "`resolution_id` (the others empty); `page` is a number, or a range such as 21-22.",
         (
             _c("record_type", nn=True),
             _c("record_id", nn=True),
             *_LINK,
+            _c("actor_id", ref="actors"),
+            _c("event_id", ref="events"),
+            _c("resolution_id", ref="resolutions"),
             _c("source_id", ref="sources", nn=True),
-            _c("page"),
+            _c("page", "INTEGER"),
             _c("quote"),
             _c("note"),
         ),
         ("record_type", "record_id", "position"),
         _citations,
-        indexes=(("source_id",), ("record_id",)),
+        indexes=(("source_id",), ("record_id",), ("actor_id",), ("event_id",), ("resolution_id",)),
     ),
 )
 
