@@ -253,3 +253,39 @@ def test_whole_decimal_is_refused_by_lint_only() -> None:
         json.loads((REPO / "schemas" / "resolution.schema.json").read_text(encoding="utf-8"))
     )
     assert standard.is_valid(record)
+
+
+def _lint_files(root: Path) -> dict[str, list[str]]:
+    """File -> the problem codes `dprkhr lint --format json` reports in it."""
+    from typer.testing import CliRunner
+
+    from dprkhr.cli import app
+
+    result = CliRunner().invoke(
+        app, ["--data", str(root), "lint", "--format", "json"], env={"GITHUB_ACTIONS": ""}
+    )
+    out: dict[str, list[str]] = {}
+    for problem in json.loads(result.stdout)["problems"]:
+        out.setdefault(Path(problem["path"]).name, []).append(problem["code"])
+    return out
+
+
+def test_a_wrong_type_blames_its_own_file_only(tmp_path: Path) -> None:
+    """`members: true` is a problem in forums.yaml, not in the resolutions whose votes it
+    would have been compared with; a resolution whose file fails is not 'unknown' to the
+    records that point at it (until it is deleted)."""
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    forums = root / "forums.yaml"
+    forums.write_text(forums.read_text("utf-8").replace("members: 193", "members: true", 1))
+    resolution = root / "resolutions" / "a-hrc-res-25-25.yaml"
+    text = resolution.read_text("utf-8")
+    assert re.search(r"yes: [0-9]+", text)
+    resolution.write_text(re.sub(r"yes: [0-9]+", 'yes: "30"', text), "utf-8")
+    assert _lint_files(root) == {"forums.yaml": ["DPK004"], "a-hrc-res-25-25.yaml": ["DPK004"]}
+    resolution.unlink()
+    after = _lint_files(root)
+    assert after.pop("forums.yaml") == ["DPK004"]
+    assert after and all(codes == ["DPK201"] for codes in after.values())

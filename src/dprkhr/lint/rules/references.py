@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from pathlib import PurePath
 from typing import Any
 
 from dprkhr.dataset import LoadedFile
 from dprkhr.lint.base import FileEnv, Finding, Rule
-from dprkhr.lint.view import DatasetView, Placed
+from dprkhr.lint.view import SERVED, DatasetView, Placed
 from dprkhr.models import Forum
 from dprkhr.models.vocab import ForumsFile
 from dprkhr.names import forum_named
@@ -86,7 +87,8 @@ class DanglingReference(Rule):
         # What a file's references resolve to depends on the file and on this context
         # only: while it is the same as in the previous run, the findings in the files
         # that did not change are the ones remembered, and their references are not read.
-        context = _context(by_id, defined, view)
+        unloaded = _unloaded(view, by_id)
+        context = _context(by_id, defined, view, unloaded)
         remembered = view.memory.get(_FINDINGS)
         reuse = (
             isinstance(remembered, list)
@@ -122,6 +124,8 @@ class DanglingReference(Rule):
                 other = by_id.get(target)
                 if vocab_file is None and other == kind:
                     continue
+                if vocab_file is None and unloaded.get(target) == kind:
+                    continue  # its own file failed to load; that is reported there
                 noun = _NOUN.get(kind, kind)
                 if other is not None and kind in ("actor", "resolution", "source"):
                     message = f"`{target}` is {_a(other)}, not {_a(noun)}"
@@ -202,11 +206,35 @@ def _key(view: DatasetView, index: int) -> str:
     return view.keys[index] if view.keys else str(index)
 
 
-def _context(by_id: dict[str, str], defined: dict[str, set[str]], view: DatasetView) -> str:
+def _unloaded(view: DatasetView, by_id: dict[str, str]) -> dict[str, str]:
+    """Id -> record type of the record files that exist but failed to load (named by
+    their file, as lint requires): a reference to one is not dangling, and blaming the
+    records that point at it would hide the one file to fix."""
+    out: dict[str, str] = {}
+    for index, summary in enumerate(view.summaries):
+        kind = view.kinds[index]
+        if kind in _RECORD_KINDS and not summary.state & SERVED:
+            ident = PurePath(view.displays[index]).stem
+            if ident not in by_id:
+                out.setdefault(ident, kind)
+    return out
+
+
+_RECORD_KINDS = frozenset({"actor", "event", "resolution", "source"})
+
+
+def _context(
+    by_id: dict[str, str],
+    defined: dict[str, set[str]],
+    view: DatasetView,
+    unloaded: dict[str, str] | None = None,
+) -> str:
     """A digest of what references resolve against: every id with its record type, in
-    order (for the order of 'did you mean' candidates), and the vocabularies."""
+    order (for the order of 'did you mean' candidates), the ids of records whose files
+    failed, and the vocabularies."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update("\n".join(f"{i}\t{k}" for i, k in by_id.items()).encode("utf-8", "replace"))
+    digest.update(json.dumps(sorted((unloaded or {}).items())).encode("utf-8", "replace"))
     vocabularies = [
         {kind: sorted(names) for kind, names in defined.items()},
         view.tags,
