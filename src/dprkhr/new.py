@@ -19,6 +19,24 @@ from dprkhr.names import slugify
 
 KINDS = ("event", "actor", "resolution", "source")
 
+KIND_CHOICES: dict[str, tuple[str, ...]] = {
+    "actor": ("person", "state", "organization", "un-body"),
+    "source": (
+        "article",
+        "news",
+        "report",
+        "statement",
+        "programme",
+        "web-page",
+        "un-document",
+        "press-release",
+        "dataset",
+        "video",
+        "other",
+    ),
+}
+"""The `kind` of a new actor or source (as the models' enums; a test keeps them equal)."""
+
 REQUIRED: dict[str, tuple[str, ...]] = {
     "event": ("date", "type", "title"),
     "actor": ("name", "kind"),
@@ -93,6 +111,8 @@ class Plan:
     path: Path
     text: str
     cited: bool
+    notes: tuple[str, ...] = ()
+    """How names given were understood (`--participant "Salmon"` -> elizabeth-salmon)."""
 
 
 def _vocab(root: Path) -> tuple[list[Any], list[Any], list[Any]]:
@@ -138,6 +158,33 @@ def _date(value: str, option: str) -> str:
         raise UsageError(f"{option} {value}: {exc}") from None
 
 
+def check_answer(root: Path, kind: str, field: str, value: str) -> str | None:
+    """One value of a new record, checked as soon as it is given (the interactive `new`
+    asks again when this raises): the value as the record will hold it; None for an empty
+    answer where one is allowed (a resolution's symbol)."""
+    value = value.strip()
+    if field == "symbol":
+        return value or None
+    if not value:
+        raise UsageError(f"the {field.replace('_', ' ')} cannot be empty")
+    if field in ("date", "end_date", "published"):
+        return _date(value, field.replace("_", " "))
+    if field == "type":
+        return _one_of(value, [t.id for t in _vocab(root)[2]], "event type")
+    if field == "forum":
+        return _forum_code(value, _vocab(root)[0])
+    if field == "kind":
+        return _one_of(value, list(KIND_CHOICES[kind]), f"{kind} kind")
+    return value
+
+
+def symbol_forum(root: Path, symbol: str) -> str | None:
+    """The forum a resolution's symbol belongs to, when exactly one forum's pattern fits."""
+    forums = _vocab(root)[0]
+    matching = [f.code for f in forums if f.symbol_pattern and f.symbol_matches(symbol)]
+    return matching[0] if len(matching) == 1 else None
+
+
 def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
     """Check the values, derive the id, and build the record's canonical text."""
     from pydantic import ValidationError
@@ -171,6 +218,7 @@ def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
         _one_of(tag, [t.id for t in tags], "tag")
 
     data: dict[str, Any] = {}
+    notes: list[str] = []
     if kind == "event":
         record_id = given.get("id") or event_id(
             given["date"], given["title"], given.get("forum"), given["type"], given.get("slug")
@@ -181,7 +229,7 @@ def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
             if k in given
         }
         if "participants" in given:
-            data["participants"] = [_participant(p) for p in given["participants"]]
+            data["participants"], notes = _participants(root, given["participants"])
         if "tags" in given:
             data["tags"] = given["tags"]
     elif kind == "actor":
@@ -249,11 +297,13 @@ def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
         model.model_validate(data)
     except ValidationError as exc:
         raise UsageError(_option_message(exc.errors(include_url=False)[0])) from None
-    footer = "" if cited else _CITE_HINT
+    footer = (
+        _CITED_BY_HINT.format(id=record_id) if kind == "source" else "" if cited else _CITE_HINT
+    )
     text = dump_record(data, kind, footer=footer)
     path = root / model.folder / f"{record_id}.yaml"
     _must_pass_lint(root, kind, path, model.model_validate(data), data)
-    return Plan(kind, record_id, path, text, cited)
+    return Plan(kind, record_id, path, text, cited, tuple(notes))
 
 
 def _must_pass_lint(root: Path, kind: str, path: Path, record: Any, data: dict[str, Any]) -> None:
@@ -325,6 +375,16 @@ def _option_message(error: Any) -> str:
     return f"{shown}: {message}"
 
 
+_CITED_BY_HINT = (
+    "# Records cite this source in their own `sources:` list, with a short exact quote:\n"
+    "#   sources:\n"
+    "#     - source: {id}\n"
+    "#       quote: the words of this source that support the record\n"
+)
+"""The footer of a new source: a source cites nothing itself (lint refuses `sources:` in
+it); the records it supports cite it."""
+
+
 def _forum_code(value: str, forums: list[Any]) -> str:
     from dprkhr.names import forum_named
 
@@ -334,12 +394,59 @@ def _forum_code(value: str, forums: list[Any]) -> str:
     return _one_of(value, [f.code for f in forums], "forum")
 
 
-def _participant(text: str) -> dict[str, str]:
-    actor, _, role = text.partition(":")
-    out = {"actor": actor.strip()}
-    if role.strip():
-        out["role"] = role.strip()
-    return out
+_ROLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def split_participant(text: str) -> tuple[str, str | None]:
+    """`ACTOR` or `ACTOR:ROLE` -> (actor, role); the role is what follows the last colon
+    when it is a slug (`speaker`, `co-sponsor`), so that a name may hold a colon."""
+    actor, colon, role = text.rpartition(":")
+    if colon and _ROLE.fullmatch(role.strip()) and actor.strip():
+        return actor.strip(), role.strip()
+    return text.strip(), None
+
+
+def _participants(root: Path, texts: list[str]) -> tuple[list[dict[str, str]], list[str]]:
+    """Participants from `--participant` values: an actor's id, or its name or alias
+    (accents, case and name order aside; a unique part of a name will do), with an
+    optional `:role`. A name that fits no actor, or only loosely, creates nothing: the
+    error says which actor to add first (or which id was perhaps meant)."""
+    from dprkhr.dataset import load_dataset
+    from dprkhr.kb import KnowledgeBase
+    from dprkhr.names import AmbiguousName, UnknownName
+    from dprkhr.query import resolve_actor
+
+    kb = KnowledgeBase.from_dataset(load_dataset(root))
+    out: list[dict[str, str]] = []
+    notes: list[str] = []
+    for text in texts:
+        name, role = split_participant(text)
+        if not name:
+            raise UsageError(f"--participant {text!r}: give an actor's id or name")
+        try:
+            match = resolve_actor(kb, name)
+        except AmbiguousName as exc:
+            raise UsageError(f"--participant: {exc}") from None
+        except UnknownName as exc:
+            maybe = f" ({exc})" if exc.suggestions else ""
+            raise UsageError(
+                f"--participant: no actor is named `{name}`{maybe}. Add the actor first "
+                f'(dprkhr new actor --name "{name}" --kind KIND ...), then create the event; '
+                "nothing was written"
+            ) from None
+        if match.how == "fuzzy":
+            raise UsageError(
+                f"--participant: no actor is named `{name}`; did you mean {match.describe()}? "
+                f"Pass --participant {match.id}" + (f":{role}" if role else "") + " if so, or "
+                "add the actor first; nothing was written"
+            )
+        if match.id != name:
+            notes.append(f"participant `{name}` → {match.describe()}")
+        entry = {"actor": match.id}
+        if role:
+            entry["role"] = role
+        out.append(entry)
+    return out, notes
 
 
 def _adoption(text: str) -> dict[str, Any]:

@@ -360,6 +360,39 @@ def _libyaml_depth_issue(text: str, exc: yaml.MarkedYAMLError) -> LoadIssue | No
     return LoadIssue("dialect", f"nesting deeper than {MAX_DEPTH} levels", *place)
 
 
+def _tab_issue(text: str, exc: yaml.MarkedYAMLError) -> LoadIssue | None:
+    """A syntax error caused by a tab in the indentation, said as such (PyYAML says
+    "found character that cannot start any token"): the first line, at or before the
+    error, whose indentation holds a tab."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    last = min(mark.line, len(lines) - 1)
+    for number in range(last, -1, -1):
+        line = lines[number]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            first = number
+            while first > 0 and "\t" in _indent(lines[first - 1]):
+                first -= 1
+            return LoadIssue(
+                "syntax",
+                "a tab in the indentation: YAML indents with spaces only",
+                first + 1,
+                _indent(lines[first]).index("\t") + 1,
+                suggestion="replace each tab at the start of the line with spaces (two per "
+                "level, as in the lines around it); most editors can do this for the file",
+            )
+        if number < last and line.strip():
+            break  # look back only over the lines the error is about
+    return None
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def _mark_issue(kind: str, exc: yaml.MarkedYAMLError) -> LoadIssue:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -436,9 +469,11 @@ def parse_text(text: str) -> YamlDocument:
                     )
                 ],
             )
-        return YamlDocument(None, None, [_mark_issue("syntax", exc)])
+        return YamlDocument(None, None, [_tab_issue(text, exc) or _mark_issue("syntax", exc)])
     except yaml.MarkedYAMLError as exc:
-        issue = _libyaml_depth_issue(text, exc) or _mark_issue("syntax", exc)
+        issue = (
+            _libyaml_depth_issue(text, exc) or _tab_issue(text, exc) or _mark_issue("syntax", exc)
+        )
         return YamlDocument(None, None, [issue])
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
         return YamlDocument(None, None, [LoadIssue("syntax", str(exc), 1, 1)])

@@ -93,7 +93,9 @@ def new(
         list[str] | None,
         typer.Option(
             metavar="ACTOR[:ROLE]",
-            help="Event: ACTOR_ID or ACTOR_ID:ROLE (repeatable).",
+            help="Event: an actor's id, name or alias, with :ROLE after it if you like "
+            '("Elizabeth Salmon:briefer"; repeatable). A name no actor has creates nothing: '
+            "add the actor first.",
             show_default=False,
         ),
     ] = None,
@@ -255,18 +257,30 @@ def new(
         wanted.insert(0, "symbol")
     missing = [f for f in wanted if not values.get(f)]
     if missing and interactive():
+        from dprkhr.new import check_answer, symbol_forum
+
+        def ask(field: str, label: str, default: str | None = None) -> str | None:
+            """Ask until the answer is valid: a mistyped type is said at once."""
+            while True:
+                answer = typer.prompt(label, default=default, show_default=False)
+                try:
+                    return check_answer(root, record.value, field, answer)
+                except UsageError as exc:
+                    typer.echo(f"Error: {exc}", err=True)
+
         for field in missing:
             label = _PROMPTS[field]
             if field == "kind":
                 label += f" ({_KIND_CHOICES[record.value]})"
             if field == "symbol":
-                values["symbol"] = (
-                    typer.prompt(label, default="", show_default=False).strip() or None
+                values["symbol"] = ask("symbol", label, default="")
+                forum_known = values.get("forum") or (
+                    values["symbol"] and symbol_forum(root, values["symbol"])
                 )
-                if not values["symbol"] and not values.get("forum"):
-                    values["forum"] = typer.prompt(_PROMPTS["forum"]).strip()
+                if not forum_known:
+                    values["forum"] = ask("forum", _PROMPTS["forum"])
                 continue
-            values[field] = typer.prompt(label).strip()
+            values[field] = ask(field, label)
     elif missing:
         options = " ".join(f"--{m.replace('_', '-')} ..." for m in missing)
         raise UsageError(
@@ -276,6 +290,8 @@ def new(
     from dprkhr.dataset import display_path
 
     path = write_new(plan)
+    for line in plan.notes:
+        typer.echo(line, err=True)
     typer.echo(display_path(path))
     if not plan.cited and record is not RecordKind.source:
         typer.echo(
