@@ -102,7 +102,7 @@ def test_new_refuses_what_lint_would_refuse(make_data: MakeData):
     base = ["--data", str(root), "new", "event", "--date", "2023-08-17", "--type", "meeting"]
     result = invoke(*base, "--title", "T", "--participant", "volker-turkk:chair")
     assert result.exit_code == 2
-    assert "unknown actor `volker-turkk` (did you mean `volker-turk`?)" in result.stderr
+    assert "no actor is named `volker-turkk`; did you mean volker-turk" in result.stderr
     result = invoke(*base, "--title", "Span", "--end-date", "2023-08-01")
     assert result.exit_code == 2 and "DPK401" in result.stderr
     assert not any((root / "events").iterdir())
