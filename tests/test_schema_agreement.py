@@ -289,3 +289,48 @@ def test_a_wrong_type_blames_its_own_file_only(tmp_path: Path) -> None:
     after = _lint_files(root)
     assert after.pop("forums.yaml") == ["DPK004"]
     assert after and all(codes == ["DPK201"] for codes in after.values())
+
+
+# The cases as files, judged by the real check-jsonschema command and by lint.
+YAML_CASES = [
+    ("resolution", "adoption: {method: vote, yes: true}", False),
+    ("resolution", 'adoption: {method: vote, yes: "30"}', False),
+    ("resolution", "adoption: {method: vote, yes: 0x1E}", True),
+    ("resolution", "adoption: {method: vote, yes: 30}", True),
+    ("resolution", "session: true", False),
+    ("resolution", "session: S-28", True),
+    ("resolution", 'date: "1700"', False),
+    ("resolution", "date: 1700", False),
+    ("resolution", "date: 2023-02-29", False),
+    ("resolution", 'forum: ""', False),
+    ("resolution", "sources: [{source: a, page: true}]", False),
+    ("resolution", "sources: [{source: a, page: 21-22}]", True),
+]
+
+
+def test_check_jsonschema_and_lint_agree_on_the_reported_cases(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    base = "id: r\nsymbol: A/HRC/RES/1/1\n"
+    files = []
+    for i, (kind, line, _valid) in enumerate(YAML_CASES):
+        path = tmp_path / f"case-{i}.yaml"
+        path.write_text(base + line + "\n", encoding="utf-8")
+        files.append(path)
+        loaded = load_file(path, kind, path.name)
+        assert (loaded.record is not None) == _valid, (line, [p.message for p in loaded.problems])
+    exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    command = [exe] if exe else [sys.executable, "-m", "check_jsonschema"]
+    schema = REPO / "schemas" / "resolution.schema.json"
+    done = subprocess.run(
+        [*command, "-o", "json", "--schemafile", str(schema), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    refused = {Path(e["filename"]).name for e in report["errors"] + report["parse_errors"]}
+    for path, (_kind, line, valid) in zip(files, YAML_CASES, strict=True):
+        assert (path.name not in refused) == valid, (line, done.stdout)
