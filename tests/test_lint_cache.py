@@ -131,7 +131,7 @@ def _forge(root: Path, name: str, change) -> None:
         assert document is not None
         meta, body = document
         for entry in body.values():
-            change(entry[3] if name == "shard" else entry)
+            change(entry[2] if name == "shard" else entry)
         extra = {k: meta[k] for k in ("lint", "key", "as_of")}
         cache.write_document(path, root, body, meta["written_ns"], extra=extra)
     (filecache.folder(root) / "memory.json").unlink(missing_ok=True)  # so refs are read

@@ -3,9 +3,10 @@ files that changed.
 
 One cache file per data root, in the user's cache folder (`$DPRKHR_CACHE_DIR`, else
 `$XDG_CACHE_HOME/dprkhr`, else `~/.cache/dprkhr`), never in the data folder. Entries are
-keyed by path, size and modification time in nanoseconds; a file modified less than two
-seconds before the cache was written is also compared by content digest (as git does for
-"racily clean" files), so an edit within the same second that keeps the size is still seen.
+keyed by path and used while the file's `dprkhr.fsio.stamp` (size, modification and change
+times, inode, device) is the same; a file modified less than two seconds before the cache
+was written, or after it, is also compared by content digest (as git does for "racily
+clean" files), so an edit within the same second that keeps the size is still seen.
 
 The cache is JSON and is never trusted: a missing, truncated, corrupt or foreign file (other
 version, other code, other data root, bad checksum) is ignored and rebuilt; cached record
@@ -16,23 +17,22 @@ see a whole cache or none.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dprkhr import __version__
+from dprkhr import __version__, fsio
 
-FORMAT = 2
-RACY_NS = 2_000_000_000
-"""Files modified this close to the cache write are checked by content too."""
+FORMAT = 3
+RACY_NS = fsio.RACY_NS
+CACHE_LIMIT = 1 << 34
+"""A cache document larger than this is not read."""
 _CODE_FILES = ("dates.py", "yamlio.py", "dataset.py", "problems.py", "cache.py")
 
 
@@ -73,8 +73,8 @@ def content_digest(raw: bytes) -> str:
 class Entry:
     """What loading one file produced."""
 
-    size: int
-    mtime_ns: int
+    stamp: list[int]
+    """The file's `dprkhr.fsio.stamp` when it was read."""
     digest: str
     data: Any
     """The file's YAML data (plain JSON types), or None when it did not parse."""
@@ -86,8 +86,7 @@ class Entry:
 
     def to_json(self) -> list[Any]:
         return [
-            self.size,
-            self.mtime_ns,
+            self.stamp,
             self.digest,
             self.data,
             self.problems,
@@ -97,12 +96,12 @@ class Entry:
 
     @classmethod
     def from_json(cls, item: Any) -> Entry | None:
-        if not isinstance(item, list) or len(item) != 7:
+        if not isinstance(item, list) or len(item) != 6:
             return None
-        size, mtime_ns, digest, data, problems, failed, validated = item
+        stamp, digest, data, problems, failed, validated = item
         if not (
-            isinstance(size, int)
-            and isinstance(mtime_ns, int)
+            isinstance(stamp, list)
+            and all(isinstance(part, int) for part in stamp)
             and isinstance(digest, str)
             and isinstance(problems, list)
             and all(isinstance(p, list) and len(p) == 7 for p in problems)
@@ -110,7 +109,7 @@ class Entry:
             and isinstance(validated, bool)
         ):
             return None
-        return cls(size, mtime_ns, digest, data, problems, failed, validated)
+        return cls(stamp, digest, data, problems, failed, validated)
 
 
 @dataclass
@@ -123,20 +122,19 @@ class Cache:
     def fresh(self, relative: str, stat: os.stat_result, path: str) -> Entry | None:
         """The entry for a file if the file has not changed since it was cached."""
         item = self.entries.get(relative)
-        if not isinstance(item, list) or len(item) != 7:
-            return None
-        if item[0] != stat.st_size or item[1] != stat.st_mtime_ns:
+        if not isinstance(item, list) or len(item) != 6 or item[0] != fsio.stamp(stat):
             return None
         entry = Entry.from_json(item)
-        if entry is None:
+        if entry is None or not fsio.unchanged(
+            entry.stamp,
+            stat,
+            self.written_ns,
+            path,
+            entry.digest,
+            content_digest,
+            fsio.RECORD_LIMIT,
+        ):
             return None
-        if stat.st_mtime_ns >= self.written_ns - RACY_NS:
-            try:
-                with open(path, "rb") as handle:
-                    if content_digest(handle.read()) != entry.digest:
-                        return None
-            except OSError:
-                return None
         return entry
 
 
@@ -147,7 +145,7 @@ def read_document(path: Path, root: Path) -> tuple[dict[str, Any], Any] | None:
     the body's digest: it is written last, so a truncated file never passes.
     """
     try:
-        raw = path.read_bytes()
+        raw = fsio.read_regular(path, CACHE_LIMIT)[1]
         payload, _, header = raw.rstrip(b"\n").rpartition(b"\n")
         meta = json.loads(header)
         if not isinstance(meta, dict):
@@ -200,10 +198,9 @@ def write_fragments(
     encode them). Never raises; False if it could not."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-        try:
+        with fsio.atomic_path(path, replace=True, mode=0o600) as temp:
             digest = hashlib.blake2b(digest_size=16)
-            with os.fdopen(fd, "wb") as handle:
+            with open(temp, "wb") as handle:
 
                 def put(text: str) -> None:
                     chunk = text.encode("utf-8", "surrogatepass")
@@ -224,11 +221,6 @@ def write_fragments(
                     **(extra or {}),
                 }
                 handle.write(b"\n" + json.dumps(meta).encode() + b"\n")
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
         return True
     except (OSError, ValueError, TypeError, UnicodeError):
         return False

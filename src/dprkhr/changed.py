@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from dprkhr import gitio
 from dprkhr.models import VOCAB_FILES
-from dprkhr.yamlio import parse_bytes
+from dprkhr.yamlio import parse_bytes, read_bytes
 
 if TYPE_CHECKING:
     from dprkhr.lint.config import LintConfig
@@ -51,7 +51,7 @@ def changed_since(root: Path, rev: str | None = None) -> ChangedSet:
                 full = top / path
                 out.files.append(full)
                 try:
-                    raw = full.read_bytes()
+                    raw = read_bytes(full)
                 except OSError:
                     raw = None
             if raw is not None:

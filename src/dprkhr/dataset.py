@@ -16,8 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from dprkhr.fsio import read_regular, stamp
 from dprkhr.layout import (  # noqa: F401  (re-exported: the data root's layout)
     ENV_VAR,
+    UNREADABLE_FOLDER,
     bundled_data_root,
     discover,
     display_path,
@@ -34,7 +36,7 @@ from dprkhr.problems import (
     Problem,
     Severity,
 )
-from dprkhr.yamlio import Path_, YamlDocument, parse_bytes, read_file
+from dprkhr.yamlio import MAX_FILE_BYTES, Path_, YamlDocument, parse_bytes, read_file
 
 RECORD_SUFFIX = ".yaml"
 
@@ -239,9 +241,7 @@ def _parse_all(
             yield index, relative, load_file(path, kind, display), None
             continue
         try:
-            stat = os.stat(path)
-            with open(path, "rb") as handle:
-                raw = handle.read()
+            stat, raw = read_regular(path, MAX_FILE_BYTES)
         except OSError:
             yield index, relative, load_file(path, kind, display), None
             continue
@@ -258,8 +258,7 @@ def _to_entry(stat: os.stat_result, raw: bytes, loaded: LoadedFile) -> Any:
     except (TypeError, ValueError):
         data = None  # not representable: the file is parsed again next time
     return Entry(
-        size=stat.st_size,
-        mtime_ns=stat.st_mtime_ns,
+        stamp=stamp(stat),
         digest=content_digest(raw) if data is not None or loaded.failed else "",
         data=data,
         problems=[
@@ -317,6 +316,24 @@ def load_file(path: str | Path, kind: str, display: str, raw: bytes | None = Non
     """
     loaded = LoadedFile(location=str(path), display=display, kind=kind)
     problems = loaded.problems
+    if kind == UNREADABLE_FOLDER:
+        loaded.failed = True
+        try:
+            os.listdir(path)
+            reason = "it changed while it was read"
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+        problems.append(
+            _problem(
+                display,
+                1,
+                1,
+                UNKNOWN_FILE,
+                f"the folder cannot be read ({reason}): the records in it are left out",
+                f"make it readable (chmod u+rx {display})",
+            )
+        )
+        return loaded
     if kind == "unknown":
         loaded.failed = True
         problems.append(

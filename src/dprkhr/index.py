@@ -7,9 +7,9 @@ type, tags, participants, resolutions, title, file), and the same for resolution
 (forum, session, adoption, sponsors, tags, symbol, title); every record's type, file and
 place in date order; the references between records (for `show`); the vocabularies; and
 the name indexes of actors, forums and resolutions. The next query opens it only if the
-dataset is exactly as it was when the index was made: the same files with the same sizes
-and modification times (in nanoseconds), and, for any file modified within two seconds
-of that moment, the same content (the "racily clean" check of `dprkhr.cache`). Anything
+dataset is exactly as it was when the index was made: the same files with the same `dprkhr.fsio.stamp`
+(size, modification and change times, inode, device), and, for any file modified within
+two seconds of that moment or after it, the same content (the "racily clean" check of `dprkhr.cache`). Anything
 else (a file edited, added or removed, other code, a damaged or foreign index) and the
 index is not used: the query loads the dataset as usual and writes a new one.
 
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from dprkhr.cache import RACY_NS, cache_file, content_digest, fingerprint
 from dprkhr.dates import PartialDate
 from dprkhr.errors import DprkhrError
+from dprkhr.fsio import RECORD_LIMIT, read_regular
 from dprkhr.layout import stat_all
 from dprkhr.names import NameEntry, NameIndex
 
@@ -114,9 +115,8 @@ def snapshot(root: Path) -> Snapshot | None:
         top = os.fspath(root)
         recent = {}
         for relative, mtime in zip(files.paths, files.mtimes, strict=True):
-            if mtime >= threshold:
-                with open(os.path.join(top, relative), "rb") as handle:
-                    recent[relative] = content_digest(handle.read())
+            if mtime >= threshold:  # as `dprkhr.fsio.racy`
+                recent[relative] = _digest_of(os.path.join(top, relative))
     except OSError:
         return None
     # a canonical encoding (marshal's output depends on object identity, not just values)
@@ -124,7 +124,19 @@ def snapshot(root: Path) -> Snapshot | None:
     digest.update("\n".join(files.paths).encode("utf-8", "surrogateescape"))
     digest.update(array("q", files.sizes).tobytes())
     digest.update(array("q", files.mtimes).tobytes())
+    digest.update(array("q", files.ctimes).tobytes())
+    digest.update(array("Q", files.inodes).tobytes())
+    digest.update(array("Q", files.devices).tobytes())
     return Snapshot(digest.hexdigest(), taken_ns, recent)
+
+
+def _digest_of(path: str | Path) -> str:
+    """A file's content digest; for a file that cannot be read, a value that never
+    matches (so an index is never trusted for it)."""
+    try:
+        return content_digest(read_regular(path, RECORD_LIMIT)[1])
+    except OSError:
+        return f"unreadable {time.time_ns()}"
 
 
 # --- the rows ---------------------------------------------------------------------------------
@@ -334,6 +346,7 @@ def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> b
                 "written_ns": str(taken.taken_ns),
                 "recent": json.dumps(digests, sort_keys=True),
                 "failed_files": str(kb.failed_files),
+                "duplicates": json.dumps(kb.duplicates),
                 "record_count": str(len(kb.records)),
             }
             connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -529,12 +542,16 @@ def open_index(root: Path, now: Snapshot) -> QueryIndex | None:
             return None
         recent = json.loads(meta["recent"])
         for relative, digest in recent.items():
-            with open(root / relative, "rb") as handle:
-                if content_digest(handle.read()) != digest:
-                    connection.close()
-                    return None
+            if _digest_of(root / relative) != digest:
+                connection.close()
+                return None
         reader = Reader(connection, path)
-        return QueryIndex(root, reader, int(meta["failed_files"]), int(meta["record_count"]))
+        found = QueryIndex(root, reader, int(meta["failed_files"]), int(meta["record_count"]))
+        duplicates = json.loads(meta["duplicates"])
+        if not (isinstance(duplicates, list) and all(isinstance(d, str) for d in duplicates)):
+            raise ValueError("duplicates")
+        found.duplicates = duplicates
+        return found
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, AttributeError):
         connection.close()
         return None
@@ -599,6 +616,7 @@ class QueryIndex:
         self.db = db
         self.failed_files = failed_files
         self.record_count = record_count
+        self.duplicates: list[str] = []
         self._actors: dict[str, ActorRow | None] = {}
         self.events_by_actor = _Postings(
             self,

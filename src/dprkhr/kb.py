@@ -119,6 +119,31 @@ def _date_key(record: Record) -> tuple:
     return (0, date.start, date.end, record.id)
 
 
+def served_duplicates(dataset: Dataset) -> tuple[dict[str, Record], list[str]]:
+    """For ids that several files define, the record served (the one in the file named
+    after the id, `<id>.yaml`, else the first in path order) and a warning naming the file
+    served and the files ignored."""
+    by_id: defaultdict[str, list[Any]] = defaultdict(list)
+    for loaded in dataset.files:
+        if loaded.record is not None and not loaded.failed:
+            by_id[loaded.record.id].append(loaded)
+    preferred: dict[str, Record] = {}
+    warnings: list[str] = []
+    for record_id, files in by_id.items():
+        if len(files) < 2:
+            continue
+        own = [f for f in files if f.location.rsplit("/", 1)[-1] == f"{record_id}.yaml"]
+        served = own[0] if own else files[0]
+        assert served.record is not None
+        preferred[record_id] = served.record
+        ignored = ", ".join(f.display for f in files if f is not served)
+        warnings.append(
+            f"id `{record_id}` is defined by more than one file: serving {served.display}, "
+            f"ignoring {ignored}; run `dprkhr lint`"
+        )
+    return preferred, warnings
+
+
 @dataclass
 class KnowledgeBase:
     """All valid records with indexes. Build it with `KnowledgeBase.build`."""
@@ -129,6 +154,10 @@ class KnowledgeBase:
     event_types: list[EventType] = field(default_factory=list)
     failed_files: int = 0
     """How many files could not be loaded (queries answer from the rest)."""
+    duplicates: list[str] = field(default_factory=list)
+    """For each id that more than one file defines: which file is served and which are
+    ignored, in words (queries warn with them; lint reports the duplicate)."""
+    preferred: dict[str, Record] = field(default_factory=dict, repr=False)
 
     by_id: dict[str, Record] = field(default_factory=dict)
     actors: list[Actor] = field(default_factory=list)
@@ -149,12 +178,15 @@ class KnowledgeBase:
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> KnowledgeBase:
+        preferred, duplicates = served_duplicates(dataset)
         return cls.build(
             dataset.records,
             forums=dataset.forums,
             tags=dataset.tags,
             event_types=dataset.event_types,
             failed_files=len(dataset.failed_files),
+            preferred=preferred,
+            duplicates=duplicates,
         )
 
     @classmethod
@@ -165,6 +197,8 @@ class KnowledgeBase:
         tags: Iterable[Tag] = (),
         event_types: Iterable[EventType] = (),
         failed_files: int = 0,
+        preferred: dict[str, Record] | None = None,
+        duplicates: list[str] | None = None,
     ) -> KnowledgeBase:
         kb = cls(
             records=list(records),
@@ -172,6 +206,8 @@ class KnowledgeBase:
             tags=list(tags),
             event_types=list(event_types),
             failed_files=failed_files,
+            duplicates=list(duplicates or ()),
+            preferred=dict(preferred or {}),
         )
         with no_gc():
             kb._index()
@@ -179,8 +215,10 @@ class KnowledgeBase:
 
     def _index(self) -> None:
         for record in self.records:
-            # the first record with an id wins; lint reports the duplicate
+            # the first record with an id wins, unless another file is the id's own
+            # (see `served_duplicates`); lint reports the duplicate
             self.by_id.setdefault(record.id, record)
+        self.by_id.update(self.preferred)
         unique = [r for r in self.records if self.by_id[r.id] is r]
         self.actors = sorted((r for r in unique if isinstance(r, Actor)), key=lambda a: a.id)
         self.events = sorted((r for r in unique if isinstance(r, Event)), key=_date_key)

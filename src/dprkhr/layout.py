@@ -91,11 +91,19 @@ RECORD_SUFFIXES = (".yaml", ".yml")
 """Files with these endings under the record folders are records (`.yml` is reported)."""
 
 
+UNREADABLE_FOLDER = "unreadable-folder"
+"""The kind `discover` gives a folder it could not list (its files are missing)."""
+
+
 def discover(root: Path) -> list[tuple[str, str, str]]:
     """Every record and vocabulary file under a data root, in a stable order, as
-    (path, kind, path relative to the root with `/` separators)."""
+    (path, kind, path relative to the root with `/` separators). A folder that cannot be
+    listed is in the list too, as kind `UNREADABLE_FOLDER`, so that it is reported rather
+    than silently missing."""
     found: list[tuple[str, str, str]] = [
-        (str(root / name), name, name) for name in VOCAB_FILE_NAMES if (root / name).is_file()
+        (str(root / name), name, name)
+        for name in VOCAB_FILE_NAMES
+        if os.path.lexists(root / name) and not (root / name).is_dir()
     ]
     top = os.fspath(root)
     for folder, kind in RECORD_FOLDERS.items():
@@ -103,25 +111,50 @@ def discover(root: Path) -> list[tuple[str, str, str]]:
         if not os.path.isdir(base):
             continue
         paths: list[tuple[str, str]] = []
-        for directory, subdirs, names in os.walk(base):
+        unreadable: list[tuple[str, str]] = []
+
+        def failed(
+            error: OSError,
+            base: str = base,
+            folder: str = folder,
+            unreadable: list[tuple[str, str]] = unreadable,
+        ) -> None:
+            where = os.fspath(error.filename or base)
+            relative = folder + where[len(base) :].replace(os.sep, "/")
+            unreadable.append((where, relative))
+
+        for directory, subdirs, names in os.walk(base, onerror=failed):
             subdirs.sort()
             prefix = folder + directory[len(base) :].replace(os.sep, "/") + "/"
             start = directory + os.sep
             paths.extend([(start + n, prefix + n) for n in names if n.endswith(RECORD_SUFFIXES)])
         paths.sort()
+        found.extend([(path, UNREADABLE_FOLDER, relative) for path, relative in unreadable])
         found.extend([(path, kind, relative) for path, relative in paths])
     return found
 
 
 @dataclass
 class FileStats:
-    """The files of a data root with their sizes and modification times (ns), as parallel
-    lists in a stable order."""
+    """The files of a data root with what tells each unchanged (`dprkhr.fsio.stamp`: size,
+    modification and change times in ns, inode, device), as parallel lists in a stable
+    order."""
 
     paths: list[str] = field(default_factory=list)
     """Relative to the data root, with `/` separators."""
     sizes: list[int] = field(default_factory=list)
     mtimes: list[int] = field(default_factory=list)
+    ctimes: list[int] = field(default_factory=list)
+    inodes: list[int] = field(default_factory=list)
+    devices: list[int] = field(default_factory=list)
+
+    def append(self, relative: str, info: os.stat_result) -> None:
+        self.paths.append(relative)
+        self.sizes.append(info.st_size)
+        self.mtimes.append(info.st_mtime_ns)
+        self.ctimes.append(info.st_ctime_ns)
+        self.inodes.append(info.st_ino)
+        self.devices.append(info.st_dev)
 
 
 def stat_all(root: Path) -> FileStats:
@@ -130,7 +163,7 @@ def stat_all(root: Path) -> FileStats:
     system (one `stat` a file, no path objects). Raises OSError if a file vanishes
     meanwhile."""
     out = FileStats()
-    paths, sizes, mtimes = out.paths, out.sizes, out.mtimes
+    append = out.append
     stat = os.stat
     top = os.fspath(root)
     for name in VOCAB_FILE_NAMES:
@@ -138,14 +171,15 @@ def stat_all(root: Path) -> FileStats:
             info = stat(os.path.join(top, name))
         except FileNotFoundError:
             continue
-        paths.append(name)
-        sizes.append(info.st_size)
-        mtimes.append(info.st_mtime_ns)
+        append(name, info)
 
     def walk(folder: str, relative: str) -> None:
         try:
             names = sorted(os.listdir(folder))
         except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError:  # as `discover`: the folder itself stands for its files
+            append(relative.rstrip("/"), os.stat(folder))
             return
         base = folder + os.sep
         subfolders: list[str] = []
@@ -154,9 +188,7 @@ def stat_all(root: Path) -> FileStats:
             if name.endswith(RECORD_SUFFIXES):
                 info = stat(path)
                 if not S_ISDIR(info.st_mode):
-                    paths.append(relative + name)
-                    sizes.append(info.st_size)
-                    mtimes.append(info.st_mtime_ns)
+                    append(relative + name, info)
                     continue
             elif not os.path.isdir(path):
                 continue

@@ -19,7 +19,6 @@ Nothing here raises on bad input: every problem becomes a `LoadIssue` with a pla
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,9 @@ from typing import Any
 
 import yaml
 
-MAX_FILE_BYTES = 1024 * 1024
+from dprkhr.fsio import RECORD_LIMIT, NotRegularFile, TooLarge, read_regular
+
+MAX_FILE_BYTES = RECORD_LIMIT
 """Larger files are refused: no record needs a megabyte."""
 MAX_DEPTH = 32
 """Deepest nesting of collections accepted in a record."""
@@ -403,12 +404,34 @@ def _mark_issue(kind: str, exc: yaml.MarkedYAMLError) -> LoadIssue:
     return LoadIssue(kind, message, line, column)
 
 
+def _utf16_or_32(raw: bytes) -> str | None:
+    """The name of the UTF-16 or UTF-32 encoding a byte-order mark announces, if any."""
+    for mark, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if raw.startswith(mark):
+            return name
+    return None
+
+
 def decode(raw: bytes) -> tuple[str | None, LoadIssue | None]:
     """Bytes to text, refusing binary and non-UTF-8 content with a place."""
     if len(raw) > MAX_FILE_BYTES:
         return None, LoadIssue(
             "dialect",
             f"file is {len(raw):,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes",
+            1,
+            1,
+        )
+    encoding = _utf16_or_32(raw)
+    if encoding is not None:
+        return None, LoadIssue(
+            "dialect",
+            f"the file is {encoding} text (it starts with a {encoding} byte-order mark); "
+            "records are UTF-8: save it as UTF-8 in your editor",
             1,
             1,
         )
@@ -502,27 +525,30 @@ def parse_text(text: str) -> YamlDocument:
 def read_file(path: Path | str) -> YamlDocument:
     """Read and parse a file; never raises for bad content (I/O errors become issues)."""
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            return YamlDocument(
-                None,
-                None,
-                [
-                    LoadIssue(
-                        "dialect",
-                        f"file is {size:,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes",
-                        1,
-                        1,
-                    )
-                ],
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_bytes(path)
     except OSError as exc:
-        return YamlDocument(
-            None, None, [LoadIssue("dialect", f"cannot read: {exc.strerror}", 1, 1)]
-        )
+        return YamlDocument(None, None, [read_issue(exc)])
     return parse_bytes(raw)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """A record file's bytes: a regular file of at most `MAX_FILE_BYTES`, read without
+    blocking and without reading more than the limit (see `dprkhr.fsio.read_regular`)."""
+    return read_regular(path, MAX_FILE_BYTES)[1]
+
+
+def read_issue(exc: OSError) -> LoadIssue:
+    """What a file that could not be read is reported as."""
+    if isinstance(exc, TooLarge):
+        message = f"file is {exc.size:,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes"
+    elif isinstance(exc, NotRegularFile):
+        message = (
+            f"not a regular file ({exc.what}); a record is a plain file: remove it or put "
+            "the file itself in its place"
+        )
+    else:
+        message = f"cannot read: {exc.strerror or exc}"
+    return LoadIssue("dialect", message, 1, 1)
 
 
 def parse_bytes(raw: bytes) -> YamlDocument:

@@ -84,7 +84,7 @@ class AppState:
             # loading and indexing freeze what they build (dataset.no_gc), so the cyclic
             # collector does not walk the records again while a query runs
             self._kb = KnowledgeBase.from_dataset(dataset)
-            self.warn_failed(len(dataset.failed_files))
+            self.warn_failed(len(dataset.failed_files), self._kb.duplicates)
         return self._kb
 
     def searchable(self) -> KnowledgeBase | QueryIndex:
@@ -101,17 +101,24 @@ class AppState:
         if now is not None:
             found = index.open_index(root, now)
             if found is not None:
-                self.warn_failed(found.failed_files)
+                self.warn_failed(found.failed_files, found.duplicates)
                 return found
         kb = self.kb()
         if now is not None:
             index.write(root, self.dataset(), kb, now)
         return kb
 
-    def warn_failed(self, failed: int) -> None:
-        """Say (once) that some files were left out of a query."""
-        if failed and not self._warned:
-            self._warned = True
+    def warn_failed(self, failed: int, duplicates: list[str] | None = None) -> None:
+        """Say (once) that some files were left out of a query, and which file serves an
+        id that several define."""
+        if self._warned:
+            return
+        self._warned = True
+        for duplicate in duplicates or ():
+            from dprkhr.safetext import safe
+
+            warn(safe(duplicate))
+        if failed:
             files = "file" if failed == 1 else "files"
             warn(
                 f"{failed} {files} could not be loaded and {'is' if failed == 1 else 'are'} "

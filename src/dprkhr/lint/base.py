@@ -54,13 +54,14 @@ class FileEnv:
     today: dt.date = field(default_factory=dt.date.today)
     archive: Path | None = None
     forum_by_code: dict[str, Forum] = field(init=False)
-    _texts: dict[str, str | None] = field(init=False, default_factory=dict)
+    _texts: dict[str, str | OSError | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.forum_by_code = {f.code: f for f in self.forums}
 
-    def archived_text(self, source_id: str) -> str | None:
-        """The normalised archived text of a source, read once, or None."""
+    def archived_text(self, source_id: str) -> str | OSError | None:
+        """The normalised archived text of a source, read once; None if there is none, the
+        error if it cannot be read (a named pipe, say)."""
         if self.archive is None:
             return None
         if source_id not in self._texts:

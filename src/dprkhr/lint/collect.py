@@ -23,6 +23,7 @@ from dprkhr.dataset import (
     load_file,
     no_gc,
 )
+from dprkhr.fsio import read_regular, stamp
 from dprkhr.lint.base import FileEnv
 from dprkhr.lint.filecache import FileCache, member
 from dprkhr.lint.view import DamagedSummary, DatasetView, FileSummary
@@ -73,12 +74,8 @@ class Collected:
 
 def _read(path: str) -> tuple[os.stat_result, bytes | None] | None:
     try:
-        stat = os.stat(path)
-        if stat.st_size > MAX_FILE_BYTES:
-            return stat, None  # refused by size: `load_file` says so without reading it
-        with open(path, "rb") as handle:
-            return stat, handle.read()
-    except OSError:
+        return read_regular(path, MAX_FILE_BYTES)
+    except OSError:  # `load_file` says why
         return None
 
 
@@ -103,7 +100,7 @@ def process(job: Job, env: FileEnv, entries: bool, records: bool) -> Result:
         stored = list(summary)
         stored[3] = None  # the references are cached apart (see `filecache.FileCache`)
         lint_entry = (
-            member(relative, [stat.st_size, stat.st_mtime_ns, digest, stored]),
+            member(relative, [stamp(stat), digest, stored]),
             member(relative, summary.refs),
         )
     return summary, lint_entry, record_entry
@@ -116,8 +113,7 @@ def _record_entry(
     what `dprkhr.dataset._to_entry` makes (and `dprkhr.cache.write` would encode), with
     the data encoded once rather than twice."""
     entry = Entry(
-        size=stat.st_size,
-        mtime_ns=stat.st_mtime_ns,
+        stamp=stamp(stat),
         digest=digest,
         data=loaded.data,
         problems=[
@@ -289,7 +285,7 @@ def collect(
         map=pool.map if pool is not None else None,
         locations=[job[0] for job in jobs],
         keys=[job[3] if job[3] is not None else os.path.realpath(job[0]) for job in jobs],
-        states=[None if stat is None else (stat.st_size, stat.st_mtime_ns) for stat in files.stats],
+        states=[None if stat is None else stamp(stat) for stat in files.stats],
         cached=cached,
         load_refs=_refs_loader(stored, jobs),
     )

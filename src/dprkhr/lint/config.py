@@ -14,10 +14,14 @@ from typing import Any
 import tomllib
 
 from dprkhr.errors import UsageError
+from dprkhr.fsio import read_text
 from dprkhr.lint.base import Rule
 from dprkhr.lint.rules import RULE_BY_NAME, RULES
 from dprkhr.problems import Severity
 from dprkhr.suggest import did_you_mean
+
+CONFIG_LIMIT = 4 * 1024 * 1024
+"""A pyproject.toml larger than this is not read."""
 
 _KEYS = {"select", "ignore", "extend-select", "strict", "severity", "archive"}
 
@@ -102,7 +106,7 @@ def find_pyproject(*starts: Path) -> Path | None:
             candidate = folder / "pyproject.toml"
             if candidate.is_file():
                 try:
-                    text = candidate.read_text(encoding="utf-8")
+                    text = read_text(candidate, CONFIG_LIMIT)
                 except (OSError, UnicodeDecodeError):
                     continue
                 if "[tool.dprkhr" in text:
@@ -115,7 +119,7 @@ def load_config(pyproject: Path | None) -> LintConfig:
     if pyproject is None:
         return LintConfig()
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(pyproject, CONFIG_LIMIT))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{pyproject}: cannot read [tool.dprkhr.lint]: {exc}") from None
     table: Any = data.get("tool", {}).get("dprkhr", {}).get("lint", {})

@@ -4,10 +4,10 @@ the files that changed and re-runs only the cross-record rules over the rest.
 It lives beside the record cache (`dprkhr.cache`), in the user's cache folder, never in the
 data folder: one folder per data root holding `SHARDS` documents, each file's entry in the
 shard its path hashes to, so that an edit rewrites one small shard rather than the whole
-cache. An entry is `[size, mtime_ns, digest, summary]` and is used only while the file
-has that size and modification time; a file modified less than two seconds before its
-shard was written is also compared by content digest (as `dprkhr.cache` does), so an edit
-within the same second that keeps the size is still seen.
+cache. An entry is `[stamp, digest, summary]` and is used only while the file has that
+`dprkhr.fsio.stamp` (size, times, inode, device); a file modified less than two seconds
+before its shard was written (or after it) is also compared by content digest
+(`dprkhr.fsio.unchanged`, as every cache does).
 
 A shard is used only if it is whole (digest), ours (format, code fingerprint, data root)
 and was made under the same key: the code of the whole package and the versions of the
@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from dprkhr import cache as records_cache
+from dprkhr import fsio
+from dprkhr.lint.rules.citations import ARCHIVE_TEXT_LIMIT
 from dprkhr.lint.view import FileSummary
 
-FORMAT = 1
+FORMAT = 2
 SHARDS = 16
 """Shards per data root: an edit rewrites one (about 6k files at 100k)."""
 
@@ -82,17 +84,20 @@ def archive_state(archive: Path | None) -> Any:
         return None
     import time
 
-    recent = time.time_ns() - records_cache.RACY_NS
+    now = time.time_ns()
     listing: list[Any] = []
     try:
         for entry in sorted(os.scandir(archive), key=lambda e: e.name):
             if not entry.name.endswith(".txt"):
                 continue
             stat = entry.stat()
-            item: list[Any] = [entry.name, stat.st_size, stat.st_mtime_ns]
-            if stat.st_mtime_ns >= recent:
-                with open(entry.path, "rb") as handle:
-                    item.append(records_cache.content_digest(handle.read()))
+            item: list[Any] = [entry.name, fsio.stamp(stat)]
+            if fsio.racy(stat, now):
+                try:
+                    raw = fsio.read_regular(entry.path, ARCHIVE_TEXT_LIMIT)[1]
+                    item.append(records_cache.content_digest(raw))
+                except OSError as exc:  # reported by the rule; never cached as read
+                    item.append(f"unreadable {exc.strerror} {now}")
             listing.append(item)
     except OSError:
         return ["unreadable", str(archive.resolve()), os.urandom(8).hex()]
@@ -128,8 +133,8 @@ class FileCache:
     written: list[int] = field(default_factory=list)
     """When each shard was written."""
     index: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
-    """Every entry read, by relative path: (entry, its shard, racy from: files modified
-    since then are compared by content too)."""
+    """Every entry read, by relative path: (entry, its shard, when the shard was
+    written)."""
     refs: dict[int, dict[str, Any] | None] = field(default_factory=dict)
     """The references documents read so far, by shard."""
     dirty: set[int] = field(default_factory=set)
@@ -152,11 +157,10 @@ class FileCache:
                 found.written.append(0)
                 continue
             written_ns = document[0]["written_ns"]
-            racy_from = written_ns - records_cache.RACY_NS
             found.sizes.append(len(document[1]))
             found.written.append(written_ns)
             for relative, entry in document[1].items():
-                found.index[relative] = (entry, number, racy_from)
+                found.index[relative] = (entry, number, written_ns)
         memory = found._read_document(base / "memory.json")
         if memory is not None and isinstance(memory[1], dict):
             found.memory = memory[1]
@@ -187,22 +191,23 @@ class FileCache:
         hit = self.index.get(relative)
         if hit is None:
             return None
-        item, _number, racy_from = hit
+        item, _number, written_ns = hit
         if not (
             type(item) is list
-            and len(item) == 4
-            and item[0] == stat.st_size
-            and item[1] == stat.st_mtime_ns
+            and len(item) == 3
+            and type(item[1]) is str
+            and fsio.unchanged(
+                item[0],
+                stat,
+                written_ns,
+                path,
+                item[1],
+                records_cache.content_digest,
+                fsio.RECORD_LIMIT,
+            )
         ):
             return None
-        if stat.st_mtime_ns >= racy_from:
-            try:
-                with open(path, "rb") as handle:
-                    if records_cache.content_digest(handle.read()) != item[2]:
-                        return None
-            except OSError:
-                return None
-        summary = FileSummary.from_json(item[3])
+        summary = FileSummary.from_json(item[2])
         if summary is None or summary.refs is not None:
             return None
         return summary, item

@@ -356,18 +356,17 @@ def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
     import hashlib
     import json
 
-    from dprkhr.cache import RACY_NS
+    from dprkhr.fsio import racy, stamp
 
     digest = hashlib.blake2b(digest_size=20)
     if None in files.stats:
         return None
     stats: list[os.stat_result] = files.stats  # type: ignore[assignment]
-    newest = max((stat.st_mtime_ns for stat in stats), default=0)
-    if newest >= time.time_ns() - RACY_NS:
-        return None  # a file changed within the last moments: read everything
+    now = time.time_ns()
+    if any(racy(stat, now) for stat in stats):
+        return None  # a file changed within the last moments (or "later"): read everything
     lines = [
-        f"{job[0]}\0{job[2]}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
-        for job, stat in zip(files.jobs, stats, strict=True)
+        f"{job[0]}\0{job[2]}\0{stamp(stat)}\n" for job, stat in zip(files.jobs, stats, strict=True)
     ]
     digest.update("".join(lines).encode("utf-8", "surrogateescape"))
     archive: list[Any] = []
@@ -376,12 +375,11 @@ def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
             for entry in sorted(os.scandir(config.archive), key=lambda e: e.name):
                 if entry.name.endswith(".txt"):
                     stat = entry.stat()
-                    archive.append((entry.name, stat.st_size, stat.st_mtime_ns))
-                    newest = max(newest, stat.st_mtime_ns)
+                    if racy(stat, now):
+                        return None
+                    archive.append((entry.name, stamp(stat)))
     except OSError:
         return None
-    if newest >= time.time_ns() - RACY_NS:
-        return None  # a file changed within the last moments: read everything
     settings = {
         "select": config.select,
         "ignore": config.ignore,

@@ -112,8 +112,8 @@ class DatasetView:
     keys: list[str] = field(default_factory=list)
     """Each file's identity from run to run, however the data root is spelled: its path
     relative to the data root (or its resolved path, for a file outside it)."""
-    states: list[tuple[int, int] | None] = field(default_factory=list)
-    """Each file's size and modification time (ns) as this run found them."""
+    states: list[list[int] | None] = field(default_factory=list)
+    """Each file's `dprkhr.fsio.stamp` as this run found it."""
     cached: list[bool] = field(default_factory=list)
     """Whether each file's summary came from the cache: the file is unchanged since the
     run that wrote it, and whose findings are in `memory`."""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dprkhr.dataset import LoadedFile
+from dprkhr.fsio import read_text
 from dprkhr.kb import field_value
 from dprkhr.lint.base import FileEnv, Finding, Rule, record_or_data
 from dprkhr.models import Source
@@ -150,6 +151,13 @@ class QuoteNotFound(Rule):
             if not (isinstance(source, str) and isinstance(quote, str) and quote):
                 continue
             text = env.archived_text(source)
+            if isinstance(text, OSError):
+                yield Finding(
+                    ("sources", i, "source"),
+                    f"the archived text of `{source}` cannot be read: {text.strerror}",
+                    f"make {text.filename} a plain UTF-8 text file",
+                )
+                continue
             if text is None or quote_in_text(quote, text):
                 continue
             passage = closest_passage(quote, text)
@@ -162,12 +170,20 @@ class QuoteNotFound(Rule):
             )
 
 
-def read_archive(archive: Path, source_id: str) -> str | None:
+ARCHIVE_TEXT_LIMIT = 64 * 1024 * 1024
+"""Archived texts larger than this are not read."""
+
+
+def read_archive(archive: Path, source_id: str) -> str | OSError | None:
+    """The normalised archived text of a source; None if it has none; the error if its
+    file cannot be read (only regular files are read, never more than the limit)."""
     path = archive / f"{source_id}.txt"
     try:
-        return normalize_text(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
+        return normalize_text(read_text(path, ARCHIVE_TEXT_LIMIT, errors="replace"))
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        return exc
 
 
 class LongQuote(Rule):

@@ -97,7 +97,7 @@ class DanglingReference(Rule):
             and isinstance(remembered[1], dict)
         )
         old: dict[str, Any] = remembered[1] if reuse else {}
-        # per file (by its path from the data root): its size and time when the findings
+        # per file (by its path from the data root): its stamp when the findings
         # were made, and the findings; reused only for the very same file
         found: dict[str, list[Any]] = {}
         misses: list[tuple[int, str, str, int, int]] = []
