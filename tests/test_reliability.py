@@ -246,3 +246,270 @@ def test_a_duplicate_id_serves_the_ids_own_file_and_warns_once(make_data: MakeDa
     code, out, err = run(root, "show", "volker-turk")
     assert code == 0 and "Volker Türk" in out and "Shadow" not in out
     assert err.count("is defined by more than one file") == 1
+
+
+# --- 3. writes never clobber, never leave debris ----------------------------------------------
+
+
+def _temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def _meanwhile(monkeypatch: pytest.MonkeyPatch, name: str, act) -> None:
+    """Run `act()` while the exporter `name` writes (as another process would)."""
+    import dataclasses
+
+    from dprkhr import export
+
+    original = export.EXPORTERS[name]
+
+    def write(*args, **kwargs):
+        original.write(*args, **kwargs)
+        act()
+
+    monkeypatch.setitem(export.EXPORTERS, name, dataclasses.replace(original, write=write))
+
+
+def test_an_export_never_replaces_a_file_created_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    target = tmp_path / "out.db"
+    _meanwhile(monkeypatch, "sqlite", lambda: target.write_text("the user's file"))
+    result = runner.invoke(app, ["export", "sqlite", "-o", str(target)])
+    assert result.exit_code == 2
+    assert "appeared while the export ran" in result.stderr
+    assert target.read_text() == "the user's file"
+    assert _temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_folder_export_never_deletes_what_it_did_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool
+):
+    target = tmp_path / "csv"
+
+    def user() -> None:
+        target.mkdir()
+        (target / "notes.txt").write_text("mine")
+
+    _meanwhile(monkeypatch, "csv", user)
+    result = runner.invoke(app, ["export", "csv", "-o", str(target), *(["--force"] * force)])
+    assert result.exit_code == 2, result.output
+    assert "appeared while the export ran" in result.stderr
+    assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+def test_a_forced_folder_export_replaces_only_its_own_files(tmp_path: Path):
+    target = tmp_path / "csv"
+    assert runner.invoke(app, ["export", "csv", "-o", str(target)]).exit_code == 0
+    result = runner.invoke(app, ["export", "csv", "-o", str(target), "--force"])
+    assert result.exit_code == 0
+    assert (target / "events.csv").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+def test_fmt_never_loses_an_edit_made_while_it_runs(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    from dprkhr import fmt
+
+    root = make_data({"actors/x.yaml": "name: X\nid: x\nkind: person\n"})
+    path = root / "actors" / "x.yaml"
+    edited = "name: Xavier\nid: x\nkind: person\n"
+    original = fmt.format_text
+
+    def slow(text: str, kind: str) -> str:
+        out = original(text, kind)
+        if path.read_text() != edited:
+            path.write_text(edited)  # the contributor saves meanwhile
+        return out
+
+    monkeypatch.setattr(fmt, "format_text", slow)
+    code, out, _err = run(root, "fmt", str(path))
+    assert code == 1
+    assert "changed while it was formatted" in out + _err
+    assert path.read_text() == edited
+    assert _temp_files(path.parent) == []
+
+
+def test_fmt_never_writes_outside_the_data_root(make_data: MakeData, tmp_path: Path):
+    root = make_data()
+    outside = tmp_path / "elsewhere" / "actors" / "x.yaml"
+    outside.parent.mkdir(parents=True)
+    outside.write_text("name: X\nid: x\nkind: person\n")
+    (root / "actors" / "x.yaml").symlink_to(outside)
+    code, out, err = run(root, "fmt")
+    assert code == 1
+    assert "outside the data folder" in out + err
+    assert outside.read_text() == "name: X\nid: x\nkind: person\n"
+
+
+def test_a_terminated_export_leaves_no_temporary_file(tmp_path: Path):
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys, time\n"
+        "import dprkhr.export.sqlitefmt as s, dprkhr.export as e, dataclasses\n"
+        "def slow(sel, path):\n"
+        "    s.write_sqlite(sel, path)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(5)\n"
+        "e.EXPORTERS['sqlite'] = dataclasses.replace(e.EXPORTERS['sqlite'], write=slow)\n"
+        "from dprkhr.cli import main\n"
+        f"main(['export', 'sqlite', '-o', {str(tmp_path / 'out.db')!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -15, done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_temporary_files_of_killed_runs_are_swept_and_ignored_by_git(tmp_path: Path, data: Path):
+    from dprkhr import cache, fsio
+
+    dead = 4_194_305  # above any pid_max: no such process
+    target = tmp_path / "out.json"
+    stale = tmp_path / f".{target.name}.p{dead}-abcd1234.tmp"
+    stale.write_text("partial")
+    folder = cache.cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stale_cache = folder / f".records-0123.json.p{dead}-abcd1234.tmp"
+    stale_cache.write_text("partial")
+    live = tmp_path / f".other.p{os.getpid()}-abcd1234.tmp"
+    live.write_text("being written")
+    assert runner.invoke(app, ["export", "json", "-o", str(target)]).exit_code == 0
+    assert run(data, "events")[0] == 0
+    assert not stale.exists() and not stale_cache.exists() and live.exists()
+    import fnmatch
+
+    patterns = (REPO / ".gitignore").read_text().splitlines()
+    name = fsio.temp_prefix(Path("data/events/x.yaml")) + "abcd1234" + fsio.TEMP_SUFFIX
+    assert any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def test_a_full_disk_during_export_is_a_clean_error(tmp_path: Path):
+    import resource
+    import subprocess
+    import sys
+
+    def small() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))
+
+    target = tmp_path / "out.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "dprkhr", "export", "sqlite", "-o", str(target)],
+        preexec_fn=small,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"Error: cannot write {target}: ")
+    assert done.stderr.count("\n") == 1 and "bug" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_home_folder_of_no_user_is_a_clean_error(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DPRKHR_DATA", "~nosuchuser-dprkhr/x")
+    result = runner.invoke(app, ["events"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: $DPRKHR_DATA ~nosuchuser-dprkhr/x: no home folder")
+
+
+def test_an_output_encoding_that_cannot_show_a_name_is_a_clean_error():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "dprkhr", "actors", "Türk"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    err = done.stderr.decode("latin-1")
+    assert err.startswith("Error: cannot write U+") and "PYTHONIOENCODING=utf-8" in err
+    assert err.count("\n") == 1
+
+
+def test_ctrl_c_prints_interrupted_and_exits_130(data: Path, monkeypatch: pytest.MonkeyPatch):
+    import dprkhr.dataset
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dprkhr.dataset, "load_dataset", interrupted)
+    code, _out, err = run(data, "actors", cache=False)
+    assert code == 130
+    assert err == "Interrupted\n"
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.add(pid)
+        except OSError:
+            pass
+    return alive
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="lint uses workers on 2+ cores")
+@pytest.mark.parametrize("signame", ["SIGKILL", "SIGTERM", "SIGHUP"])
+def test_lint_workers_die_with_their_parent(make_data: MakeData, signame: str):
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    event = "id: e{n}\ndate: 2024-03-01\ntitle: Event {n}\nparticipants: [{{actor: nobody-{n}}}]\n"
+    root = make_data({f"events/e{n}.yaml": event.format(n=n) for n in range(2500)})
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "dprkhr", "--data", str(root), "--no-cache", "lint"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline and parent.poll() is None:
+            workers = _children(parent.pid)
+            time.sleep(0.01)
+        assert workers, "no worker process started"
+        os.kill(parent.pid, getattr(signal, signame))
+        parent.wait(timeout=30)
+        assert parent.stdout is not None
+        end = time.monotonic() + 20
+        while time.monotonic() < end:  # the pipe closes: every writer is gone
+            ready, _, _ = select.select([parent.stdout], [], [], 1)
+            if ready and not os.read(parent.stdout.fileno(), 65536):
+                break
+        else:
+            raise AssertionError("the output pipe stayed open")
+        end = time.monotonic() + 10
+        while _alive(workers) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not _alive(workers)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        parent.wait()

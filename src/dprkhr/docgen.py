@@ -283,7 +283,7 @@ def stale(root: Path | None = None) -> list[str]:
 
 def write_all(root: Path | None = None) -> list[str]:
     """Regenerate every file; returns those that changed."""
-    from dprkhr.fmt import write_atomic
+    from dprkhr.fsio import write_text
 
     root = root or checkout_root()
     changed = []
@@ -292,7 +292,7 @@ def write_all(root: Path | None = None) -> list[str]:
         text = produce()
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, text)
+            write_text(path, text, replace=True)
             changed.append(rel)
     return changed
 

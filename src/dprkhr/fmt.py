@@ -30,7 +30,6 @@ import io
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from dprkhr.fsio import RECORD_LIMIT, read_regular, stamp, write_text
 from dprkhr.yamlio import _BOOLS, _FLOAT_RE, _INT_RE, _NULLS, _SPECIAL_FLOATS, parse_text
 
 WIDTH = 92
@@ -588,33 +588,58 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a file's content atomically: a temporary file in the same folder, then
-    `os.replace`, keeping the file's permissions."""
-    path = Path(os.path.realpath(path))  # write through a symlink, never replace it
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+class ChangedMeanwhile(Exception):
+    """The file changed between reading and replacing it: it is left as it is now."""
+
+
+def replace_if_unchanged(path: Path, text: str, info: os.stat_result, raw: bytes) -> None:
+    """Replace a file's content atomically (`dprkhr.fsio.atomic_path`, keeping its
+    permissions) only if, just before the rename, it is still the file that was read
+    (`info`, `raw`): an edit made meanwhile is never lost (`ChangedMeanwhile`)."""
+
+    def still_the_same() -> None:
+        try:
+            now, content = read_regular(path, RECORD_LIMIT)
+        except OSError:
+            raise ChangedMeanwhile() from None
+        if stamp(now) != stamp(info) or content != raw:
+            raise ChangedMeanwhile()
+
+    write_text(path, text, replace=True, mode=info.st_mode & 0o7777, check=still_the_same)
+
+
+def _outside(path: Path, root: Path | None) -> bool:
+    """Whether a path in the data root leads (through links) to a file outside it."""
+    if root is None:
+        return False
+
+    def within(place: str, top: str) -> bool:
+        return os.path.commonpath([place, top]) == top
+
+    given = os.path.abspath(path)
+    return within(given, os.path.abspath(root)) and not within(
+        os.path.realpath(path), os.path.realpath(root)
+    )
 
 
 def format_file(path: Path, root: Path | None, check: bool, display: str) -> FileResult:
-    """Format (or, with `check`, only compare) one file."""
+    """Format (or, with `check`, only compare) one file. A link is formatted through (the
+    file it leads to is rewritten) only when that file is inside the data root."""
     from dprkhr.dataset import record_kind
     from dprkhr.yamlio import decode
 
+    if _outside(path, root):
+        return FileResult(
+            path,
+            "error",
+            message=f"links to {os.path.realpath(path)}, outside the data folder; "
+            "not formatted (replace the link with the file itself)",
+        )
     kind = record_kind(path, root)
     if kind == "unknown":
         return FileResult(path, "skipped", message="not a record or vocabulary file")
     try:
-        raw = path.read_bytes()
+        info, raw = read_regular(path, RECORD_LIMIT)
     except OSError as exc:
         return FileResult(path, "error", message=f"cannot read: {exc.strerror}")
     text, issue = decode(raw)
@@ -636,7 +661,12 @@ def format_file(path: Path, root: Path | None, check: bool, display: str) -> Fil
         )
     )
     if not check:
-        write_atomic(path, formatted)
+        try:
+            replace_if_unchanged(Path(os.path.realpath(path)), formatted, info, raw)
+        except ChangedMeanwhile:
+            return FileResult(
+                path, "error", message="changed while it was formatted; left as it is: run again"
+            )
     return FileResult(path, "reformatted", diff=diff)
 
 
@@ -656,5 +686,5 @@ __all__ = [
     "format_file",
     "format_paths",
     "format_text",
-    "write_atomic",
+    "replace_if_unchanged",
 ]

@@ -28,7 +28,7 @@ import stat as stat_module
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -241,13 +241,20 @@ def _as_target(exc: OSError, temp: str, target: Path) -> OSError:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path, replace: bool, mode: int | None = None) -> Iterator[Path]:
+def atomic_path(
+    target: Path,
+    replace: bool,
+    mode: int | None = None,
+    check: Callable[[], None] | None = None,
+) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success put it in place in one step.
 
     With `replace`, an existing file is replaced (and keeps its permissions); without, the
     final rename refuses to replace anything (FileExistsError), even a file created while
-    the content was written. On any failure or interruption the temporary file is removed.
-    OSErrors name `target`, not the temporary file.
+    the content was written. `check`, if given, runs just before the final rename (to
+    re-check that the target is still what was read: it raises to stop). On any failure
+    or interruption the temporary file is removed. OSErrors name `target`, not the
+    temporary file.
     """
     folder = target.parent if str(target.parent) else Path(".")
     sweep(folder)
@@ -265,6 +272,8 @@ def atomic_path(target: Path, replace: bool, mode: int | None = None) -> Iterato
             except OSError:
                 mode = None
         os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
+        if check is not None:
+            check()
         if replace:
             os.replace(temp, target)
         else:
@@ -331,10 +340,16 @@ def atomic_folder(target: Path, replace: Any = None) -> Iterator[Path]:
         raise
 
 
-def write_text(target: Path, text: str, replace: bool, mode: int | None = None) -> None:
+def write_text(
+    target: Path,
+    text: str,
+    replace: bool,
+    mode: int | None = None,
+    check: Callable[[], None] | None = None,
+) -> None:
     """`text` as UTF-8 (newlines as given) into `target`, atomically (see `atomic_path`)."""
     with (
-        atomic_path(target, replace, mode) as temp,
+        atomic_path(target, replace, mode, check) as temp,
         open(temp, "w", encoding="utf-8", newline="") as handle,
     ):
         handle.write(text)
@@ -357,10 +372,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_SWEPT: set[str] = set()
+
+
 def sweep(folder: Path | str) -> int:
     """Remove the temporary files and folders that runs killed before they could clean up
-    left in `folder` (their process is gone, or they are a day old). Never raises; how
-    many were removed."""
+    left in `folder` (their process is gone, or they are a day old), once per folder and
+    process (before its first write there). Never raises; how many were removed."""
+    key = os.path.abspath(folder)
+    if key in _SWEPT:
+        return 0
+    _SWEPT.add(key)
     removed = 0
     now = time.time()
     try:
@@ -382,28 +404,25 @@ def sweep(folder: Path | str) -> int:
     return removed
 
 
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind (removing temporary files) and exit."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _raise_terminated(signum: int, _frame: Any) -> None:
-    raise Terminated(signum)
+def _die_clean(signum: int, _frame: Any) -> None:
+    """Remove this process's temporary files, then die of the signal as if unhandled.
+    (Not unwinding: an exception raised at an arbitrary point could leave a lock held
+    and hang the exit.)"""
+    remove_live()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def cleanup_on_signals() -> None:
-    """Make SIGTERM and SIGHUP unwind the stack like Ctrl-C (so `finally` blocks remove
-    temporary files) in the main thread. Signals already ignored stay ignored."""
+    """On SIGTERM and SIGHUP, remove the temporary files of this process before dying of
+    the signal. Signals already ignored stay ignored. Main thread only."""
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is None:
             continue
         with contextlib.suppress(ValueError, OSError):
             if signal.getsignal(signum) is signal.SIG_DFL:
-                signal.signal(signum, _raise_terminated)
+                signal.signal(signum, _die_clean)
 
 
 def remove_live() -> None:

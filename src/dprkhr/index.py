@@ -31,7 +31,6 @@ import json
 import os
 import sqlite3
 import sys
-import tempfile
 import time
 import unicodedata
 from array import array
@@ -41,6 +40,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from dprkhr import fsio
 from dprkhr.cache import RACY_NS, cache_file, content_digest, fingerprint
 from dprkhr.dates import PartialDate
 from dprkhr.errors import DprkhrError
@@ -321,49 +321,50 @@ def write(root: Path, dataset: Dataset, kb: KnowledgeBase, taken: Snapshot) -> b
     target = index_file(root)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-    except OSError:
-        return False
-    try:
-        connection = sqlite3.connect(temp)
-        try:
-            connection.execute("PRAGMA journal_mode = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
-            connection.executescript(_SCHEMA)
-            enabled = gc.isenabled()
-            gc.disable()  # many small objects, no cycles: keep the collector out of the way
-            try:
-                _fill(connection, kb, files)
-            finally:
-                if enabled:
-                    gc.enable()
-            meta = {
-                "format": str(FORMAT),
-                "fingerprint": index_fingerprint(),
-                "root": str(root.resolve()),
-                "signature": taken.signature,
-                "written_ns": str(taken.taken_ns),
-                "recent": json.dumps(digests, sort_keys=True),
-                "failed_files": str(kb.failed_files),
-                "duplicates": json.dumps(kb.duplicates),
-                "record_count": str(len(kb.records)),
-            }
-            connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            connection.executescript(_INDEXES)
-            connection.commit()
-        finally:
-            connection.close()
-        os.replace(temp, target)
+        with fsio.atomic_path(target, replace=True, mode=0o600) as temp:
+            _write_to(temp, kb, files, root, taken, digests)
         return True
     except (OSError, sqlite3.Error, ValueError, KeyError):
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
         return False
-    except BaseException:  # Ctrl-C: leave nothing behind
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+
+
+def _write_to(
+    temp: Path,
+    kb: KnowledgeBase,
+    files: dict[int, str],
+    root: Path,
+    taken: Snapshot,
+    digests: dict[str, str],
+) -> None:
+    """Build the index in the (temporary) database file `temp`."""
+    connection = sqlite3.connect(temp)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.executescript(_SCHEMA)
+        enabled = gc.isenabled()
+        gc.disable()  # many small objects, no cycles: keep the collector out of the way
+        try:
+            _fill(connection, kb, files)
+        finally:
+            if enabled:
+                gc.enable()
+        meta = {
+            "format": str(FORMAT),
+            "fingerprint": index_fingerprint(),
+            "root": str(root.resolve()),
+            "signature": taken.signature,
+            "written_ns": str(taken.taken_ns),
+            "recent": json.dumps(digests, sort_keys=True),
+            "failed_files": str(kb.failed_files),
+            "duplicates": json.dumps(kb.duplicates),
+            "record_count": str(len(kb.records)),
+        }
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        connection.executescript(_INDEXES)
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def _relative(location: str, top: str, root: Path) -> str:

@@ -55,7 +55,12 @@ def locate_data_root(
     for given, origin in ((explicit, "--data"), (env.get(ENV_VAR) or None, f"${ENV_VAR}")):
         if given is None:
             continue
-        path = Path(given).expanduser()
+        try:
+            path = Path(given).expanduser()
+        except RuntimeError:  # `~nosuchuser/x`
+            raise DataRootError(
+                f"{origin} {given}: no home folder for `{str(given).split('/')[0]}` (no such user)"
+            ) from None
         if is_data_root(path):
             return path, origin
         if is_data_root(path / "data"):

@@ -8,7 +8,6 @@ contributor can add (a citation, when none was given: lint names it as DPK601).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -464,31 +463,18 @@ def _adoption(text: str) -> dict[str, Any]:
 
 
 def write_new(plan: Plan) -> Path:
-    """Write the planned file atomically, never over an existing one: the text goes to
-    a temporary file in the same folder, which is then hard-linked into place (a link
-    fails when the name exists)."""
-    import tempfile
+    """Write the planned file atomically, never over an existing one (a no-replace
+    rename, `dprkhr.fsio.atomic_path`: it fails when the name exists, even if the file
+    appeared while the text was written)."""
+    from dprkhr.fsio import write_text
 
     plan.path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=plan.path.parent, prefix=f".{plan.path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(plan.text)
-        os.chmod(tmp, 0o644)
-        try:
-            os.link(tmp, plan.path)
-        except FileExistsError:
-            raise UsageError(
-                f"{plan.path} already exists; edit it, or choose another id with --id"
-            ) from None
-        except OSError:  # a file system without hard links
-            if plan.path.exists():
-                raise UsageError(
-                    f"{plan.path} already exists; edit it, or choose another id with --id"
-                ) from None
-            os.replace(tmp, plan.path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        write_text(plan.path, plan.text, replace=False, mode=0o644)
+    except FileExistsError:
+        raise UsageError(
+            f"{plan.path} already exists; edit it, or choose another id with --id"
+        ) from None
     return plan.path
 
 

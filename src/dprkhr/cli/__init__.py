@@ -32,6 +32,22 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:  # Click would exit 1: the same quiet 0 for every command
             closed_pipe()
+        except KeyboardInterrupt:
+            if _debug(ctx):
+                raise
+            typer.echo("Interrupted", err=True)
+            raise typer.Exit(130) from None
+        except UnicodeEncodeError as exc:
+            if _debug(ctx):
+                raise
+            bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+            shown = " ".join(f"U+{ord(c):04X}" for c in bad[:3])
+            typer.echo(
+                f"Error: cannot write {shown or 'a character'} to the output, whose encoding "
+                f"is {exc.encoding}; set PYTHONIOENCODING=utf-8 (or a UTF-8 locale)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
         except OSError as exc:
             if _debug(ctx):
                 raise
@@ -239,12 +255,17 @@ def closed_pipe() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    from dprkhr.fsio import cleanup_on_signals, remove_live
+
     args = sys.argv[1:] if argv is None else argv
+    cleanup_on_signals()  # SIGTERM and SIGHUP remove temporary files first
     try:
         app_for(args)(args=args, prog_name="dprkhr")
     except BrokenPipeError:  # `dprkhr ... | head`: the reader has all it wanted
         closed_pipe()
     except KeyboardInterrupt:
+        remove_live()
+        print("Interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception:  # pragma: no cover - --debug re-raises here on purpose
         import traceback

@@ -7,21 +7,23 @@ the target and writes it atomically. Nothing here prints.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from dprkhr.errors import UsageError
+from dprkhr.errors import DprkhrError, UsageError
 from dprkhr.export.csvfmt import write_csv
 from dprkhr.export.datasette import metadata, metadata_path
 from dprkhr.export.graph import write_dot, write_graphml
 from dprkhr.export.ics import write_ics
 from dprkhr.export.jsonfmt import write_json, write_jsonl
-from dprkhr.export.output import atomic_folder, atomic_path, atomic_text, check_target
+from dprkhr.export.output import check_target, export_file_names
 from dprkhr.export.popolo import write_popolo
 from dprkhr.export.selection import ExportFilter, Selection, build_filter, select
 from dprkhr.export.sqlitefmt import write_sqlite
+from dprkhr.fsio import atomic_folder, atomic_path, write_text
 from dprkhr.kb import KnowledgeBase
 
 Target = Literal["text", "file", "csv"]
@@ -133,23 +135,51 @@ def run_export(
         if stdout is None:
             raise UsageError(f"{format_name}: give --output PATH or a stream to write to")
         exporter.write(selection, stdout, **kwargs)
-    elif exporter.target == "text":
-        with atomic_text(output) as stream:
+        return ExportResult(format_name, output, selection.counts())
+    try:
+        _write(exporter, selection, output, force, kwargs)
+    except FileExistsError as exc:  # created while the export ran: never replaced
+        why = f" ({exc.strerror})" if exc.strerror and "holds" in exc.strerror else ""
+        raise UsageError(
+            f"{output} appeared while the export ran{why}; nothing was replaced: "
+            "pass --force to replace it"
+        ) from None
+    except sqlite3.Error as exc:  # a full disk, a read-only folder: not a bug
+        raise DprkhrError(f"cannot write {output}: {exc}") from None
+    companion = None
+    if exporter.name == "sqlite":
+        companion = metadata_path(output)
+        text = json.dumps(metadata(output.stem), indent=2, ensure_ascii=False) + "\n"
+        try:
+            write_text(companion, text, replace=force)
+        except FileExistsError:
+            raise UsageError(
+                f"{companion} appeared while the export ran; it was not replaced: "
+                "pass --force to replace it"
+            ) from None
+    return ExportResult(format_name, output, selection.counts(), companion)
+
+
+def _write(
+    exporter: Exporter, selection: Selection, output: Path, force: bool, kwargs: dict[str, Any]
+) -> None:
+    """Write beside `output`, then put it in place: over what is there only with `force`
+    (a folder export then deletes only the files an export writes)."""
+    if exporter.target == "text":
+        with (
+            atomic_path(output, replace=force) as temp,
+            open(temp, "w", encoding="utf-8", newline="") as stream,
+        ):
             exporter.write(selection, stream, **kwargs)
     elif exporter.target == "csv" and output.suffix.lower() != ".zip":
-        with atomic_folder(output) as folder:
+        names = export_file_names()
+        with atomic_folder(output, replace=names.__contains__ if force else None) as folder:
             exporter.write(selection, folder, **kwargs)
     else:
         if exporter.target == "csv":
             kwargs["archive"] = True
-        with atomic_path(output) as tmp:
-            exporter.write(selection, tmp, **kwargs)
-    companion = None
-    if exporter.name == "sqlite" and output is not None:
-        companion = metadata_path(output)
-        with atomic_text(companion) as stream:
-            stream.write(json.dumps(metadata(output.stem), indent=2, ensure_ascii=False) + "\n")
-    return ExportResult(format_name, output, selection.counts(), companion)
+        with atomic_path(output, replace=force) as temp:
+            exporter.write(selection, temp, **kwargs)
 
 
 __all__ = [

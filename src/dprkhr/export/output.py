@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from dprkhr import __version__
 from dprkhr.errors import UsageError
@@ -67,60 +61,9 @@ def check_target(path: Path, force: bool, folder: bool = False) -> None:
         raise UsageError(f"{path} exists; pass --force to replace it")
 
 
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path next to `path`; on success move it over `path` in one step."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    except OSError as exc:  # name the target the user gave, not our temporary file
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        try:  # a replaced file keeps its permissions; a new one gets the umask's
-            mode = path.stat().st_mode & 0o777
-        except OSError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp_path, mode)
-        os.replace(tmp_path, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
-        raise
+def export_file_names() -> frozenset[str]:
+    """The names a folder export writes: only these are ever deleted from a folder it
+    replaces (`dprkhr.fsio.atomic_folder`)."""
+    from dprkhr.export.tables import TABLES
 
-
-@contextlib.contextmanager
-def atomic_text(path: Path) -> Iterator[IO[str]]:
-    """A UTF-8 text stream (no newline translation) that becomes `path` on success."""
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as stream:
-        yield stream
-
-
-@contextlib.contextmanager
-def atomic_folder(path: Path) -> Iterator[Path]:
-    """Yield a temporary folder next to `path`; on success put it in place of `path`.
-
-    A folder cannot be swapped in one system call, so an existing export is first moved
-    aside, the new one renamed in, and the old one removed.
-    """
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            os.replace(path, old / path.name)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return frozenset(f"{table.name}.csv" for table in TABLES)

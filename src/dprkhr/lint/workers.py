@@ -3,16 +3,20 @@ the rules hand out (`DatasetView.map`).
 
 Each worker reads a chunk of files and sends back compact results: the summary (small
 lists and strings) and the cache entries already encoded as JSON, never parsed node trees
-or models. Workers ignore Ctrl-C (the command handles it) and never print; if the pool
-cannot start or breaks (a worker killed), the work not yet done is done in this process
-instead, so a run always finishes with the same results.
+or models. Workers ignore Ctrl-C (the command handles it), never print, and die with
+their parent (`die_with`); if the pool cannot start or breaks (a worker killed), the work
+not yet done is done in this process instead, so a run always finishes with the same
+results.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,13 +31,45 @@ R = TypeVar("R")
 _STATE: dict[str, Any] = {}
 
 
-def _start(env: FileEnv, entries: bool, records: bool) -> None:
+def _start(env: FileEnv, entries: bool, records: bool, parent: int) -> None:
     import gc
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # not the parent's clean-up handlers (fork)
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    die_with(parent)
     # many small long-lived objects and no cycles worth collecting, as in the main process
     gc.disable()
     _STATE.update(env=env, entries=entries, records=records)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with(parent: int) -> None:
+    """End this worker when its parent ends, however it ends (SIGKILL too), so that no
+    worker outlives a killed command and keeps its output pipe open. On Linux the kernel
+    sends SIGKILL (`prctl(PR_SET_PDEATHSIG)`); everywhere a watchdog thread also checks
+    every half second that the parent is still there."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 def _chunk(jobs: list[Job]) -> list[Result]:
@@ -67,7 +103,7 @@ class Pool:
                     max_workers=self.workers,
                     mp_context=_context(),
                     initializer=_start,
-                    initargs=(self.env, self.entries, self.records),
+                    initargs=(self.env, self.entries, self.records, os.getpid()),
                 )
             except (OSError, RuntimeError, ValueError, ImportError):
                 self.broken = True
