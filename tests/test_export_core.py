@@ -165,10 +165,19 @@ def test_force_never_replaces_a_folder_that_is_not_an_export(kb, tmp_path: Path)
 def test_csv_folder_force_replaces_previous_export(kb, tmp_path: Path) -> None:
     target = tmp_path / "csv"
     run_export(kb, "csv", output=target)
-    (target / "stale.csv").write_text("old")
+    (target / "events.csv").write_text("old")
     run_export(kb, "csv", output=target, force=True)
-    assert not (target / "stale.csv").exists()
-    assert (target / "events.csv").is_file()
+    assert (target / "events.csv").read_text() != "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "data"]
+
+
+def test_csv_folder_force_never_deletes_a_file_it_did_not_write(kb, tmp_path: Path) -> None:
+    target = tmp_path / "csv"
+    run_export(kb, "csv", output=target)
+    (target / "stale.csv").write_text("old")
+    with pytest.raises(UsageError, match=r"holds stale\.csv, which this export did not write"):
+        run_export(kb, "csv", output=target, force=True)
+    assert (target / "stale.csv").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "data"]
 
 

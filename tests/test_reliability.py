@@ -295,7 +295,8 @@ def test_a_folder_export_never_deletes_what_it_did_not_write(
     _meanwhile(monkeypatch, "csv", user)
     result = runner.invoke(app, ["export", "csv", "-o", str(target), *(["--force"] * force)])
     assert result.exit_code == 2, result.output
-    assert "appeared while the export ran" in result.stderr
+    message = "holds notes.txt, which this export did not write" if force else "appeared"
+    assert message in result.stderr
     assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
 
@@ -513,3 +514,123 @@ def test_lint_workers_die_with_their_parent(make_data: MakeData, signame: str):
         if parent.poll() is None:
             parent.kill()
         parent.wait()
+
+
+# --- 5. output never carries an attack --------------------------------------------------------
+
+HOSTILE = "Evil \\e]8;;http://x\\aLink\\e]8;;\\a \\a\\x9b2J \\r\\b \\u202eTxet"
+"""ESC, an OSC 8 link, BEL, C1 CSI, CR, BS and a right-to-left override (YAML escapes)."""
+
+RAW = ("\x1b", "\x07", "\x9b", "\r", "\x08", "\u202e")
+
+
+def _hostile(make_data: MakeData) -> Path:
+    return make_data(
+        {
+            "actors/evil.yaml": f"""
+                id: evil
+                name: "{HOSTILE}"
+                kind: person
+                sources:
+                  - source: ijks-2024-un-and-nk-human-rights
+            """,
+            "events/e.yaml": f"""
+                id: e
+                date: 2024-03-01
+                type: briefing
+                title: "{HOSTILE}"
+                participants: [{{actor: evil}}]
+                sources:
+                  - source: ijks-2024-un-and-nk-human-rights
+            """,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "Evil", "--format", "csv"],
+        ["search", "Evil"],
+        ["search", "Evil", "--format", "json"],
+        ["search", "Evil", "--format", "yaml"],
+        ["events", "--format", "csv"],
+        ["events", "--format", "jsonl"],
+        ["events"],
+        ["actors", "Evil", "--format", "csv"],
+        ["show", "evil"],
+        ["export", "json"],
+    ],
+)
+def test_no_output_carries_terminal_escapes_or_bidi_overrides(make_data: MakeData, args: list[str]):
+    root = _hostile(make_data)
+    code, out, err = run(root, *args)
+    assert code == 0, err
+    assert "Evil" in out
+    for char in RAW:
+        assert char not in out, (char, out)
+        assert char not in err
+
+
+def test_lint_warns_about_control_and_bidi_characters(make_data: MakeData):
+    root = _hostile(make_data)
+    code, out, _err = run(root, "lint")
+    assert code == 0  # warnings
+    assert "DPK007" in out
+    assert "a control character (U+0007, U+0008, U+000D)" in out
+    assert out.count("DPK007") == 2
+
+
+FORMULA = '=HYPERLINK("http://x","click")'
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(
+    make_data: MakeData, tmp_path: Path, start: str
+):
+    import csv
+
+    title = start + FORMULA[1:]
+    root = make_data(
+        {
+            "events/e.yaml": f"""
+                id: e
+                date: 2024-03-01
+                type: briefing
+                title: '{title}'
+                sources:
+                  - source: ijks-2024-un-and-nk-human-rights
+            """
+        }
+    )
+    code, out, _err = run(root, "events", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(out.splitlines()))
+    assert rows[0]["title"] == "'" + title
+    assert rows[0]["date"] == "2024-03-01" and rows[0]["id"] == "e"
+    code, out, _err = run(root, "search", "HYPERLINK", "--format", "csv")
+    assert next(iter(csv.DictReader(out.splitlines())))["label"] == "'" + title
+    target = tmp_path / "csv"
+    assert run(root, "export", "csv", "-o", str(target))[0] == 0
+    with open(target / "events.csv", encoding="utf-8", newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    assert exported[0]["title"] == "'" + title
+    assert exported[0]["date"] == "2024-03-01" and exported[0]["id"] == "e"
+
+
+def test_formula_safe_keeps_numbers_and_dates():
+    from dprkhr.safetext import formula_safe
+
+    for data in ("-5", "+1.5", "2024-03-01", "A/RES/79/181", "e", "", "'=x"):
+        assert formula_safe(data) == data
+    for hostile in ("=1+1", "-1+1", "+x", "@SUM(A1)", "\tx", "\rx", "-"):
+        assert formula_safe(hostile) == "'" + hostile
+
+
+@pytest.mark.parametrize("text", ["%", "_", "%%", "*"])
+def test_text_is_matched_as_text_never_as_a_pattern(data: Path, text: str):
+    for command in ("events", "resolutions"):
+        code, out, err = run(data, command, "--text", text)
+        assert code == 2
+        assert "holds no word to look for" in err
+        assert out == ""

@@ -287,6 +287,16 @@ def atomic_path(
         raise
 
 
+class ForeignContent(FileExistsError):
+    """A folder to be replaced holds a file that the writer did not write."""
+
+    def __init__(self, target: Path, name: str) -> None:
+        super().__init__(
+            errno.EEXIST, f"holds {name}, which this export did not write", str(target)
+        )
+        self.name = name
+
+
 @contextlib.contextmanager
 def atomic_folder(target: Path, replace: Any = None) -> Iterator[Path]:
     """Yield a temporary folder beside `target`; on success put it in place of `target`.
@@ -294,9 +304,8 @@ def atomic_folder(target: Path, replace: Any = None) -> Iterator[Path]:
     Without `replace`, the folder is renamed in only where nothing exists
     (FileExistsError). With `replace` (a function telling whether a name in the old
     folder is one this export writes), the old folder is moved aside, only the files it
-    names are deleted, and the old folder is removed only if that leaves it empty: a file
-    someone else put there is never deleted (the folder is then put back and
-    FileExistsError raised).
+    names are deleted: if it holds anything else, nothing is deleted, the folder is put
+    back and `ForeignContent` raised.
     """
     folder = target.parent if str(target.parent) else Path(".")
     sweep(folder)
@@ -320,9 +329,7 @@ def atomic_folder(target: Path, replace: Any = None) -> Iterator[Path]:
         if foreign:
             rename_new(old, target)  # put it back as it was
             _discard(aside)
-            raise FileExistsError(
-                errno.EEXIST, f"holds {foreign[0]}, which this export did not write", str(target)
-            )
+            raise ForeignContent(target, sorted(foreign)[0])
         rename_new(temp, target)
         _LIVE.discard(temp)
         for name in os.listdir(old):

@@ -132,7 +132,15 @@ def resolve_tag(kb: Searchable, value: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return normalize(text).split()
+    """The words of `--text`, matched as text, never as a pattern: a query of only
+    punctuation (`%`, `_`, `*`) has no word and is refused rather than matching all."""
+    words = normalize(text).split()
+    if not words:
+        raise UsageError(
+            f"--text {text!r} holds no word to look for: words are matched as text, and "
+            "punctuation (such as % or _) is ignored, never a pattern"
+        )
+    return words
 
 
 def _text_matches(words: Sequence[str], haystack: str) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dprkhr.cli.common import state
+from dprkhr.safetext import json_safe
 
 if TYPE_CHECKING:
     from dprkhr.diff import DiffResult, RecordChange
@@ -64,7 +65,9 @@ def diff(
     root = state(ctx).data_root()
     result = diff_dataset(root, rev, rev2)
     if output_format is DiffFormat.json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+        typer.echo(
+            json_safe(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+        )
     elif output_format is DiffFormat.markdown:
         typer.echo(render_markdown(result), nl=False)
     else:

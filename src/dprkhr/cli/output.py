@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from dprkhr.safetext import safe
+from dprkhr.safetext import csv_cell, has_unsafe, json_safe, safe
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -73,11 +73,11 @@ def dump(record: BaseModel) -> dict[str, Any]:
 
 
 def to_json(items: Any) -> str:
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_jsonl(items: Iterable[Any]) -> str:
-    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+    return "".join(json_safe(json.dumps(item, ensure_ascii=False)) + "\n" for item in items)
 
 
 def to_yaml(items: Any) -> str:
@@ -85,24 +85,28 @@ def to_yaml(items: Any) -> str:
 
     if items == [] or items == {}:
         return "[]\n" if items == [] else "{}\n"
-    return yaml.safe_dump(items, sort_keys=False, allow_unicode=True, width=88)
+    text = yaml.safe_dump(items, sort_keys=False, allow_unicode=True, width=88)
+    if has_unsafe(text):  # bidirectional controls, which YAML counts as printable: escape
+        text = yaml.safe_dump(items, sort_keys=False, allow_unicode=False, width=88)
+    return text
 
 
 def _csv_cell(value: Any) -> str:
+    """A value as CSV text (`to_csv` makes each whole cell safe)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    # keep the newlines and tabs CSV can quote; show other control characters literally
-    return "".join(safe(c) if c not in "\n\t" else c for c in text)
+    return str(value)
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV for stdout: every cell through `dprkhr.safetext.csv_cell` (terminal escapes
+    shown literally, formulas neutralised)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(name) for name in header])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

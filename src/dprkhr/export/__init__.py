@@ -23,7 +23,6 @@ from dprkhr.export.output import check_target, export_file_names
 from dprkhr.export.popolo import write_popolo
 from dprkhr.export.selection import ExportFilter, Selection, build_filter, select
 from dprkhr.export.sqlitefmt import write_sqlite
-from dprkhr.fsio import atomic_folder, atomic_path, write_text
 from dprkhr.kb import KnowledgeBase
 
 Target = Literal["text", "file", "csv"]
@@ -138,10 +137,14 @@ def run_export(
         return ExportResult(format_name, output, selection.counts())
     try:
         _write(exporter, selection, output, force, kwargs)
-    except FileExistsError as exc:  # created while the export ran: never replaced
-        why = f" ({exc.strerror})" if exc.strerror and "holds" in exc.strerror else ""
+    except ForeignContent as exc:  # a file someone else put in the folder
         raise UsageError(
-            f"{output} appeared while the export ran{why}; nothing was replaced: "
+            f"{output} holds {exc.name}, which this export did not write; nothing was "
+            "replaced: move that file away, or export to another folder"
+        ) from None
+    except FileExistsError:  # created while the export ran: never replaced
+        raise UsageError(
+            f"{output} appeared while the export ran; nothing was replaced: "
             "pass --force to replace it"
         ) from None
     except sqlite3.Error as exc:  # a full disk, a read-only folder: not a bug

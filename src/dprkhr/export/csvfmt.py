@@ -10,16 +10,21 @@ from typing import IO
 
 from dprkhr.export.selection import Selection
 from dprkhr.export.tables import TABLES, Table
+from dprkhr.safetext import formula_safe
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """Every member of the zip gets this time stamp, so that the archive is reproducible."""
 
 
 def _write_table(table: Table, sel: Selection, stream: IO[str]) -> None:
+    """Text cells that a spreadsheet would run as a formula are neutralised
+    (`dprkhr.safetext.formula_safe`; see docs/export.md); numbers are written as they are."""
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(table.column_names)
     for row in table.rows(sel):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(
+            ["" if v is None else formula_safe(v) if isinstance(v, str) else v for v in row]
+        )
 
 
 def write_csv_folder(sel: Selection, folder: Path) -> None:

@@ -9,15 +9,13 @@ from typing import IO, Any
 from dprkhr.export.output import stamp
 from dprkhr.export.selection import Selection
 from dprkhr.models import Record
-
-_C1 = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x2028, 0x2029)}
+from dprkhr.safetext import json_safe
 
 
 def dumps(value: Any) -> str:
-    """Compact, key-sorted JSON; UTF-8 text kept readable, but DEL, C1 controls and line
-    separators escaped as well as C0 controls, so that output is safe on a terminal."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.translate(_C1)
+    """Compact, key-sorted JSON; UTF-8 text kept readable, but what a terminal could act
+    on escaped (`dprkhr.safetext.json_safe`)."""
+    return json_safe(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def record_data(record: Record) -> dict[str, Any]:

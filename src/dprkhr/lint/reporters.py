@@ -13,7 +13,7 @@ from dprkhr import __version__
 from dprkhr.lint.rules import RULE_BY_CODE, RULES
 from dprkhr.lint.runner import LintResult
 from dprkhr.problems import Problem
-from dprkhr.safetext import safe
+from dprkhr.safetext import json_safe, safe
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -91,7 +91,7 @@ def render_json(result: LintResult, color: bool = False) -> str:
         },
         "problems": [p.to_dict() for p in result.problems],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _gh_escape(text: str, property_value: bool = False) -> str:
@@ -215,7 +215,7 @@ def render_sarif(result: LintResult, color: bool = False) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 REPORTERS: dict[str, Callable[[LintResult, bool], str]] = {

@@ -28,6 +28,7 @@ from dprkhr.lint.rules.resolutions import (
     SymbolFitsForum,
     VoteCounts,
 )
+from dprkhr.lint.rules.text import ControlCharacter
 
 RULES: tuple[type[Rule], ...] = (
     YamlSyntax,
@@ -36,6 +37,7 @@ RULES: tuple[type[Rule], ...] = (
     Schema,
     InvalidDate,
     UnknownFile,
+    ControlCharacter,
     DuplicateId,
     IdMatchesFileName,
     DanglingReference,
