@@ -634,3 +634,61 @@ def test_text_is_matched_as_text_never_as_a_pattern(data: Path, text: str):
         assert code == 2
         assert "holds no word to look for" in err
         assert out == ""
+
+
+# --- 4. diff, repeated findings -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("direction", ["stopped", "started"])
+def test_diff_reports_a_record_that_stopped_or_started_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direction: str
+):
+    import json
+
+    from helpers_contrib import commit, git, git_repo
+
+    repo = tmp_path / "repo"
+    git_repo(repo)
+    monkeypatch.chdir(repo)
+    path = repo / "data" / "actors" / "volker-turk.yaml"
+    text = path.read_text(encoding="utf-8")
+    broken = text + "kind: person\n"  # a duplicate key: reads the same, does not load
+    if direction == "started":
+        path.write_text(broken, encoding="utf-8")
+        commit(repo, "broken")
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_text(broken, encoding="utf-8")
+    git(repo, "checkout", "-q", "-b", "feature") if direction == "stopped" else None
+    code, out, _err = run(repo / "data", "diff", "HEAD", "--format", "json")
+    assert code == 0
+    records = json.loads(out)["records"]
+    assert [r["id"] for r in records] == ["volker-turk"]
+    side = "head" if direction == "stopped" else "base"
+    assert records[0]["broken"][0]["side"] == side
+    assert "duplicate key" in records[0]["broken"][0]["message"]
+    code, out, _err = run(repo / "data", "diff", "HEAD")
+    assert "no record changed" not in out and "volker-turk" in out
+
+
+def test_repeated_findings_are_capped_per_file_with_a_count(make_data: MakeData):
+    import json
+
+    participants = "".join(f"  - actor: nobody-{i}\n" for i in range(2000))
+    text = (
+        "id: big\ndate: 2024-03-01\ntype: briefing\ntitle: Big\ntitle: Again\n"
+        f"participants:\n{participants}"
+        "sources:\n  - source: ijks-2024-un-and-nk-human-rights\n"
+    )
+    root = make_data()
+    (root / "events" / "big.yaml").write_text(text, encoding="utf-8")
+    for cache in (True, False):
+        code, out, _err = run(root, "lint", "--format", "json", cache=cache)
+        assert code == 1
+        problems = json.loads(out)["problems"]
+        dangling = [p for p in problems if p["code"] == "DPK201"]
+        assert len(dangling) == 21
+        assert dangling[-1]["message"] == (
+            "1,980 more DPK201 problems in this file are not shown (showing 20 of 2,000)"
+        )
+        assert [p["code"] for p in problems].count("DPK002") == 1  # the failure, once

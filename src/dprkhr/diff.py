@@ -17,7 +17,7 @@ from typing import Any
 from dprkhr import gitio
 from dprkhr.dataset import format_loc, record_kind
 from dprkhr.models import VOCAB_FILES
-from dprkhr.yamlio import YamlDocument, parse_bytes
+from dprkhr.yamlio import YamlDocument, parse_bytes, read_bytes
 
 
 class _Missing:
@@ -225,10 +225,40 @@ def _vocab_changes(
     return out
 
 
+def _not_loading(
+    doc: YamlDocument | None, raw: bytes | None, path: str | None, kind: str, side: str
+) -> list[Broken]:
+    """Why a record file does not load on one side, as the dataset loader sees it (a
+    duplicate key or a schema error stops a record from loading too, while its data still
+    parses); empty when it loads, or is absent."""
+    broken = _broken(doc, side)
+    if broken or raw is None or path is None:
+        return broken
+    from dprkhr.dataset import load_file
+    from dprkhr.problems import Severity
+
+    loaded = load_file(path, kind, path, raw)
+    if not loaded.failed:
+        return []
+    errors = [p for p in loaded.problems if p.severity is Severity.error]
+    return [Broken(side, p.line, p.column, p.message) for p in errors] or [
+        Broken(side, 1, 1, "the record does not load")
+    ]
+
+
 def _record_change(
-    change: gitio.Change, kind: str, old: YamlDocument | None, new: YamlDocument | None
+    change: gitio.Change,
+    kind: str,
+    old: YamlDocument | None,
+    new: YamlDocument | None,
+    raws: tuple[bytes | None, bytes | None] = (None, None),
 ) -> RecordChange | None:
-    broken = _broken(old, "base") + _broken(new, "head")
+    """The change of one record file; `raws` are the file's bytes on each side, to tell
+    whether the record loads there (a record that stopped or started loading is a
+    change even when its data reads the same)."""
+    broken = _not_loading(old, raws[0], change.old, kind, "base") + _not_loading(
+        new, raws[1], change.new, kind, "head"
+    )
     old_data = old.data if old is not None and not _broken(old, "base") else None
     new_data = new.data if new is not None and not _broken(new, "head") else None
     path = change.new or change.old or ""
@@ -272,8 +302,10 @@ def diff_dataset(data_root: Path, base: str | None = None, head: str | None = No
         path = change.new or change.old or ""
         if not path.endswith((".yaml", ".yml")):
             continue
-        old = _read(top, base_commit, change.old)
-        new = _read(top, head_commit, change.new)
+        old_raw = _read_raw(top, base_commit, change.old)
+        new_raw = _read_raw(top, head_commit, change.new)
+        old = parse_bytes(old_raw) if old_raw is not None else None
+        new = parse_bytes(new_raw) if new_raw is not None else None
         name = Path(path).name
         kind = record_kind(top / path, data_root)
         if kind in VOCAB_FILES:
@@ -281,25 +313,22 @@ def diff_dataset(data_root: Path, base: str | None = None, head: str | None = No
             continue
         if kind == "unknown":
             continue
-        record = _record_change(change, kind, old, new)
+        record = _record_change(change, kind, old, new, (old_raw, new_raw))
         if record is not None:
             result.records.append(record)
     return result
 
 
-def _read(top: Path, commit: str | None, path: str | None) -> YamlDocument | None:
+def _read_raw(top: Path, commit: str | None, path: str | None) -> bytes | None:
+    """A file's bytes in a commit, or in the working tree (a regular file, bounded)."""
     if path is None:
         return None
     if commit is None:
         try:
-            raw = (top / path).read_bytes()
+            return read_bytes(top / path)
         except OSError:
             return None
-    else:
-        raw = gitio.read_blob(top, commit, path)
-        if raw is None:
-            return None
-    return parse_bytes(raw)
+    return gitio.read_blob(top, commit, path)
 
 
 __all__ = ["MISSING", "Broken", "DiffResult", "FieldChange", "RecordChange", "diff_dataset"]

@@ -15,7 +15,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,42 @@ def report(
     kept.extend(p.with_severity(severity[p.code]) for p in loose if enabled[p.code])
     if enabled[UnusedSuppression.code]:
         kept.extend(_unused_suppressions(view, used, config, severity[UnusedSuppression.code]))
-    return sorted(set(kept))
+    return cap_repeated(sorted(set(kept)))
+
+
+MAX_REPEATED = 20
+"""Problems of one rule shown per file; the rest are counted in one more problem."""
+
+
+def cap_repeated(problems: list[Problem], limit: int = MAX_REPEATED) -> list[Problem]:
+    """At most `limit` problems of one rule per file (sorted problems in, sorted out): a
+    broken or generated file can repeat one mistake thousands of times. The problems cut
+    are counted in one problem of that rule, at the place of the first one cut."""
+    counts: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (problem.path, problem.code)
+        counts[key] = counts.get(key, 0) + 1
+    if all(n <= limit for n in counts.values()):
+        return problems
+    out: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (problem.path, problem.code)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            out.append(problem)
+        elif seen[key] == limit + 1:
+            more = counts[key] - limit
+            out.append(
+                replace(
+                    problem,
+                    message=f"{more:,} more {problem.code} problems in this file are not "
+                    f"shown (showing {limit} of {counts[key]:,})",
+                    suggestion="fix the ones shown (often one mistake repeated), then lint "
+                    "again",
+                )
+            )
+    return out
 
 
 def _well_typed(line: Any, column: Any, message: Any, suggestion: Any) -> bool:
