@@ -200,8 +200,7 @@ def cap_repeated(problems: list[Problem], limit: int = MAX_REPEATED) -> list[Pro
                     problem,
                     message=f"{more:,} more {problem.code} problems in this file are not "
                     f"shown (showing {limit} of {counts[key]:,})",
-                    suggestion="fix the ones shown (often one mistake repeated), then lint "
-                    "again",
+                    suggestion="fix the ones shown (often one mistake repeated), then lint again",
                 )
             )
     return out
