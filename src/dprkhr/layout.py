@@ -175,6 +175,11 @@ def stat_all(root: Path) -> FileStats:
         try:
             info = stat(os.path.join(top, name))
         except FileNotFoundError:
+            try:  # a dangling link: `discover` lists it (and loading reports it)
+                info = os.lstat(os.path.join(top, name))
+            except FileNotFoundError:
+                continue
+        if S_ISDIR(info.st_mode):
             continue
         append(name, info)
 
