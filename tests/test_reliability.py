@@ -628,12 +628,30 @@ def test_formula_safe_keeps_numbers_and_dates():
 
 
 @pytest.mark.parametrize("text", ["%", "_", "%%", "*"])
-def test_text_is_matched_as_text_never_as_a_pattern(data: Path, text: str):
-    for command in ("events", "resolutions"):
-        code, out, err = run(data, command, "--text", text)
-        assert code == 2
-        assert "holds no word to look for" in err
-        assert out == ""
+def test_text_is_matched_as_text_never_as_a_pattern(make_data: MakeData, text: str):
+    events = {
+        "events/plain.yaml": "plain title",
+        "events/marked.yaml": f"a title with {text} in it",
+    }
+    root = make_data(
+        {
+            path: f"""
+                id: {path[7:-5]}
+                date: 2024-03-01
+                type: briefing
+                title: "{title}"
+                sources:
+                  - source: ijks-2024-un-and-nk-human-rights
+            """
+            for path, title in events.items()
+        }
+    )
+    for cache in (True, False):
+        code, out, _err = run(root, "events", "--text", text, "--format", "ids", cache=cache)
+        assert code == 0
+        assert out == "marked\n"
+    code, out, _err = run(root, "resolutions", "--text", text, "--format", "ids")
+    assert code == 0 and out == ""
 
 
 # --- 4. diff, repeated findings -----------------------------------------------------------------

@@ -132,15 +132,24 @@ def resolve_tag(kb: Searchable, value: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    """The words of `--text`, matched as text, never as a pattern: a query of only
-    punctuation (`%`, `_`, `*`) has no word and is refused rather than matching all."""
-    words = normalize(text).split()
-    if not words:
-        raise UsageError(
-            f"--text {text!r} holds no word to look for: words are matched as text, and "
-            "punctuation (such as % or _) is ignored, never a pattern"
-        )
-    return words
+    return normalize(text).split()
+
+
+class TextQuery:
+    """What `--text` looks for, as text, never as a pattern: its words, each found in the
+    folded text (as part of a word); a query of punctuation only (`%`, `_`, `*`), which
+    folds to no word, is looked for literally (case-insensitively) in the text as written,
+    so that it matches the records holding it rather than every record."""
+
+    def __init__(self, text: str) -> None:
+        self.words = _words(text)
+        self.literal = None if self.words else text.strip().casefold()
+
+    def matches(self, parts: Iterable[str]) -> bool:
+        joined = " ".join(parts)
+        if self.literal is not None:
+            return self.literal in joined.casefold()
+        return _text_matches(self.words, normalize(joined))
 
 
 def _text_matches(words: Sequence[str], haystack: str) -> bool:
@@ -148,14 +157,12 @@ def _text_matches(words: Sequence[str], haystack: str) -> bool:
     return all(word in haystack for word in words)
 
 
-def _event_text(event: Event) -> str:
-    parts = [event.title, event.summary or "", event.location or "", *event.documents]
-    return normalize(" ".join(parts))
+def _event_text(event: Event) -> list[str]:
+    return [event.title, event.summary or "", event.location or "", *event.documents]
 
 
-def _resolution_text(resolution: Resolution) -> str:
-    parts = [resolution.symbol or "", resolution.title or "", resolution.summary or ""]
-    return normalize(" ".join(parts))
+def _resolution_text(resolution: Resolution) -> list[str]:
+    return [resolution.symbol or "", resolution.title or "", resolution.summary or ""]
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -222,7 +229,7 @@ def filter_events(
     actors = set(criteria.actors)
     types = set(criteria.types)
     tags = set(criteria.tags)
-    words = _words(criteria.text) if criteria.text else []
+    query = TextQuery(criteria.text) if criteria.text else None
     found: list[Any] = []
     for event in events:
         if criteria.forum and event.forum != criteria.forum:
@@ -237,7 +244,7 @@ def filter_events(
             continue
         if not event_overlaps(event, criteria.since, criteria.until):
             continue
-        if words and not _text_matches(words, _event_text(event)):
+        if query is not None and not query.matches(_event_text(event)):
             continue
         found.append(event)
     # every pool is already in date order (kb.events is sorted; indexes keep that order)
@@ -421,7 +428,7 @@ def filter_resolutions(
     sponsors = set(criteria.sponsors)
     tags = set(criteria.tags)
     session = str(criteria.session).strip() if criteria.session is not None else None
-    words = _words(criteria.text) if criteria.text else []
+    query = TextQuery(criteria.text) if criteria.text else None
     found = []
     for resolution in pool:
         if criteria.forum and resolution.forum != criteria.forum:
@@ -436,7 +443,7 @@ def filter_resolutions(
             continue
         if not date_overlaps(resolution.date, criteria.since, criteria.until):
             continue
-        if words and not _text_matches(words, _resolution_text(resolution)):
+        if query is not None and not query.matches(_resolution_text(resolution)):
             continue
         found.append(resolution)
     if sort == "-date":
