@@ -7,6 +7,8 @@
   acted on.
 - `json_safe`: the same characters as JSON escapes in JSON text (same data, nothing a
   terminal would act on).
+- `clean_text`: for XML, iCalendar and DOT exports, the same characters (but tab, newline
+  and carriage return) replaced by U+FFFD.
 - `csv_cell`: a CSV cell as every CSV writer writes it: `safe` for stdout (keeping the
   newlines and tabs CSV can quote), and `formula_safe`: a cell that a spreadsheet would
   run as a formula is prefixed with a single quote (OWASP "CSV injection"; see
@@ -49,6 +51,19 @@ def json_safe(text: str) -> str:
     if _UNSAFE_IN_JSON.search(text) is None:
         return text
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_REPLACED = {
+    c: "\ufffd" for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
+}
+_REPLACED.update({ord(c): "\ufffd" for c in BIDI_CONTROLS})
+
+
+def clean_text(text: str) -> str:
+    """Replace control characters (other than tab, newline and carriage return) and
+    bidirectional controls with U+FFFD: for formats that cannot carry them or show them
+    literally (XML, iCalendar, DOT), which often reach a terminal or a calendar."""
+    return text.translate(_REPLACED)
 
 
 def has_unsafe(text: str) -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dprkhr import __version__
 from dprkhr.errors import UsageError
+from dprkhr.safetext import clean_text  # noqa: F401  (the exporters' import)
 
 FORMAT_VERSION = 1
 """Bumped when the layout of an export changes incompatibly."""
@@ -17,18 +18,6 @@ MARKER_FILE = "meta.csv"
 def stamp() -> dict[str, object]:
     """The version stamp every export carries (no time: same data, same bytes)."""
     return {"dprkhr_version": __version__, "format_version": FORMAT_VERSION}
-
-
-_UNSAFE = {c: "\ufffd" for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
-_UNSAFE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
-
-
-def clean_text(text: str) -> str:
-    """Replace control characters (other than tab, newline and carriage return) with U+FFFD.
-
-    For formats that cannot carry them (XML, iCalendar) or that often reach a terminal.
-    """
-    return text.translate(_UNSAFE)
 
 
 def check_target(path: Path, force: bool, folder: bool = False) -> None:
