@@ -23,6 +23,7 @@ from dprkhr.export.output import check_target, export_file_names
 from dprkhr.export.popolo import write_popolo
 from dprkhr.export.selection import ExportFilter, Selection, build_filter, select
 from dprkhr.export.sqlitefmt import write_sqlite
+from dprkhr.fsio import ForeignContent, atomic_folder, atomic_path, write_text
 from dprkhr.kb import KnowledgeBase
 
 Target = Literal["text", "file", "csv"]
