@@ -152,6 +152,20 @@ def test_filters_narrow_what_counts(council: Path) -> None:
     assert spans(timeline(kb, both, gaps=12, today=TODAY))[-1][4] == "2024-06-12"
 
 
+def test_a_type_or_tag_asked_for_counts(council: Path) -> None:
+    kb = kb_of(council)
+    statements = EventFilter(forum="UNSC", types=["statement"], since=PartialDate("2018"))
+    # the user looks at statements: the one statement, of September 2018, ends a silence
+    assert spans(timeline(kb, statements, gaps=6, today=TODAY)) == [
+        ("UNSC", "2018-01-01", "2018-09-01", 8, None, "2018-09-01"),
+        ("UNSC", "2018-09-01", "2026-01-01", 88, "2018-09-01", None),
+    ]
+    # sanctions records count when asked for (events still of a counting type)
+    sanctions = EventFilter(forum="UNSC", tags=["sanctions"])
+    found = spans(timeline(kb, sanctions, gaps=12, today=TODAY))
+    assert [g[4] for g in found] == ["2017-12-22", "2020-05-01"]
+
+
 def test_the_vocabulary_says_what_counts(council: Path) -> None:
     path = council / "event-types.yaml"
     vocab = yaml.safe_load(path.read_text(encoding="utf-8"))
