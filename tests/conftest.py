@@ -18,12 +18,16 @@ BASE_RECORDS: dict[str, str] = {
         title: Article on the United Nations and North Korean human rights
         kind: article
         published: "2024"
+        lint:
+          ignore: [DPK604]
+          reason: a printed journal with no page; its text is in the archive
     """,
     "sources/korea-herald-2024-seoul-forum.yaml": """
         id: korea-herald-2024-seoul-forum
         title: Seoul Forum spotlights roles of China, Russia in NK human rights
         kind: news
         published: "2024-07-11"
+        url: https://www.koreaherald.com/view.php?ud=20240711050705
     """,
     "actors/volker-turk.yaml": """
         id: volker-turk
@@ -32,6 +36,7 @@ BASE_RECORDS: dict[str, str] = {
         aliases: [Volker Turk, Volker Tirk]
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
     """,
     "actors/elizabeth-salmon.yaml": """
         id: elizabeth-salmon
@@ -40,6 +45,7 @@ BASE_RECORDS: dict[str, str] = {
         aliases: [Elizabeth Salmon]
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: Dr. Elizabeth Salmén, the Special Rapporteur on North Korean human rights
     """,
     "actors/un-security-council.yaml": """
         id: un-security-council
@@ -47,6 +53,7 @@ BASE_RECORDS: dict[str, str] = {
         kind: un-body
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: both addressed the Security Council during the briefing
     """,
 }
 
@@ -55,7 +62,22 @@ ARCHIVE_TEXT = (
     "Council during the briefing, which opened with remarks by Volker Turk,\n"
     "the UN High Commissioner for Human Rights and Dr. Elizabeth Salmén,\n"
     "the Special Rapporteur on North Korean human rights.\n"
+    "Finally, North Korea’s fourth cycle of the Universal Periodic Review in\n"
+    "November 2024 will not only enable states and civil society organizations\n"
+    "COVID-19 pandemic. In her statement to the HRC in April 2024,\n"
+    "The Special Rapporteur on the situation of human rights in the DPRK\n"
+    "Korean human rights within the UN system. The Commission on Human\n"
+    "Rights, the HRC’s predecessor, first adopted a resolution expressing\n"
+    "one-year Commission of Inquiry (COI) in 2013 to “investigate systematic,\n"
+    "2397 “called for the repatriation of all [North Koreans] earning income\n"
+    "North Korean people would do well to remember the words of former COI\n"
+    "Chair Michael Kirby, who stated in January 2024 that\n"
+    "The UN Office of the High Commissioner for Human Rights (OHCHR)\n"
+    "series of summits surrounding the Korean Peninsula in 2018 and 2019. As\n"
+    "the OHCHR’s Seoul office was established pursuant to the COI’s\n"
 )
+"""Lines of the archived IJKS text (`../shared/sources`): the archive the tests check quotes
+against, and the quotes of the rules' documented examples come from it."""
 
 MakeData = Callable[..., Path]
 

@@ -119,7 +119,7 @@ def test_sarif(broken: Path):
 def test_select_ignore_and_strict(make_data: MakeData):
     root = make_data(
         {
-            "events/2032-01-01-x.yaml": "id: 2032-01-01-x\ndate: '2032-01-01'\ntype: other\ntitle: X\nsources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+            "events/2032-01-01-x.yaml": "id: 2032-01-01-x\ndate: '2032-01-01'\ntype: other\ntitle: X\nsources: [{source: ijks-2024-un-and-nk-human-rights, quote: remarks by Volker Turk}]\n"
         }
     )
     assert invoke("--data", str(root), "lint").exit_code == 0

@@ -128,6 +128,8 @@ def test_new_actor_and_source(tmp_path: Path) -> None:
         "Human Rights Watch",
         "--published",
         "2019-03-12",
+        "--url",
+        "https://www.hrw.org/news/2019/03/12/strong-measures-needed-advance-accountability-north-korea",
     )
     assert source.exit_code == 0, source.output
     assert (root / "sources" / "hrw-2019-strong-measures-needed.yaml").is_file()

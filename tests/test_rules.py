@@ -77,6 +77,7 @@ EVENT = """
         role: briefer
     sources:
       - source: ijks-2024-un-and-nk-human-rights
+        quote: both addressed the Security Council during the briefing
 """
 
 
@@ -149,8 +150,8 @@ def test_dangling_references_of_every_kind(make_data: MakeData):
     )
     assert problems[7] == ("unknown actor `volker-turkk`", "did you mean `volker-turk`?")
     assert problems[12][0] == "unknown source `ijks-2024`"
-    assert problems[13][0] == "unknown resolution `a-hrc-res-22-13`"
-    assert problems[14] == ("unknown tag `acountability`", "did you mean `accountability`?")
+    assert problems[14][0] == "unknown resolution `a-hrc-res-22-13`"
+    assert problems[15] == ("unknown tag `acountability`", "did you mean `accountability`?")
 
 
 def test_reference_to_a_record_of_the_wrong_type(make_data: MakeData):
@@ -186,7 +187,7 @@ def test_duplicate_id_across_types(make_data: MakeData):
 def test_id_must_match_file_name(make_data: MakeData):
     root = make_data(
         {
-            "actors/volker.yaml": "id: volker-tuerk\nname: V\nkind: person\nsources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+            "actors/volker.yaml": "id: volker-tuerk\nname: V\nkind: person\nsources: [{source: ijks-2024-un-and-nk-human-rights, quote: remarks by Volker Turk}]\n"
         }
     )
     (problem,) = run(root)
@@ -202,6 +203,7 @@ RESOLUTION = """
     adoption: {method: vote, yes: 15, no: 0, abstain: 0}
     sources:
       - source: ijks-2024-un-and-nk-human-rights
+        quote: called for the repatriation of all
 """
 
 
@@ -293,7 +295,7 @@ def test_end_before_start_and_future_dates(make_data: MakeData):
         }
     )
     problems = found(run(root))
-    assert ("DPK401", "2023-08-17-unsc-briefing.yaml", 13) in problems
+    assert ("DPK401", "2023-08-17-unsc-briefing.yaml", 14) in problems
     assert ("DPK402", "2032-08-17-unsc-briefing.yaml", 2) in problems
 
 
@@ -322,7 +324,7 @@ def test_possible_duplicate_actor_ignores_order_case_and_accents(make_data: Make
 
 
 def test_role_dates_order(make_data: MakeData):
-    actor = "id: x\nname: X\nkind: person\nroles:\n  - title: T\n    start: '2010'\n    end: '2004'\nsources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+    actor = "id: x\nname: X\nkind: person\nroles:\n  - title: T\n    start: '2010'\n    end: '2004'\nsources: [{source: ijks-2024-un-and-nk-human-rights, quote: The Special Rapporteur}]\n"
     (problem,) = run(make_data({"actors/x.yaml": actor}))
     assert (problem.code, problem.line) == ("DPK502", 7)
 
@@ -330,6 +332,26 @@ def test_role_dates_order(make_data: MakeData):
 def test_missing_citation(make_data: MakeData):
     (problem,) = run(make_data({"actors/x.yaml": "id: x\nname: X\nkind: person\n"}))
     assert (problem.code, problem.message) == ("DPK601", "actor `x` cites no source")
+
+
+def test_source_without_url_and_record_without_quote(make_data: MakeData):
+    root = make_data(
+        {
+            "sources/hrw-2019.yaml": "id: hrw-2019\ntitle: Strong Measures\nkind: statement\n",
+            "actors/x.yaml": "id: x\nname: X\nkind: person\nsources:\n  - source: hrw-2019\n  - source: ijks-2024-un-and-nk-human-rights\n    note: no quote either\n",
+        }
+    )
+    problems = {(p.code, Path(p.path).name, p.line): p for p in run(root)}
+    assert set(problems) == {("DPK604", "hrw-2019.yaml", 1), ("DPK605", "x.yaml", 4)}
+    assert problems["DPK605", "x.yaml", 4].message == "actor `x` cites 2 source(s) but quotes none"
+    assert all(p.severity.value == "warning" for p in problems.values())
+
+
+def test_a_suppression_with_its_reason_silences_the_completeness_rules(make_data: MakeData):
+    source = "id: hrw-2019\ntitle: T\nkind: statement\nlint:\n  ignore: [source-without-url]\n  reason: printed only\n"
+    actor = "id: x\nname: X\nkind: person\nsources: [{source: hrw-2019}]\nlint: {ignore: [DPK605], reason: no page to quote}\n"
+    root = make_data({"sources/hrw-2019.yaml": source, "actors/x.yaml": actor})
+    assert run(root) == []
 
 
 def test_quote_check_is_tolerant_of_whitespace_quotes_and_case(make_data: MakeData, archive: Path):
@@ -363,7 +385,7 @@ def test_suppression_and_unused_suppression(make_data: MakeData):
     )
     root = make_data({"events/2032-08-17-unsc-briefing.yaml": future})
     (problem,) = run(root)
-    assert (problem.code, problem.line, problem.severity.value) == ("DPK901", 14, "warning")
+    assert (problem.code, problem.line, problem.severity.value) == ("DPK901", 15, "warning")
     assert "`DPK401`" in problem.message
 
 
@@ -427,8 +449,9 @@ def test_a_record_that_fails_validation_still_gets_its_id_references_and_quotes_
     make_data: MakeData, archive: Path
 ):
     event = (
-        EVENT.replace('"2023-08-17"', '"2023-09-31"', 1).replace("volker-turk", "volker-turkk")
-        + "        quote: a sentence the article never wrote\n"
+        EVENT.replace('"2023-08-17"', '"2023-09-31"', 1)
+        .replace("volker-turk", "volker-turkk")
+        .replace("during the briefing\n", "during the briefing that never was\n")
     )
     root = make_data({"events/2023-09-01-typo.yaml": event})
     codes = {p.code for p in run(root, archive=archive)}

@@ -107,7 +107,8 @@ def rules_md() -> str:
         "",
         "`dprkhr lint` runs these rules. Select or skip them by code prefix or name "
         "(`--select DPK3`, `--ignore future-date`), change a severity in "
-        "`[tool.dprkhr.lint]`, or suppress one in a record with `lint: {ignore: [DPK402]}`.",
+        "`[tool.dprkhr.lint]`, or suppress one in a record, saying why: "
+        "`lint: {ignore: [DPK402], reason: ...}`.",
         "",
         "| code | name | severity | checks |",
         "|---|---|---|---|",

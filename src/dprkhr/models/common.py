@@ -66,10 +66,13 @@ class Citation(Strict):
 
 
 class LintSettings(Strict):
-    """Per-record lint settings: `lint: {ignore: [DPK402]}`."""
+    """Per-record lint settings: `lint: {ignore: [DPK402], reason: "..."}`."""
 
     ignore: list[str] = Field(
         default_factory=list, description="Rule codes or names to suppress for this record."
+    )
+    reason: Text | None = Field(
+        default=None, description="Why the rules are suppressed here, for the next reader."
     )
 
 

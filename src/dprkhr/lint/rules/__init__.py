@@ -8,7 +8,13 @@ from dprkhr.lint.rules.actors import (
     RoleDatesOrder,
     SingleHolderOverlap,
 )
-from dprkhr.lint.rules.citations import LongQuote, MissingCitation, QuoteNotFound
+from dprkhr.lint.rules.citations import (
+    LongQuote,
+    MissingCitation,
+    MissingQuote,
+    QuoteNotFound,
+    SourceWithoutUrl,
+)
 from dprkhr.lint.rules.events import AbsenceEvent, EndBeforeStart, FutureDate
 from dprkhr.lint.rules.files import (
     DuplicateKey,
@@ -55,6 +61,8 @@ RULES: tuple[type[Rule], ...] = (
     MissingCitation,
     QuoteNotFound,
     LongQuote,
+    SourceWithoutUrl,
+    MissingQuote,
     UnusedSuppression,
 )
 

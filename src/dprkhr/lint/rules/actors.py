@@ -38,6 +38,7 @@ class PossibleDuplicateActor(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
 
     Passes:
         # data/actors/michael-kirby.yaml
@@ -46,6 +47,7 @@ class PossibleDuplicateActor(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: former COI Chair Michael Kirby
     """
 
     code = "DPK501"
@@ -162,6 +164,7 @@ class RoleDatesOrder(Rule):
             end: "2004"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: The Special Rapporteur on the situation of human rights in the DPRK
 
     Passes:
         # data/actors/vitit-muntarbhorn.yaml
@@ -174,6 +177,7 @@ class RoleDatesOrder(Rule):
             end: "2010"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: The Special Rapporteur on the situation of human rights in the DPRK
     """
 
     code = "DPK502"
@@ -214,6 +218,7 @@ class SingleHolderOverlap(Rule):
           - title: United Nations High Commissioner for Human Rights
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: the OHCHR’s Seoul office was established pursuant to the COI’s
         # data/actors/volker-turk.yaml
         id: volker-turk
         name: Volker Türk
@@ -224,6 +229,7 @@ class SingleHolderOverlap(Rule):
             start: "2022-10-17"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
         # data/actors/michelle-bachelet.yaml
         id: michelle-bachelet
         name: Michelle Bachelet
@@ -234,6 +240,7 @@ class SingleHolderOverlap(Rule):
             start: "2018-09-01"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: The UN Office of the High Commissioner for Human Rights (OHCHR)
 
     Passes:
         # data/actors/ohchr.yaml
@@ -244,6 +251,7 @@ class SingleHolderOverlap(Rule):
           - title: United Nations High Commissioner for Human Rights
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: the OHCHR’s Seoul office was established pursuant to the COI’s
         # data/actors/volker-turk.yaml
         id: volker-turk
         name: Volker Türk
@@ -254,6 +262,7 @@ class SingleHolderOverlap(Rule):
             start: "2022-10-17"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
         # data/actors/michelle-bachelet.yaml
         id: michelle-bachelet
         name: Michelle Bachelet
@@ -265,6 +274,7 @@ class SingleHolderOverlap(Rule):
             end: "2022-08-31"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: The UN Office of the High Commissioner for Human Rights (OHCHR)
     """
 
     code = "DPK503"

@@ -92,6 +92,7 @@ class MissingCitation(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: former COI Chair Michael Kirby
     """
 
     code = "DPK601"
@@ -233,3 +234,90 @@ class LongQuote(Rule):
                     f"quote is {len(citation.quote)} characters; keep quotes under {MAX_QUOTE}",
                     "quote the one sentence that supports the record, or split it",
                 )
+
+
+class SourceWithoutUrl(Rule):
+    """A source record gives the address of the page it was read on (a warning).
+
+    A reader who wants to check a quote needs the page: set `url` to the address you
+    read. A document with no page (a printed journal, an archived copy) is the rare
+    exception: suppress the rule in that record with a reason,
+    `lint: {ignore: [DPK604], reason: "..."}`.
+
+    Fails:
+        # data/sources/korea-herald-2024-seoul-forum.yaml
+        id: korea-herald-2024-seoul-forum
+        title: Seoul Forum spotlights roles of China, Russia in NK human rights
+        kind: news
+        published: "2024-07-11"
+
+    Passes:
+        # data/sources/korea-herald-2024-seoul-forum.yaml
+        id: korea-herald-2024-seoul-forum
+        title: Seoul Forum spotlights roles of China, Russia in NK human rights
+        kind: news
+        published: "2024-07-11"
+        url: https://www.koreaherald.com/view.php?ud=20240711050705
+    """
+
+    code = "DPK604"
+    name = "source-without-url"
+    summary = "a source has no url"
+    severity = Severity.warning
+
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if not isinstance(record, Source) or record.url:
+            return
+        yield Finding(
+            (),
+            f"source `{record.id}` has no `url`",
+            "add `url:` with the address of the page you read, or suppress with a reason "
+            "if the document has no page",
+        )
+
+
+class MissingQuote(Rule):
+    """An actor, event or resolution carries at least one quote among its citations (a
+    warning).
+
+    A citation without a quote says where to look but not what the source says; one
+    short exact quote (a sentence or less) lets a reader check the record against the
+    page. Records that cite nothing at all are DPK601's concern.
+
+    Fails:
+        # data/actors/volker-turk.yaml
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+
+    Passes:
+        # data/actors/volker-turk.yaml
+        id: volker-turk
+        name: Volker Türk
+        kind: person
+        sources:
+          - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
+    """
+
+    code = "DPK605"
+    name = "missing-quote"
+    summary = "a record's citations carry no quote"
+    severity = Severity.warning
+
+    def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
+        record = loaded.record
+        if record is None or isinstance(record, Source):
+            return
+        citations = record.citations()
+        if not citations or any(c.quote for c in citations):
+            return
+        yield Finding(
+            ("sources",),
+            f"{record.record_type} `{record.id}` cites {len(citations)} source(s) but quotes none",
+            "add `quote:` to a citation: a short exact quote from the page that supports "
+            "the record",
+        )

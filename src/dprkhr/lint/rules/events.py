@@ -27,6 +27,7 @@ class EndBeforeStart(Rule):
         title: Fourth Universal Periodic Review of the DPRK
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: North Korea’s fourth cycle of the Universal Periodic Review in November 2024
 
     Passes:
         # data/events/2024-11-07-upr-review.yaml
@@ -36,6 +37,7 @@ class EndBeforeStart(Rule):
         title: Fourth Universal Periodic Review of the DPRK
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: North Korea’s fourth cycle of the Universal Periodic Review in November 2024
     """
 
     code = "DPK401"
@@ -85,6 +87,7 @@ class AbsenceEvent(Rule):
         title: No Security Council meeting on DPRK human rights in 2018
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: series of summits surrounding the Korean Peninsula in 2018 and 2019
 
     Passes:
         # data/events/2019-03-12-hrw-statement-hrc40.yaml
@@ -95,6 +98,7 @@ class AbsenceEvent(Rule):
         title: Human Rights Watch notes that the Security Council held no debate in 2018
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: series of summits surrounding the Korean Peninsula in 2018 and 2019
     """
 
     code = "DPK403"
@@ -149,6 +153,7 @@ class FutureDate(Rule):
         title: Security Council briefing on human rights in the DPRK
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: both addressed the Security Council during the briefing
 
     Passes:
         # data/events/2023-08-17-unsc-briefing.yaml
@@ -158,6 +163,7 @@ class FutureDate(Rule):
         title: Security Council briefing on human rights in the DPRK
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: both addressed the Security Council during the briefing
     """
 
     code = "DPK402"

@@ -36,6 +36,7 @@ class YamlSyntax(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
     """
 
     code, name = YAML_SYNTAX
@@ -57,6 +58,7 @@ class DuplicateKey(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
 
     Passes:
         # data/actors/volker-turk.yaml
@@ -66,6 +68,7 @@ class DuplicateKey(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
     """
 
     code, name = DUPLICATE_KEY
@@ -96,6 +99,7 @@ class YamlDialect(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
     """
 
     code, name = YAML_DIALECT
@@ -119,6 +123,7 @@ class Schema(Rule):
         titel: Security Council briefing on human rights in the DPRK
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: both addressed the Security Council during the briefing
 
     Passes:
         # data/events/2023-08-17-unsc-briefing.yaml
@@ -128,6 +133,7 @@ class Schema(Rule):
         title: Security Council briefing on human rights in the DPRK
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: both addressed the Security Council during the briefing
     """
 
     code, name = SCHEMA
@@ -142,22 +148,24 @@ class InvalidDate(Rule):
     whole year or month.
 
     Fails:
-        # data/events/2023-02-30-statement.yaml
-        id: 2023-02-30-statement
-        date: "2023-02-30"
+        # data/events/2024-04-31-statement.yaml
+        id: 2024-04-31-statement
+        date: "2024-04-31"
         type: statement
-        title: A statement on a day that does not exist
+        title: The Special Rapporteur's statement, on a day that does not exist
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: In her statement to the HRC in April 2024
 
     Passes:
-        # data/events/2023-02-statement.yaml
-        id: 2023-02-statement
-        date: "2023-02"
+        # data/events/2024-04-statement.yaml
+        id: 2024-04-statement
+        date: "2024-04"
         type: statement
-        title: A statement made some time in February 2023
+        title: The Special Rapporteur's statement to the Council in April 2024
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: In her statement to the HRC in April 2024
     """
 
     code, name = INVALID_DATE
@@ -186,6 +194,7 @@ class UnknownFile(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
     """
 
     code, name = UNKNOWN_FILE

@@ -31,6 +31,7 @@ class DuplicateId(Rule):
         id: volker-turk-profile
         title: A source with an id of its own
         kind: web-page
+        url: https://www.thequint.com/amp/story/news/world/austrias-volker-turk-appointed-as-new-un-high-commissioner-for-human-rights
     """
 
     code = "DPK101"
@@ -89,6 +90,7 @@ class IdMatchesFileName(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
 
     Passes:
         # data/actors/volker-turk.yaml
@@ -97,6 +99,7 @@ class IdMatchesFileName(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
     """
 
     code = "DPK102"

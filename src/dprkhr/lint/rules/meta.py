@@ -20,6 +20,7 @@ class UnusedSuppression(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: former COI Chair Michael Kirby
         lint:
           ignore: [DPK402]
 
@@ -30,6 +31,7 @@ class UnusedSuppression(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: former COI Chair Michael Kirby
     """
 
     code = "DPK901"

@@ -57,6 +57,7 @@ class DanglingReference(Rule):
             role: briefer
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: both addressed the Security Council during the briefing
 
     Passes:
         # data/events/2023-08-17-unsc-briefing.yaml
@@ -70,6 +71,7 @@ class DanglingReference(Rule):
             role: briefer
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: both addressed the Security Council during the briefing
     """
 
     code = "DPK201"

@@ -26,6 +26,7 @@ class ResolutionMissingForum(Rule):
         date: "2013-03-21"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: one-year Commission of Inquiry (COI) in 2013
 
     Passes:
         # data/resolutions/a-hrc-res-22-13.yaml
@@ -35,6 +36,7 @@ class ResolutionMissingForum(Rule):
         date: "2013-03-21"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: one-year Commission of Inquiry (COI) in 2013
     """
 
     code = "DPK301"
@@ -61,6 +63,7 @@ class ResolutionMissingDate(Rule):
         forum: HRC
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: one-year Commission of Inquiry (COI) in 2013
 
     Passes:
         # data/resolutions/a-hrc-res-22-13.yaml
@@ -70,6 +73,7 @@ class ResolutionMissingDate(Rule):
         date: "2013-03-21"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: one-year Commission of Inquiry (COI) in 2013
     """
 
     code = "DPK302"
@@ -101,6 +105,7 @@ class SymbolFitsForum(Rule):
         date: "2013-03-21"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: one-year Commission of Inquiry (COI) in 2013
 
     Passes:
         # data/resolutions/a-hrc-res-22-13.yaml
@@ -110,6 +115,7 @@ class SymbolFitsForum(Rule):
         date: "2013-03-21"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: one-year Commission of Inquiry (COI) in 2013
     """
 
     code = "DPK303"
@@ -159,6 +165,7 @@ class VoteCounts(Rule):
         adoption: {method: vote, yes: 8, no: 0, abstain: 0}
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: called for the repatriation of all
 
     Passes:
         # data/resolutions/s-res-2397.yaml
@@ -169,6 +176,7 @@ class VoteCounts(Rule):
         adoption: {method: vote, yes: 15, no: 0, abstain: 0}
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: called for the repatriation of all
     """
 
     code = "DPK304"
@@ -240,6 +248,7 @@ class ForumLifetime(Rule):
         date: "2005-04-14"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: The Commission on Human Rights, the HRC’s predecessor
 
     Passes:
         # data/resolutions/chr-2005-dprk.yaml
@@ -248,6 +257,7 @@ class ForumLifetime(Rule):
         date: "2005-04-14"
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: The Commission on Human Rights, the HRC’s predecessor
     """
 
     code = "DPK305"
