@@ -15,7 +15,7 @@ from dprkhr.cli import app
 from dprkhr.dataset import load_dataset
 from dprkhr.lint import lint_dataset
 
-ACTOR = "id: x\nname: Xavier\nkind: person\nsources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+ACTOR = "id: x\nname: Xavier\nkind: person\nsources: [{source: ijks-2024-un-and-nk-human-rights, quote: remarks by Volker Turk}]\n"
 
 
 def names(root: Path) -> dict[str, str]:

@@ -193,7 +193,8 @@ def test_vocabulary_and_archive_changes_are_seen(make_data: MakeData, archive: P
     with_archive = lint_files(root, config=config, cache=True).problems
     assert "DPK602" in {p.code for p in with_archive}
     assert with_archive == lint_files(root, config=config).problems
-    (archive / "ijks-2024-un-and-nk-human-rights.txt").write_text("... not in the text ...")
+    text = archive / "ijks-2024-un-and-nk-human-rights.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "... not in the text ...", encoding="utf-8")
     assert "DPK602" not in {p.code for p in lint_files(root, config=config, cache=True).problems}
 
 
