@@ -437,6 +437,8 @@ def test_a_near_match_is_labelled(offices: Path) -> None:
         ("Democratic People's Republic of Korea", "dprk"),
         ("Republic of Korea", "republic-of-korea"),
         ("People's Republic of China", "china"),
+        ("Korea, Republic of", "republic-of-korea"),  # as UN lists put it
+        ("Venezuela (Bolivarian Republic of)", "venezuela"),
     ],
 )
 def test_the_bundled_states_answer_to_their_names(name: str, actor: str) -> None:
