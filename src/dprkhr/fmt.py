@@ -9,7 +9,7 @@ The canonical form of a record file:
   (`  - actor: ...`); a list of short plain values that fits on its line stays in flow
   style (`tags: [accountability, detention]`), every other list is a block;
 - dates and text that would otherwise read as a number, a boolean or null in double
-  quotes (`date: "2024-03-12"`, `session: "22"` for a text session); other text plain
+  quotes (`date: "2024-03-12"`, `symbol: "1234"` for text of digits); other text plain
   when YAML allows it, else quoted the way YAML prefers (single quotes, double quotes
   when escapes are needed); long text folded (`>-`) at the line width, text with line
   breaks as a literal block (`|`); an empty value written `null`;

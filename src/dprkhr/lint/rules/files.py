@@ -115,6 +115,10 @@ class Schema(Rule):
     vocabulary (`kind: persn`), malformed ids, and unknown fields, suggesting the field
     that was probably meant. See docs/data-model.md for every field.
 
+    Nothing is converted: a number is written as a number (`yes: 30`, not `true`, `"30"`
+    or `30.0`), text as text, a date as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. Lint accepts
+    exactly what the JSON Schemas in `schemas/` accept (a test keeps them in step).
+
     Fails:
         # data/events/2023-08-17-unsc-briefing.yaml
         id: 2023-08-17-unsc-briefing
