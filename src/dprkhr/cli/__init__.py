@@ -11,7 +11,14 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from dprkhr import __version__
-from dprkhr.cli.common import AppState, Color, Command, set_color
+from dprkhr.cli.common import (
+    GLOBAL_FLAGS,
+    GLOBAL_VALUED,
+    AppState,
+    Color,
+    Command,
+    set_color,
+)
 
 
 class _Group(TyperGroup):
@@ -175,8 +182,8 @@ for _info in app.registered_commands:
         raise TypeError(f"{_info.name}: its class must derive from dprkhr.cli.common.Command")
 
 
-_GLOBAL_FLAGS = {"--debug", "--no-cache"}
-_GLOBAL_VALUED = {"--data", "--color"}
+_GLOBAL_FLAGS = set(GLOBAL_FLAGS)
+_GLOBAL_VALUED = {"--data", *GLOBAL_VALUED}
 
 
 def _command_name(info: Any) -> str:

@@ -150,7 +150,6 @@ class Color(str, Enum):
     never = "never"
 
 
-COLOR_CHOICES = tuple(c.value for c in Color)
 _color = {"choice": "auto"}
 
 
@@ -209,8 +208,8 @@ def lift_globals(args: list[str], valued: set[str]) -> tuple[list[str], dict[str
             continue
         if word in GLOBAL_FLAGS:
             found[word] = True
-        elif word in GLOBAL_VALUED and i + 1 < len(args):
-            found[word] = args[i + 1]
+        elif word in GLOBAL_VALUED:
+            found[word] = args[i + 1] if i + 1 < len(args) else ""
             i += 1
         elif word.startswith(tuple(f"{name}=" for name in GLOBAL_VALUED)):
             name, _, value = word.partition("=")
