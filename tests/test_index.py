@@ -72,6 +72,12 @@ QUERIES = [  # of events
     ["--since", "2014-02", "--until", "2014-03"],
     ["--type", "no-such-type"],
     ["--forum", "Nowhere"],
+    ["--actor", "DPRK", "--as", "speaker"],
+    ["--actor", "dprk", "--not-as", "subject", "--format", "json"],
+    ["--actor", "DPRK", "--as", "speker"],
+    ["--actor", "DPRK", "--as", "subject", "--as", "speaker", "--limit", "2"],
+    ["--forum", "UNSC", "--forum", "HRC", "--limit", "3"],
+    ["--limit", "3", "--format", "csv"],
 ]
 
 
@@ -113,6 +119,9 @@ TIMELINE = [
     ["--forum", "UNSC", "--type", "meeting", "--type", "briefing", "--gaps", "12"],
     ["--tag", "sanctions", "--gaps", "12", "--format", "csv"],
     ["--since", "2020", "--gaps", "12", "--sort", "-date"],
+    ["--actor", "DPRK", "--not-as", "subject"],
+    ["--forum", "UNSC", "--forum", "HRC", "--tag", "accountability", "--format", "csv"],
+    ["--actor", "Japan", "--as", "sponsor", "--format", "ids"],
 ]
 
 RESOLUTIONS = [
@@ -122,6 +131,7 @@ RESOLUTIONS = [
     ["--adopted", "without-vote", "--sort", "-date", "--limit", "5"],
     ["--session", "22", "--format", "json"],
     ["--sponsor", "Japan", "--format", "ids"],
+    ["--limit", "2", "--format", "json"],
     ["--tag", "sanctions", "--format", "yaml"],
     ["--forum", "Nowhere"],
     ["--sponsor", "Japan"],

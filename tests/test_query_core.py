@@ -221,14 +221,16 @@ def test_show_unknown(kb: KnowledgeBase) -> None:
 
 
 def test_search_ranks_and_spans_types(kb: KnowledgeBase) -> None:
-    hits = search(kb, "commission of inquiry")
+    hits = search(kb, "commission of inquiry").hits
     assert {h.record_type for h in hits} == {"resolution", "source"}
     assert hits[0].record.id == "test-source"  # in a title beats in a summary
-    assert search(kb, "Salmon")[0].record.id == "elizabeth-salmon"
-    assert search(kb, "a short quote", types=["event"])[0].record_type == "event"
-    fuzzy = search(kb, "Elizabteh Slamon")  # no exact words: fuzzy fallback
-    assert fuzzy and fuzzy[0].record.id == "elizabeth-salmon"
-    assert search(kb, "zzzz qqqq") == []
+    assert search(kb, "Salmon").hits[0].record.id == "elizabeth-salmon"
+    assert search(kb, "a short quote", types=["event"]).hits[0].record_type == "event"
+    typo = search(kb, "Elizabteh Slamon")  # no exact words: near matches, apart
+    assert typo.hits == [] and typo.missing == ["elizabteh", "slamon"]
+    assert typo.near[0].record.id == "elizabeth-salmon" and typo.near[0].near
+    nowhere = search(kb, "zzzz qqqq")
+    assert (nowhere.hits, nowhere.near, nowhere.missing) == ([], [], ["zzzz", "qqqq"])
     with pytest.raises(UsageError):
         search(kb, "  ")
 

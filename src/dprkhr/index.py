@@ -185,6 +185,8 @@ class EventRow:
     tags: list[str]
     actor_ids: list[str]
     resolutions: list[str]
+    roles: list[str | None]
+    """The participants' roles, in the order of `actor_ids` (None: not recorded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +211,7 @@ class ResolutionRow:
     tags: list[str]
 
 
-_EVENT_COLUMNS = "id, file, date, end_date, forum, type, title, tags, actors, resolutions"
+_EVENT_COLUMNS = "id, file, date, end_date, forum, type, title, tags, actors, resolutions, roles"
 _RESOLUTION_COLUMNS = (
     "id, file, date, forum, session, method, votes, symbol, title, summary, sponsors, tags"
 )
@@ -220,7 +222,7 @@ def _date(text: str | None) -> PartialDate | None:
 
 
 def _event_row(row: Sequence[Any]) -> EventRow:
-    ident, file, date, end_date, forum, type_, title, tags, actors, resolutions = row
+    ident, file, date, end_date, forum, type_, title, tags, actors, resolutions, roles = row
     return EventRow(
         ident,
         file,
@@ -232,6 +234,7 @@ def _event_row(row: Sequence[Any]) -> EventRow:
         tags.split(),
         actors.split(),
         resolutions.split(),
+        json.loads(roles),
     )
 
 
@@ -260,7 +263,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE events (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL, file TEXT NOT NULL, date TEXT NOT NULL,
     end_date TEXT, forum TEXT, type TEXT NOT NULL, title TEXT NOT NULL,
-    tags TEXT NOT NULL, actors TEXT NOT NULL, resolutions TEXT NOT NULL
+    tags TEXT NOT NULL, actors TEXT NOT NULL, resolutions TEXT NOT NULL, roles TEXT NOT NULL
 );
 CREATE TABLE event_actors (actor TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE resolutions (
@@ -388,7 +391,7 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
     from dprkhr.names import NAME_SETS, MemoryNames, normalize
 
     connection.executemany(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (
                 n,
@@ -402,6 +405,7 @@ def _fill(connection: sqlite3.Connection, kb: KnowledgeBase, files: dict[int, st
                 _ids(event.tags),
                 _ids(event.actor_ids),
                 _ids(event.resolutions),
+                json.dumps([p.role for p in event.participants], ensure_ascii=False),
             )
             for n, event in enumerate(kb.events)
         ),
@@ -726,6 +730,14 @@ class QueryIndex:
                 "SELECT id, name FROM vocab WHERE kind = ? ORDER BY n", (kind,)
             ):
                 yield record_id, name, [name] if name else []
+
+    @cached_property
+    def participant_roles(self) -> list[str]:
+        """Every role a participant has in an event, folded, sorted (from the
+        participant roles kept for completion)."""
+        from dprkhr.names import normalize
+
+        return sorted({normalize(n.id) for n in self._vocab("participant-role")})
 
     def memo(self, key: str, build: Any) -> Any:
         """The name indexes are in the index; nothing else is asked of it."""

@@ -248,6 +248,18 @@ class KnowledgeBase:
         self.resolutions_by_sponsor = dict(by_sponsor)
 
     @property
+    def participant_roles(self) -> list[str]:
+        """Every role a participant has in an event, folded (`voted against`), sorted."""
+        from dprkhr.names import normalize
+
+        return self.memo(
+            "participant-roles",
+            lambda: sorted(
+                {normalize(p.role) for e in self.events for p in e.participants if p.role}
+            ),
+        )
+
+    @property
     def backlinks(self) -> dict[str, list[Backlink]]:
         """Target id -> the records that point at it, and through which field. Built on
         first use: most commands never need it."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from dprkhr.dates import DateError, PartialDate
 from dprkhr.errors import UsageError
+from dprkhr.filters import EventFilter as EventFilter  # the one filter vocabulary
 from dprkhr.names import (
     FUZZY,
     NameMatch,
@@ -25,6 +26,10 @@ from dprkhr.names import (
     normalize,
     resolution_index,
 )
+from dprkhr.textmatch import SearchHit as SearchHit  # the word search, shared with --text
+from dprkhr.textmatch import SearchResult as SearchResult
+from dprkhr.textmatch import TextQuery, record_holds
+from dprkhr.textmatch import search as search
 
 if TYPE_CHECKING:
     # the models are imported where they are used, so that `events` answered from the
@@ -135,72 +140,15 @@ def _words(text: str) -> list[str]:
     return normalize(text).split()
 
 
-class TextQuery:
-    """What `--text` looks for, as text, never as a pattern: its words, each found in the
-    folded text (as part of a word); a query of punctuation only (`%`, `_`, `*`), which
-    folds to no word, is looked for literally (case-insensitively) in the text as written,
-    so that it matches the records holding it rather than every record."""
-
-    def __init__(self, text: str) -> None:
-        self.words = _words(text)
-        self.literal = None if self.words else text.strip().casefold()
-
-    def matches(self, parts: Iterable[str]) -> bool:
-        joined = " ".join(parts)
-        if self.literal is not None:
-            return self.literal in joined.casefold()
-        return _text_matches(self.words, normalize(joined))
-
-
 def _text_matches(words: Sequence[str], haystack: str) -> bool:
     """Every query word occurs in the folded haystack (as part of a word)."""
     return all(word in haystack for word in words)
-
-
-def _event_text(event: Event) -> list[str]:
-    return [event.title, event.summary or "", event.location or "", *event.documents]
-
-
-def _resolution_text(resolution: Resolution) -> list[str]:
-    return [resolution.symbol or "", resolution.title or "", resolution.summary or ""]
 
 
 # --- events ---------------------------------------------------------------------------------
 
 
 SortOrder = Literal["date", "-date"]
-
-
-@dataclass
-class EventFilter:
-    """The filters of `dprkhr events` (and `timeline`, `export`), already resolved to ids."""
-
-    actors: list[str] = field(default_factory=list)
-    """Actor ids; an event must involve all of them."""
-    forum: str | None = None
-    types: list[str] = field(default_factory=list)
-    """Event type ids; an event must be of one of them."""
-    tags: list[str] = field(default_factory=list)
-    """Tag ids; an event must carry all of them."""
-    since: PartialDate | None = None
-    until: PartialDate | None = None
-    resolution: str | None = None
-    """Resolution id the event must refer to."""
-    text: str | None = None
-    """Words that must all occur in the title, summary, location or document symbols."""
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.actors
-            or self.forum
-            or self.types
-            or self.tags
-            or self.since
-            or self.until
-            or self.resolution
-            or self.text
-        )
 
 
 def _smallest(candidates: Iterable[list[Any]]) -> list[Any] | None:
@@ -214,7 +162,8 @@ def filter_events(
     sort: SortOrder = "date",
     limit: int | None = None,
 ) -> list[Event] | list[EventRow]:
-    """Events matching every criterion, by date (ascending, or descending with `-date`).
+    """Events passing the filter (`EventFilter.matches`), by date (ascending, or
+    descending with `-date`).
 
     Works on the knowledge base or on the persisted index (`dprkhr.index`), whose rows
     have the fields read here, except the text that `--text` searches. Starts from the
@@ -222,35 +171,50 @@ def filter_events(
     that a narrow query does not walk the whole knowledge base.
     """
     pools: list[list[Any]] = [kb.events_by_actor.get(a, []) for a in criteria.actors]
-    if criteria.forum:
-        pools.append(kb.events_by_forum.get(criteria.forum, []))
+    if len(criteria.forums) == 1:
+        pools.append(kb.events_by_forum.get(criteria.forums[0], []))
     pool = _smallest(pools)
     events = kb.events if pool is None else pool
-    actors = set(criteria.actors)
-    types = set(criteria.types)
-    tags = set(criteria.tags)
-    query = TextQuery(criteria.text) if criteria.text else None
-    found: list[Any] = []
-    for event in events:
-        if criteria.forum and event.forum != criteria.forum:
-            continue
-        if types and event.type not in types:
-            continue
-        if tags and not tags.issubset(event.tags):
-            continue
-        if actors and not actors.issubset(event.actor_ids):
-            continue
-        if criteria.resolution and criteria.resolution not in event.resolutions:
-            continue
-        if not event_overlaps(event, criteria.since, criteria.until):
-            continue
-        if query is not None and not query.matches(_event_text(event)):
-            continue
-        found.append(event)
+    query = criteria.text_query()
+    found: list[Any] = [event for event in events if criteria.matches(event, kb, query)]
     # every pool is already in date order (kb.events is sorted; indexes keep that order)
     if sort == "-date":
         found.reverse()
     return found[:limit] if limit is not None else found
+
+
+def select(kb: Searchable, criteria: EventFilter) -> tuple[list[Any], list[Any]]:
+    """The events and the resolutions passing the filter, each in date order: what
+    `timeline`, `stats` and `export` start from (`events` takes the events). A
+    resolution "involves" its sponsors (in the role `sponsor`); `--type` selects events
+    only, so no resolution passes it."""
+    events = filter_events(kb, criteria)
+    if criteria.types:
+        return events, []
+    pools: list[list[Any]] = [kb.resolutions_by_sponsor.get(a, []) for a in criteria.actors]
+    if len(criteria.forums) == 1:
+        pools.append(kb.resolutions_by_forum.get(criteria.forums[0], []))
+    pool = _smallest(pools)
+    query = criteria.text_query()
+    resolutions = [
+        r for r in (kb.resolutions if pool is None else pool) if criteria.matches(r, kb, query)
+    ]
+    return events, resolutions
+
+
+def role_unknown(kb: Searchable, criteria: EventFilter) -> list[Any]:
+    """Events that pass every filter but `--as`/`--not-as`, which cannot tell because a
+    named actor's role in them is not recorded (the command says how many)."""
+    if not (criteria.roles or criteria.not_roles):
+        return []
+    pools = [kb.events_by_actor.get(a, []) for a in criteria.actors]
+    pool = _smallest(pools)
+    query = criteria.text_query()
+    return [
+        e
+        for e in (kb.events if pool is None else pool)
+        if criteria.unjudged(e) and (query is None or record_holds(kb, e, query))  # type: ignore[arg-type]
+    ]
 
 
 # --- actors ---------------------------------------------------------------------------------
@@ -428,7 +392,7 @@ def filter_resolutions(
     sponsors = set(criteria.sponsors)
     tags = set(criteria.tags)
     session = str(criteria.session).strip() if criteria.session is not None else None
-    query = TextQuery(criteria.text) if criteria.text else None
+    query = TextQuery.parse(criteria.text, "--text") if criteria.text else None
     found = []
     for resolution in pool:
         if criteria.forum and resolution.forum != criteria.forum:
@@ -443,7 +407,7 @@ def filter_resolutions(
             continue
         if not date_overlaps(resolution.date, criteria.since, criteria.until):
             continue
-        if query is not None and not query.matches(_resolution_text(resolution)):
+        if query is not None and not record_holds(kb, resolution, query):  # type: ignore[arg-type]
             continue
         found.append(resolution)
     if sort == "-date":
@@ -599,118 +563,6 @@ def backlinks(kb: Showable, text: str) -> Backlinks:
     return result
 
 
-# --- search ---------------------------------------------------------------------------------
-
-_FIELD_WEIGHT = {"id": 3.0, "name": 3.0, "symbol": 3.0, "title": 2.5, "summary": 1.5, "quote": 1.0}
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    record: Record
-    score: float
-    field: str
-    """The field that matched best: `name`, `title`, `summary`, `quote`..."""
-
-    @property
-    def record_type(self) -> str:
-        return self.record.record_type
-
-
-def _search_fields(record: Record) -> list[tuple[str, str]]:
-    from dprkhr.models import Actor, Resolution, Source
-
-    fields: list[tuple[str, str]] = [("id", record.id.replace("-", " "))]
-    if isinstance(record, Actor):
-        fields += [("name", n) for n in record.all_names()]
-    if isinstance(record, Resolution) and record.symbol:
-        fields.append(("symbol", record.symbol))
-    title = getattr(record, "title", None)
-    if title:
-        fields.append(("title", title))
-    summary = getattr(record, "summary", None)
-    if summary:
-        fields.append(("summary", summary))
-    if isinstance(record, Source):
-        fields += [("name", x) for x in (record.publisher, record.author) if x]
-    fields += [("quote", c.quote) for c in getattr(record, "sources", None) or () if c.quote]
-    return fields
-
-
-def _search_index(kb: KnowledgeBase) -> list[tuple[Record, list[tuple[str, str]]]]:
-    def build() -> list[tuple[Record, list[tuple[str, str]]]]:
-        return [
-            (record, [(name, normalize(text)) for name, text in _search_fields(record)])
-            for record in (*kb.actors, *kb.events, *kb.resolutions, *kb.sources)
-        ]
-
-    return kb.memo("search:text", build)
-
-
-def search(
-    kb: KnowledgeBase, text: str, limit: int | None = None, types: Sequence[str] = ()
-) -> list[SearchHit]:
-    """Records of every type whose names, titles, summaries or quotes hold every word of
-    `text`, best first: a whole phrase beats scattered words, a name or title beats a
-    summary, a summary beats a quote. When nothing holds every word, falls back to fuzzy
-    matching of names and titles, so that a misspelt name still finds its record."""
-    phrase = normalize(text)
-    words = phrase.split()
-    if not words:
-        raise UsageError("search for what? give some words")
-    hits: list[SearchHit] = []
-    for record, fields in _search_index(kb):
-        if types and record.record_type not in types:
-            continue
-        best = 0.0
-        best_field = ""
-        for name, folded in fields:
-            if not _text_matches(words, folded):
-                continue
-            score = _FIELD_WEIGHT[name] * 10
-            if phrase in folded:
-                score += 10
-                if folded == phrase:
-                    score += 20
-                elif folded.startswith(phrase) or f" {phrase}" in f" {folded}":
-                    score += 5
-            if score > best:
-                best, best_field = score, name
-        if best:
-            hits.append(SearchHit(record, best, best_field))
-    if not hits:
-        hits = _fuzzy_search(kb, phrase, types)
-    hits.sort(key=lambda h: (-h.score, _RECORD_ORDER[h.record_type], h.record.id))
-    return hits[:limit] if limit is not None else hits
-
-
-_RECORD_ORDER = {"actor": 0, "resolution": 1, "event": 2, "source": 3}
-
-
-def _fuzzy_search(kb: KnowledgeBase, phrase: str, types: Sequence[str]) -> list[SearchHit]:
-    from rapidfuzz import fuzz, process
-
-    choices: list[tuple[Record, str, str]] = [
-        (record, name, folded)
-        for record, fields in _search_index(kb)
-        if not types or record.record_type in types
-        for name, folded in fields
-        if name in ("name", "title", "symbol", "id")
-    ]
-    best: dict[str, SearchHit] = {}
-    for _choice, score, index in process.extract(
-        phrase,
-        [folded for _r, _n, folded in choices],
-        scorer=fuzz.WRatio,
-        score_cutoff=80,
-        limit=50,
-    ):
-        record, name, _folded = choices[index]
-        scaled = round(score / 5, 1)  # below any exact hit
-        if record.id not in best or scaled > best[record.id].score:
-            best[record.id] = SearchHit(record, scaled, name)
-    return list(best.values())
-
-
 # --- timeline -------------------------------------------------------------------------------
 
 
@@ -764,27 +616,10 @@ def _item_key(item: Event | Resolution) -> tuple[dt.date, dt.date, int, str]:
 
 
 def _timeline_items(kb: Searchable, criteria: EventFilter) -> list[Event | Resolution]:
-    """Events matching `criteria` and the dated resolutions fitting the same filters, in
-    date order."""
-    events = filter_events(kb, criteria)
-    resolutions: list[Resolution] = []
-    if not criteria.types:
-        resolutions = [
-            r
-            for r in filter_resolutions(
-                kb,
-                ResolutionFilter(
-                    forum=criteria.forum,
-                    since=criteria.since,
-                    until=criteria.until,
-                    sponsors=criteria.actors,
-                    tags=criteria.tags,
-                    text=criteria.text,
-                ),
-            )
-            if r.date is not None and (criteria.resolution is None or criteria.resolution == r.id)
-        ]
-    return sorted([*events, *resolutions], key=_item_key)
+    """The events and the dated resolutions passing the filter (`select`), in date
+    order."""
+    events, resolutions = select(kb, criteria)
+    return sorted([*events, *(r for r in resolutions if r.date is not None)], key=_item_key)
 
 
 @dataclass(frozen=True)
@@ -841,7 +676,7 @@ def timeline(
             gaps,
             start=criteria.since.start if criteria.since else None,
             end=end,
-            forums=[criteria.forum] if criteria.forum else [],
+            forums=criteria.forums,
             lifetimes={f.code: (f.established, f.abolished) for f in kb.forums},
         )
     if sort == "-date":
@@ -960,29 +795,31 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def stats(kb: KnowledgeBase) -> Stats:
-    """Counts by record type, forum, year and event type; citation coverage."""
-    records = {
-        "actor": len(kb.actors),
-        "event": len(kb.events),
-        "resolution": len(kb.resolutions),
-        "source": len(kb.sources),
-    }
+def stats(kb: KnowledgeBase, criteria: EventFilter | None = None) -> Stats:
+    """Counts by record type, forum, year and event type; citation coverage. With an
+    active filter, of the events and resolutions it selects (`select`) only."""
+    events: Sequence[Event] = kb.events
+    resolutions: Sequence[Resolution] = kb.resolutions
+    filtered = criteria is not None and criteria.active
+    if filtered:
+        assert criteria is not None
+        events, resolutions = select(kb, criteria)
+    records = {"event": len(events), "resolution": len(resolutions)}
+    if not filtered:
+        records = {"actor": len(kb.actors), **records, "source": len(kb.sources)}
     by_year: dict[int, dict[str, int]] = {}
-    for event in kb.events:
+    for event in events:
         year = by_year.setdefault(event.date.year, {"event": 0, "resolution": 0})
         year["event"] += 1
-    for resolution in kb.resolutions:
+    for resolution in resolutions:
         if resolution.date is not None:
             year = by_year.setdefault(resolution.date.year, {"event": 0, "resolution": 0})
             year["resolution"] += 1
     cited: dict[str, float] = {}
     quoted: dict[str, float] = {}
-    groups: dict[str, Sequence[Record]] = {
-        "actor": kb.actors,
-        "event": kb.events,
-        "resolution": kb.resolutions,
-    }
+    groups: dict[str, Sequence[Record]] = {"event": events, "resolution": resolutions}
+    if not filtered:
+        groups = {"actor": kb.actors, **groups}
     for name, group in groups.items():
         cites = [r.citations() for r in group]
         cited[name] = _share(sum(1 for c in cites if c), len(group))
@@ -994,11 +831,109 @@ def stats(kb: KnowledgeBase) -> Stats:
 
     return Stats(
         records=records,
-        events_by_forum=count(e.forum for e in kb.events),
-        resolutions_by_forum=count(r.forum for r in kb.resolutions),
+        events_by_forum=count(e.forum for e in events),
+        resolutions_by_forum=count(r.forum for r in resolutions),
         by_year=dict(sorted(by_year.items())),
-        event_types=count(e.type for e in kb.events),
+        event_types=count(e.type for e in events),
         cited=cited,
         quoted=quoted,
         failed_files=kb.failed_files,
     )
+
+
+# --- counts by year, forum, type, tag ------------------------------------------------------
+
+DIMENSIONS = ("year", "forum", "type", "tag")
+NONE = "(none)"
+UNDATED = "(undated)"
+
+
+@dataclass
+class Breakdown:
+    """`stats --by`: events and resolutions counted by one or two dimensions."""
+
+    by: list[str]
+    """The dimensions, in the order asked (`year`, `forum`, `type`, `tag`)."""
+    rows: list[dict[str, Any]]
+    """One per combination of values, every combination of the values seen (zeros
+    included, and every year between the first and the last): the values by dimension
+    name, then `events`, `resolutions` and `total`."""
+    tags: list[str] = field(default_factory=list)
+    """With `--by tag` and `--tag`: the tags counted (not a filter: see `breakdown`)."""
+
+    def values(self, dimension: str) -> list[Any]:
+        """The values of a dimension, in row order."""
+        return list(dict.fromkeys(row[dimension] for row in self.rows))
+
+
+def _values(record: Any, dimension: str, tags: Sequence[str]) -> list[Any]:
+    if dimension == "year":
+        return [record.date.year if record.date is not None else UNDATED]
+    if dimension == "forum":
+        return [record.forum or NONE]
+    if dimension == "type":
+        return [record.type if record.record_type == "event" else "resolution"]
+    if tags:
+        return [t for t in tags if t in record.tags]
+    return list(dict.fromkeys(record.tags)) or [NONE]
+
+
+def _ordered(dimension: str, totals: Counter[Any], tags: Sequence[str]) -> list[Any]:
+    if dimension == "year":
+        years = sorted(v for v in totals if isinstance(v, int))
+        filled: list[Any] = list(range(years[0], years[-1] + 1)) if years else []
+        return filled + ([UNDATED] if UNDATED in totals else [])
+    if dimension == "tag" and tags:
+        return list(tags)
+    named = sorted((v for v in totals if v != NONE), key=lambda v: (-totals[v], v))
+    return named + ([NONE] if NONE in totals else [])
+
+
+def breakdown(kb: Searchable, criteria: EventFilter, by: Sequence[str]) -> Breakdown:
+    """Count the events and resolutions the filter selects (`select`) by one or two
+    dimensions: `year` (of the start date; undated resolutions apart), `forum`, `type`
+    (an event's type; a resolution's is `resolution`) and `tag` (a record counts under
+    each of its tags, so a column of tags adds up to more than the records; untagged
+    ones under `(none)`).
+
+    With `tag` among the dimensions, the filter's tags are not a filter ("carrying all
+    of them") but the tags to count: `--by year --by tag --tag accountability --tag
+    engagement` counts, year by year, the records carrying each of the two (a record
+    carrying both counts in both), and leaves out records carrying neither.
+    """
+    by = list(by)
+    if not 1 <= len(by) <= 2 or len(set(by)) != len(by):
+        raise UsageError("--by takes one or two different dimensions: year, forum, type, tag")
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown:
+        raise UsageError(f"--by {unknown[0]}: use year, forum, type or tag")
+    tags: list[str] = []
+    if "tag" in by and criteria.tags:
+        from dataclasses import replace
+
+        tags = list(criteria.tags)
+        criteria = replace(criteria, tags=[])
+    events, resolutions = select(kb, criteria)
+    counts: dict[tuple[Any, ...], Counter[str]] = {}
+    totals: list[Counter[Any]] = [Counter() for _ in by]
+    for record in (*events, *resolutions):
+        keys: list[tuple[Any, ...]] = [()]
+        for dimension in by:
+            keys = [(*k, v) for k in keys for v in _values(record, dimension, tags)]
+        for key in keys:
+            counts.setdefault(key, Counter())[record.record_type] += 1
+            for i, value in enumerate(key):
+                totals[i][value] += 1
+    axes = [_ordered(d, totals[i], tags) for i, d in enumerate(by)]
+    combos: list[tuple[Any, ...]] = [()]
+    for axis in axes:
+        combos = [(*c, v) for c in combos for v in axis]
+    rows = []
+    for combo in combos:
+        counted = counts.get(combo, Counter())
+        row: dict[str, Any] = dict(zip(by, combo, strict=True))
+        row["events"] = counted["event"]
+        row["resolutions"] = counted["resolution"]
+        row["total"] = counted["event"] + counted["resolution"]
+        rows.append(row)
+    return Breakdown(by, rows, tags)

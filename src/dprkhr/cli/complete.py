@@ -79,6 +79,8 @@ BY_PARAMETER: dict[str, str] = {
     "type_": "event-type",
     "event_type": "event-type",
     "role": "role",
+    "as_": "participant-role",  # --as, --not-as
+    "not_as": "participant-role",
     "resolution": "resolution",
     "id_or_name": "record",
     "source": "source",

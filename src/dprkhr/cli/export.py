@@ -12,10 +12,19 @@ import typer
 
 from dprkhr.cli.common import state
 from dprkhr.cli.query import (
+    ActorsOption,
+    AsOption,
+    ForumsOption,
+    NotAsOption,
+    ResolutionOption,
     SinceOption,
+    TagsOption,
+    TextOption,
+    TypesOption,
     UntilOption,
-    actor_id_from_name,
-    forum_code_from_name,
+    event_filter_from_options,
+    note_role_unknown,
+    with_filters_help,
 )
 
 
@@ -30,6 +39,7 @@ class ExportFormat(str, Enum):
     dot = "dot"
 
 
+@with_filters_help
 def export(
     ctx: typer.Context,
     format_name: Annotated[
@@ -54,44 +64,16 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing file or CSV export folder.")
     ] = False,
+    actor: ActorsOption = None,
+    as_: AsOption = None,
+    not_as: NotAsOption = None,
+    forum: ForumsOption = None,
+    event_type: TypesOption = None,
+    tag: TagsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    actor: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="NAME",
-            help="Only events with this actor taking part, and resolutions it sponsored "
-            "(id, name or alias; repeatable: any of them).",
-            show_default=False,
-        ),
-    ] = None,
-    forum: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="FORUM",
-            help="Only this forum's events and resolutions (code, name or alias, e.g. HRC or "
-            "'Human Rights Council'; repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    event_type: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--type",
-            metavar="TYPE",
-            help="Only events of this type (repeatable); resolutions come "
-            "in only when a selected event names them.",
-            show_default=False,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="TAG",
-            help="Only events and resolutions with this tag (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    resolution: ResolutionOption = None,
+    text: TextOption = None,
     bipartite: Annotated[
         bool,
         typer.Option(
@@ -103,9 +85,13 @@ def export(
     and network analysis.
 
     Filters select events and resolutions; the export then adds every actor, resolution
-    and source they point at, so that it stands on its own. The same data always gives
-    the same bytes. An existing file is never replaced without --force, and a file is
-    only ever replaced whole.
+    and source they point at, so that it stands on its own (so with --type, resolutions
+    come in only when a selected event names them).
+
+    {FILTERS}
+
+    The same data always gives the same bytes. An existing file is never replaced
+    without --force, and a file is only ever replaced whole.
 
     Examples:
 
@@ -114,18 +100,13 @@ def export(
       dprkhr export csv --output tables/
       dprkhr export sqlite --output dprkhr.db --since 2014
     """
-    from dprkhr.export import ExportOptions, build_filter, run_export
+    from dprkhr.export import ExportOptions, run_export
 
     kb = state(ctx).kb()
-    flt = build_filter(
-        kb,
-        since=since,
-        until=until,
-        forums=[forum_code_from_name(kb, f) or f for f in forum or ()],
-        types=event_type or (),
-        tags=tag or (),
-        actor_ids=[actor_id_from_name(kb, a) for a in actor or ()],
+    flt = event_filter_from_options(
+        kb, actor, forum, event_type, tag, since, until, resolution, text, as_, not_as
     )
+    note_role_unknown(kb, flt)
     options = ExportOptions(bipartite=bipartite)
     if output is None:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")

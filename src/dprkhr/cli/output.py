@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
@@ -62,6 +62,13 @@ def echo(text: str) -> None:
 def note(message: str) -> None:
     """A short message for people, on stderr (never mixed into piped output)."""
     typer.echo(message, err=True)
+
+
+def note_cut(shown: int, found: int, noun: str, more: str = "--limit") -> None:
+    """Say on stderr that a list shows fewer than it found, and the option that shows
+    more (`showing 3 of 15 events; --limit 15 shows them all`)."""
+    if shown < found:
+        note(f"showing {shown} of {found} {noun}; {more} {found} shows them all")
 
 
 def dump(record: BaseModel) -> dict[str, Any]:
@@ -146,6 +153,7 @@ class Column:
     min_width: int | None = None
     max_width: int | None = None
     style: str = ""
+    justify: Literal["left", "right"] = "left"
 
 
 NARROW = 60
@@ -209,6 +217,7 @@ def table(
             max_width=None if column.max_width is None else max(column.max_width, width),
             overflow="fold",
             style=column.style,
+            justify=column.justify,
         )
     heading = None
     for row, values in zip(rows, cells, strict=True):
@@ -285,17 +294,18 @@ def emit_records(
     columns: Sequence[Column],
     noun: str,
     empty: str | None = None,
+    found: int | None = None,
 ) -> None:
     """Print records of one type in the chosen format; an empty result is a success with
     a note on stderr for tables (`empty`, or "No events match."). Records may be index
-    rows for table and ids."""
+    rows for table and ids. `found`: how many matched, when `records` is cut to fewer
+    (`--limit`): said on stderr in every format."""
+    count = len(records)
     if fmt is OutputFormat.table:
         if not records:
             note(empty or f"No {noun} match.")
             return
         table(records, columns)
-        count = len(records)
-        note(f"{count} {noun if count != 1 else noun.rstrip('s')}")
     elif fmt is OutputFormat.ids:
         echo("".join(f"{getattr(r, 'id', '')}\n" for r in records))
     elif fmt is OutputFormat.csv:
@@ -305,6 +315,10 @@ def emit_records(
         echo(to_csv(header, ([_csv_cell(cell) for cell in row] for row in body)))
     else:
         emit_data([dump(r) for r in records], fmt)
+    if found is not None and found > count:
+        note_cut(count, found, noun)
+    elif fmt is OutputFormat.table:
+        note(f"{count} {noun if count != 1 else noun.rstrip('s')}")
 
 
 def emit_data(items: list[Any], fmt: OutputFormat | DocumentFormat) -> None:

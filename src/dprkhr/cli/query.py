@@ -20,6 +20,7 @@ from dprkhr.cli.output import (
     emit_data,
     emit_records,
     note,
+    note_cut,
     table,
     to_csv,
 )
@@ -94,6 +95,98 @@ UntilOption = Annotated[
         show_default=False,
     ),
 ]
+ActorsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--actor",
+        "-a",
+        metavar="NAME",
+        help="Involving this actor (events: as participant; resolutions: as sponsor): id, "
+        "name, alias or native name, forgiving of accents, name order and typos. Repeat "
+        "for all of them.",
+        show_default=False,
+    ),
+]
+AsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--as",
+        metavar="ROLE",
+        help="Each --actor takes part in this role: speaker, author, host, subject... "
+        "(sponsor, for resolutions). Repeat for any of several.",
+        show_default=False,
+    ),
+]
+NotAsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--not-as",
+        metavar="ROLE",
+        help="Each --actor takes part in some other role than this (--not-as subject: "
+        "what the actor did, not what was done about it). Repeatable.",
+        show_default=False,
+    ),
+]
+ForumsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--forum",
+        metavar="FORUM",
+        help="Forum code, name or alias (UNSC, 'Security Council'). Repeat for any of several.",
+        show_default=False,
+    ),
+]
+TypesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        "-t",
+        metavar="TYPE",
+        help="Event type, by id or name (repeat for any of several); resolutions have "
+        "none, so they are then left out.",
+        show_default=False,
+    ),
+]
+TagsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="Tag, by id or name (repeat for records carrying all of them).",
+        show_default=False,
+    ),
+]
+ResolutionOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="ID",
+        help="This resolution (id or symbol) and the events referring to it.",
+        show_default=False,
+    ),
+]
+TextOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="WORDS",
+        help="Words that one field must all hold, as `search` matches them: whole words, "
+        "accents, case and punctuation aside.",
+        show_default=False,
+    ),
+]
+FILTERS_HELP = """The filters mean the same in events, timeline, stats and export: --actor and --tag
+repeated mean all of them, --type and --forum repeated mean any of them; --as and
+--not-as say in what role each --actor takes part (a participation with no recorded
+role cannot be judged and is left out, and that is said); --text keeps what `search`
+finds (one field holds every word; a tag's name is a field)."""
+
+
+def with_filters_help(command: Any) -> Any:
+    """Put the shared filters' meanings (`FILTERS_HELP`) into a command's help."""
+    indented = "\n".join(f"    {line}" for line in FILTERS_HELP.splitlines()).lstrip()
+    command.__doc__ = (command.__doc__ or "").replace("{FILTERS}", indented)
+    return command
+
+
 LimitOption = Annotated[
     int | None, typer.Option(min=1, metavar="N", help="Show at most this many.", show_default=False)
 ]
@@ -126,39 +219,54 @@ def forum_code_from_name(kb: KnowledgeBase, name: str | None) -> str | None:
     return match.id
 
 
-def _event_filter(
-    kb: KnowledgeBase,
+def event_filter_from_options(
+    kb: Any,
     actor: list[str] | None,
-    forum: str | None,
+    forum: list[str] | str | None,
     type_: list[str] | None,
     tag: list[str] | None,
     since: str | None,
     until: str | None,
     resolution: str | None,
     text: str | None,
+    as_: list[str] | None = None,
+    not_as: list[str] | None = None,
 ) -> EventFilter:
-    from dprkhr.query import (
-        EventFilter,
-        date_range,
-        resolve_event_type,
-        resolve_resolution,
-        resolve_tag,
-    )
+    """The shared filters (`dprkhr.filters`), names resolved; inexact names reported."""
+    from dprkhr.filters import event_filter
 
-    for option, value in (("--resolution", resolution), ("--text", text)):
-        if value is not None and not value.strip():
-            raise UsageError(f"{option} needs a value; leave the option out to match everything")
-    start, end = date_range(since, until)
-    return EventFilter(
-        actors=list(dict.fromkeys(actor_id_from_name(kb, a) for a in actor or [])),
-        forum=forum_code_from_name(kb, forum),
-        types=[resolve_event_type(kb, t) for t in type_ or []],
-        tags=[resolve_tag(kb, t) for t in tag or []],
-        since=start,
-        until=end,
-        resolution=resolve_resolution(kb, resolution).id if resolution else None,
+    resolved = event_filter(
+        kb,
+        actors=actor or [],
+        roles=as_ or [],
+        not_roles=not_as or [],
+        forums=[forum] if isinstance(forum, str) else forum or [],
+        types=type_ or [],
+        tags=tag or [],
+        since=since,
+        until=until,
+        resolution=resolution,
         text=text,
     )
+    for typed, match in resolved.guesses:
+        _report(typed, match)
+    return resolved.criteria
+
+
+def note_role_unknown(kb: Any, criteria: EventFilter) -> None:
+    """Say how many events --as/--not-as could not judge (no role recorded)."""
+    from dprkhr.query import role_unknown
+
+    unknown = role_unknown(kb, criteria)
+    if unknown:
+        who = ", ".join(criteria.actors)
+        n = len(unknown)
+        note(
+            f"{n} more event{'s' if n != 1 else ''} with {who} record no role for "
+            f"{'it' if len(criteria.actors) == 1 else 'them'}: --as/--not-as cannot judge "
+            f"{'them' if n != 1 else 'it'} ({', '.join(e.id for e in unknown[:3])}"
+            f"{', ...' if n > 3 else ''})"
+        )
 
 
 # --- table cells ----------------------------------------------------------------------------
@@ -221,64 +329,27 @@ def _resolution_columns() -> list[Column]:
 # --- events ---------------------------------------------------------------------------------
 
 
+@with_filters_help
 def events(
     ctx: typer.Context,
-    actor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--actor",
-            "-a",
-            metavar="NAME",
-            help="Involving this actor: id, name, alias or native name, forgiving of "
-            "accents, name order and typos. Repeat for events involving all of them.",
-            show_default=False,
-        ),
-    ] = None,
-    forum: Annotated[
-        str | None,
-        typer.Option(
-            metavar="FORUM",
-            help="Forum code, name or alias (UNSC, 'Security Council').",
-            show_default=False,
-        ),
-    ] = None,
-    type_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--type",
-            "-t",
-            metavar="TYPE",
-            help="Event type (repeat for any of several).",
-            show_default=False,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="TAG", help="Tag (repeat for events carrying all of them).", show_default=False
-        ),
-    ] = None,
+    actor: ActorsOption = None,
+    as_: AsOption = None,
+    not_as: NotAsOption = None,
+    forum: ForumsOption = None,
+    type_: TypesOption = None,
+    tag: TagsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    resolution: Annotated[
-        str | None,
-        typer.Option(
-            metavar="ID", help="Referring to this resolution (id or symbol).", show_default=False
-        ),
-    ] = None,
-    text: Annotated[
-        str | None,
-        typer.Option(
-            metavar="WORDS",
-            help="Words that must all appear in the title, summary, location or documents.",
-            show_default=False,
-        ),
-    ] = None,
+    resolution: ResolutionOption = None,
+    text: TextOption = None,
     limit: LimitOption = None,
     sort: Annotated[Sort, typer.Option(help="date (oldest first) or -date.")] = Sort.date,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Events, filtered: who took part, where, what kind, when, about what.
+    """Events, filtered: who took part and in what role, where, what kind, when, about
+    what.
+
+    {FILTERS}
 
     Examples:
 
@@ -286,6 +357,7 @@ def events(
       dprkhr events --actor Salmon
       dprkhr events --forum UNSC --since 2014 --format csv
       dprkhr events --tag accountability --type report --sort=-date
+      dprkhr events --actor DPRK --as speaker
     """
     from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import filter_events
@@ -296,8 +368,12 @@ def events(
     kb: Any = app.searchable() if text is None else app.kb()
     criteria = None
     try:
-        criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
-        found: Sequence[Any] = filter_events(kb, criteria, sort=sort.value, limit=limit)
+        criteria = event_filter_from_options(
+            kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
+        )
+        found: Sequence[Any] = filter_events(kb, criteria, sort=sort.value)
+        total = len(found)
+        found = found[:limit]
         if isinstance(kb, QueryIndex):  # rows of the persisted index
             if whole:
                 found = kb.records(found)
@@ -306,11 +382,22 @@ def events(
     except StaleIndex:  # damaged, too many records to read one by one, or files changed
         kb = app.kb()
         if criteria is None:
-            criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
-        found = filter_events(kb, criteria, sort=sort.value, limit=limit)
+            criteria = event_filter_from_options(
+                kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
+            )
+        found = filter_events(kb, criteria, sort=sort.value)
+        total = len(found)
+        found = found[:limit]
     emit_records(
-        found, output, kb=kb, record_type="event", columns=_event_columns(kb), noun="events"
+        found,
+        output,
+        kb=kb,
+        record_type="event",
+        columns=_event_columns(kb),
+        noun="events",
+        found=total,
     )
+    note_role_unknown(kb, criteria)
 
 
 # --- actors ---------------------------------------------------------------------------------
@@ -371,7 +458,6 @@ def actors(
       dprkhr actors --role "Special Rapporteur" --as-of 2019-03-12
       dprkhr actors --kind state --format ids
     """
-    from dprkhr.errors import UsageError
     from dprkhr.query import ActorFilter, find_actors, matching_roles, parse_query_date
 
     if country is not None and not (len(country) == 2 and country.isalpha()):
@@ -384,7 +470,8 @@ def actors(
     from dprkhr.ordering import sort_actors
 
     answer = find_actors(kb, criteria)
-    found = sort_actors(kb, answer.actors, sort.value)[:limit]
+    matched = sort_actors(kb, answer.actors, sort.value)
+    found = matched[:limit]
     if answer.near and query is not None:
         note(f"No actor is named `{safe(query)}`; near matches:")
     report_unjudged(answer.unjudged, on)
@@ -416,6 +503,7 @@ def actors(
         columns=columns,
         noun="actors",
         empty=_empty(answer.unjudged),
+        found=len(matched),
     )
 
 
@@ -534,14 +622,18 @@ def resolutions(
     criteria = None
     try:
         criteria = criteria_from(kb)
-        found: Sequence[Any] = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
+        found: Sequence[Any] = filter_resolutions(kb, criteria, sort=sort.value)
+        total = len(found)
+        found = found[:limit]
         unjudged = unjudged_resolutions(kb, criteria)
         if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
             found = kb.records(found)
     except StaleIndex:  # damaged, too many records to read one by one, or files changed
         kb = app.kb()
         criteria = criteria or criteria_from(kb)
-        found = filter_resolutions(kb, criteria, sort=sort.value, limit=limit)
+        found = filter_resolutions(kb, criteria, sort=sort.value)
+        total = len(found)
+        found = found[:limit]
         unjudged = unjudged_resolutions(kb, criteria)
     report_unjudged(unjudged)
     emit_records(
@@ -552,6 +644,7 @@ def resolutions(
         columns=_resolution_columns(),
         noun="resolutions",
         empty=_empty(unjudged),
+        found=total,
     )
 
 
@@ -748,7 +841,21 @@ def search(
     ] = HitOrder.score,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Search names, titles, summaries and quotes of every record, best matches first.
+    """Search every record for words, best matches first.
+
+    A hit holds every word (accents, case and punctuation aside; a word also matches its
+    plural or singular: resolution, resolutions) as a whole word in one of its fields:
+    id, name, aliases, native name, title, symbol (an event's document symbols), tags,
+    summary, location or quotes. `search --type event WORDS` finds exactly the events
+    that `events --text WORDS` keeps, and a tag's name is one of those fields, so the
+    words "forced repatriation" find every event tagged forced-repatriation and every
+    event that says so.
+
+    When no record holds every word, the command says so and which words no record
+    holds. Near matches follow only then, under their own heading (marked `near` in the
+    `match` field of json/jsonl/yaml and column of csv; left out of ids), and only when
+    each missing word is spelt like a word of the dataset (a typo): never for words
+    that appear nowhere.
 
     Examples:
 
@@ -761,33 +868,47 @@ def search(
     from dprkhr.query import search as run_search
 
     kb = state(ctx).kb()
-    chosen = [t.value for t in type_ or []]
-    if sort is HitOrder.score:
-        hits = run_search(kb, " ".join(words), limit=limit, types=chosen)
-    else:
-        hits = sort_hits(run_search(kb, " ".join(words), types=chosen), sort.value)[:limit]
+    result = run_search(kb, " ".join(words), types=[t.value for t in type_ or []])
+    everything = sort_hits(result.hits or result.near, sort.value)
+    hits = everything[:limit]
+    near = not result.hits and bool(result.near)
 
     def date(hit: Any) -> str:
         record = hit.record
         return str(getattr(record, "date", None) or getattr(record, "published", None) or "")
 
+    if not result.hits:
+        _say_no_hit(result, [t.value for t in type_ or []])
     if output is OutputFormat.table:
-        if not hits:
-            note("Nothing found.")
-            return
-        columns = [
-            Column("Type", lambda h: h.record_type, no_wrap=True),
-            Column("Date", date, no_wrap=True),
-            Column("Name / title", lambda h: _record_label(h.record), ratio=3),
-            Column("ID", lambda h: h.record.id, no_wrap=True),
-        ]
-        table(hits, columns)
+        if hits:
+            columns = [
+                Column("Type", lambda h: h.record_type, no_wrap=True),
+                Column("Date", date, no_wrap=True),
+                Column("Name / title", lambda h: _record_label(h.record), ratio=3),
+                Column("ID", lambda h: h.record.id, no_wrap=True),
+            ]
+            title = None
+            if near:
+                spelt = ", ".join(f"{w} → {' / '.join(c)}" for w, c in result.corrections.items())
+                title = f"Near matches, not the words asked for ({spelt}):"
+            table(hits, columns, title=title)
     elif output is OutputFormat.ids:
+        if near:
+            note(f"{len(result.near)} near matches are not listed as ids; see --format table")
+            return
         echo("".join(f"{h.record.id}\n" for h in hits))
     elif output is OutputFormat.csv:
-        header = ["record_type", "id", "date", "label", "field", "score"]
+        header = ["record_type", "id", "date", "label", "field", "score", "match"]
         rows = [
-            [h.record_type, h.record.id, date(h), _record_label(h.record), h.field, str(h.score)]
+            [
+                h.record_type,
+                h.record.id,
+                date(h),
+                safe(_record_label(h.record)),
+                h.field,
+                str(h.score),
+                h.match,
+            ]
             for h in hits
         ]
         echo(to_csv(header, rows))
@@ -795,6 +916,7 @@ def search(
         items = [
             {
                 "record_type": h.record_type,
+                "match": h.match,
                 "score": h.score,
                 "field": h.field,
                 "record": dump(h.record),
@@ -802,6 +924,23 @@ def search(
             for h in hits
         ]
         emit_data(items, output)
+    noun = "near matches" if near else "hits"
+    note_cut(len(hits), len(everything), noun)
+
+
+def _say_no_hit(result: Any, types: list[str]) -> None:
+    """Say plainly that no record holds every word, and why."""
+    kinds = " or ".join(types) if types else "record"
+    asked = safe(result.text.strip())
+    if not result.words:  # punctuation, looked for as written
+        note(f"No {kinds} holds “{asked}”.")
+        return
+    note(f"No {kinds} holds every word of “{asked}”.")
+    if result.missing:
+        listed = ", ".join(f"“{w}”" for w in result.missing)
+        note(f"No {kinds} holds {listed}.")
+    elif len(result.words) > 1:
+        note(f"Each word is in some {kinds}, but none holds them all.")
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -826,47 +965,19 @@ class _OptionalGaps(Command):
         return super().parse_args(ctx, out)
 
 
+@with_filters_help
 def timeline(
     ctx: typer.Context,
-    actor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--actor",
-            "-a",
-            metavar="NAME",
-            help="Involving this actor (events: as participant; resolutions: as sponsor).",
-            show_default=False,
-        ),
-    ] = None,
-    forum: Annotated[
-        str | None,
-        typer.Option(metavar="FORUM", help="Forum code, name or alias.", show_default=False),
-    ] = None,
-    type_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--type",
-            "-t",
-            metavar="TYPE",
-            help="Event type (resolutions are then left out).",
-            show_default=False,
-        ),
-    ] = None,
-    tag: Annotated[
-        list[str] | None, typer.Option(metavar="TAG", help="Tag.", show_default=False)
-    ] = None,
+    actor: ActorsOption = None,
+    as_: AsOption = None,
+    not_as: NotAsOption = None,
+    forum: ForumsOption = None,
+    type_: TypesOption = None,
+    tag: TagsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    resolution: Annotated[
-        str | None,
-        typer.Option(
-            metavar="ID", help="This resolution and the events referring to it.", show_default=False
-        ),
-    ] = None,
-    text: Annotated[
-        str | None,
-        typer.Option(metavar="WORDS", help="Words that must all appear.", show_default=False),
-    ] = None,
+    resolution: ResolutionOption = None,
+    text: TextOption = None,
     gaps: Annotated[
         int | None,
         typer.Option(
@@ -895,6 +1006,8 @@ def timeline(
 ) -> None:
     """Events and resolutions in order, grouped by year, with the silences between them.
 
+    {FILTERS}
+
     Examples:
 
     \b
@@ -912,15 +1025,20 @@ def timeline(
     kb: Any = app.searchable() if text is None else app.kb()
     criteria = None
     try:
-        criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+        criteria = event_filter_from_options(
+            kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
+        )
         result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
         if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
             result.items = kb.records(result.items)
     except StaleIndex:  # damaged, too many records to read one by one, or files changed
         kb = app.kb()
         if criteria is None:
-            criteria = _event_filter(kb, actor, forum, type_, tag, since, until, resolution, text)
+            criteria = event_filter_from_options(
+                kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
+            )
         result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
+    note_role_unknown(kb, criteria)
     entries: list[tuple[Any, Any]] = _interleave(result, sort is Sort.newest)
     if limit is not None:
         entries = _first_records(entries, limit, len(result.items))
@@ -1018,7 +1136,7 @@ def _first_records(entries: list[tuple[str, Any]], limit: int, total: int) -> li
                 break
             records += 1
         kept.append((kind, item))
-    note(f"showing {limit} of {total} events and resolutions (--limit {limit})")
+    note_cut(limit, total, "events and resolutions")
     return kept
 
 
@@ -1122,15 +1240,15 @@ def related(
     actor_id = None
     try:
         actor_id = actor_id_from_name(kb, actor)
-        found = find_related(kb, actor_id)
+        everyone = find_related(kb, actor_id)
     except StaleIndex:  # a damaged index: answer from the records
         kb = app.kb()
         if actor_id is None:
             actor_id = actor_id_from_name(kb, actor)
-        found = find_related(kb, actor_id)
+        everyone = find_related(kb, actor_id)
     from dprkhr.ordering import sort_related
 
-    found = sort_related(found, sort.value)[:limit]
+    found = sort_related(everyone, sort.value)[:limit]
     if output is OutputFormat.table:
         if not found:
             note(f"No one shares an event with {actor_id}.")
@@ -1170,6 +1288,7 @@ def related(
             for r in found
         ]
         emit_data(items, output)
+    note_cut(len(found), len(everyone), "actors")
 
 
 def _value(kind: Any) -> str:
@@ -1180,23 +1299,85 @@ def _value(kind: Any) -> str:
 # --- stats ----------------------------------------------------------------------------------
 
 
-def stats(ctx: typer.Context, output: DocumentFormatOption = DocumentFormat.table) -> None:
+class By(str, Enum):
+    year = "year"
+    forum = "forum"
+    type = "type"
+    tag = "tag"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+    csv = "csv"
+
+
+@with_filters_help
+def stats(
+    ctx: typer.Context,
+    by: Annotated[
+        list[By] | None,
+        typer.Option(
+            "--by",
+            metavar="<year|forum|type|tag>",
+            help="Count events and resolutions by year, forum, type or tag; give two for a "
+            "table of one by the other (--by year --by tag).",
+            show_default=False,
+        ),
+    ] = None,
+    actor: ActorsOption = None,
+    as_: AsOption = None,
+    not_as: NotAsOption = None,
+    forum: ForumsOption = None,
+    type_: TypesOption = None,
+    tag: TagsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    resolution: ResolutionOption = None,
+    text: TextOption = None,
+    output: Annotated[
+        StatsFormat,
+        typer.Option("--format", "-f", help="Output: table, json, yaml, or csv (with --by)."),
+    ] = StatsFormat.table,
+) -> None:
     """Counts by record type, forum, year and event type; how many records cite and quote
-    their sources.
+    their sources. With filters, of the events and resolutions they select; with --by,
+    events and resolutions counted by year, forum, type or tag, or by two of them.
+
+    With --by tag, --tag picks the tags to count instead of filtering: `stats --by year
+    --by tag --tag accountability --tag engagement` counts, year by year, the records
+    carrying each (one carrying both counts in both; one carrying neither is left out).
+    A record with several tags counts under each; years run from the first to the last,
+    with the empty ones; a year is the year an event starts.
+
+    {FILTERS}
 
     Examples:
 
     \b
       dprkhr stats
       dprkhr stats --format json
+      dprkhr stats --by year --by tag --tag accountability --tag engagement
+      dprkhr stats --by forum --actor Japan --format csv
     """
     import dataclasses
 
     from dprkhr.query import stats as compute
 
     kb = state(ctx).kb()
-    result = compute(kb)
-    if output is not DocumentFormat.table:
+    criteria = event_filter_from_options(
+        kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
+    )
+    if by:
+        _breakdown(kb, criteria, [b.value for b in by], output)
+        note_role_unknown(kb, criteria)
+        return
+    if output is StatsFormat.csv:
+        raise UsageError("--format csv needs --by (one row a year, forum, type or tag)")
+    result = compute(kb, criteria)
+    note_role_unknown(kb, criteria)
+    if output is not StatsFormat.table:
         data = dataclasses.asdict(result)
         data["by_year"] = {str(k): v for k, v in data["by_year"].items()}
         emit_data(data, output)  # type: ignore[arg-type]
@@ -1230,6 +1411,53 @@ def stats(ctx: typer.Context, output: DocumentFormatOption = DocumentFormat.tabl
             f"  {y}     {c['event']:>6}  {c['resolution']:>11}" for y, c in result.by_year.items()
         ]
     echo("\n".join(lines) + "\n")
+
+
+def _breakdown(kb: Any, criteria: EventFilter, by: list[str], output: StatsFormat) -> None:
+    """`stats --by`: a table (one dimension: a row per value; two: the first down, the
+    second across, totals in the cells), or rows in json, yaml and csv."""
+    from dprkhr.query import breakdown
+
+    result = breakdown(kb, criteria, by)
+    if output is StatsFormat.csv:
+        header = [*by, "events", "resolutions", "total"]
+        echo(to_csv(header, [[safe(str(row[k])) for k in header] for row in result.rows]))
+        return
+    if output is not StatsFormat.table:
+        data = {"by": by, "filters": criteria.describe(), "rows": result.rows}
+        emit_data(data, output)  # type: ignore[arg-type]
+        return
+    if not any(row["total"] for row in result.rows):
+        note("Nothing to count: no event or resolution matches.")
+        return
+    first = by[0]
+    if len(by) == 1:
+        columns = [
+            Column(first.capitalize(), lambda r: r[first], no_wrap=True),
+            Column("Events", lambda r: r["events"], no_wrap=True, justify="right"),
+            Column("Resolutions", lambda r: r["resolutions"], no_wrap=True, justify="right"),
+            Column("Total", lambda r: r["total"], no_wrap=True, justify="right"),
+        ]
+        table(result.rows, columns)
+    else:
+        second = by[1]
+        across = result.values(second)
+        cells = {(r[first], r[second]): r["total"] for r in result.rows}
+        down = result.values(first)
+        columns = [Column(first.capitalize(), lambda v: v, no_wrap=True)]
+        columns += [
+            Column(
+                str(value),
+                lambda v, value=value: cells[(v, value)],
+                min_width=5,
+                justify="right",
+            )
+            for value in across
+        ]
+        table(down, columns)
+        note("Cells count events and resolutions together (json and csv give them apart).")
+    if "tag" in by:
+        note("A record with several tags counts under each.")
 
 
 def register(app: typer.Typer) -> None:
