@@ -356,7 +356,6 @@ def events(
     \b
       dprkhr events --actor Salmon
       dprkhr events --forum UNSC --since 2014 --format csv
-      dprkhr events --tag accountability --type report --sort=-date
       dprkhr events --actor DPRK --as speaker
     """
     from dprkhr.index import QueryIndex, StaleIndex
@@ -1357,7 +1356,6 @@ def stats(
 
     \b
       dprkhr stats
-      dprkhr stats --format json
       dprkhr stats --by year --by tag --tag accountability --tag engagement
       dprkhr stats --by forum --actor Japan --format csv
     """
