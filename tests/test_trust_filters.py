@@ -320,6 +320,20 @@ def test_by_one_dimension_and_other_filters(root: Path) -> None:
     assert [(r["year"], r["total"]) for r in rows] == [(2024, 2)]
 
 
+def test_years_span_the_window_asked_for(root: Path) -> None:
+    args = ["stats", "--by", "year", "--forum", "UNGA", "--since", "2015", "--until", "2021"]
+    rows = json.loads(ok(root, *args, "--format", "json"))["rows"]
+    assert [(r["year"], r["resolutions"]) for r in rows] == [
+        (2015, 0),
+        (2016, 0),
+        (2017, 0),
+        (2018, 0),
+        (2019, 1),
+        (2020, 0),
+        (2021, 0),
+    ]
+
+
 def test_plain_stats_keeps_working(root: Path) -> None:
     out = ok(root, "stats")
     assert out.startswith("Records: 6 actors, 5 events, 3 resolutions, 2 sources")

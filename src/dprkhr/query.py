@@ -856,8 +856,9 @@ class Breakdown:
     """The dimensions, in the order asked (`year`, `forum`, `type`, `tag`)."""
     rows: list[dict[str, Any]]
     """One per combination of values, every combination of the values seen (zeros
-    included, and every year between the first and the last): the values by dimension
-    name, then `events`, `resolutions` and `total`."""
+    included, and every year between the first and the last, or of `--since` and
+    `--until` when given): the values by dimension name, then `events`, `resolutions`
+    and `total`."""
     tags: list[str] = field(default_factory=list)
     """With `--by tag` and `--tag`: the tags counted (not a filter: see `breakdown`)."""
 
@@ -878,9 +879,16 @@ def _values(record: Any, dimension: str, tags: Sequence[str]) -> list[Any]:
     return list(dict.fromkeys(record.tags)) or [NONE]
 
 
-def _ordered(dimension: str, totals: Counter[Any], tags: Sequence[str]) -> list[Any]:
+def _ordered(
+    dimension: str, totals: Counter[Any], tags: Sequence[str], criteria: EventFilter
+) -> list[Any]:
     if dimension == "year":
         years = sorted(v for v in totals if isinstance(v, int))
+        if criteria.since is not None:
+            years.insert(0, criteria.since.year)
+        if criteria.until is not None:
+            years.append(criteria.until.year)
+        years.sort()
         filled: list[Any] = list(range(years[0], years[-1] + 1)) if years else []
         return filled + ([UNDATED] if UNDATED in totals else [])
     if dimension == "tag" and tags:
@@ -924,7 +932,7 @@ def breakdown(kb: Searchable, criteria: EventFilter, by: Sequence[str]) -> Break
             counts.setdefault(key, Counter())[record.record_type] += 1
             for i, value in enumerate(key):
                 totals[i][value] += 1
-    axes = [_ordered(d, totals[i], tags) for i, d in enumerate(by)]
+    axes = [_ordered(d, totals[i], tags, criteria) for i, d in enumerate(by)]
     combos: list[tuple[Any, ...]] = [()]
     for axis in axes:
         combos = [(*c, v) for c in combos for v in axis]

@@ -1347,8 +1347,9 @@ def stats(
     With --by tag, --tag picks the tags to count instead of filtering: `stats --by year
     --by tag --tag accountability --tag engagement` counts, year by year, the records
     carrying each (one carrying both counts in both; one carrying neither is left out).
-    A record with several tags counts under each; years run from the first to the last,
-    with the empty ones; a year is the year an event starts.
+    A record with several tags counts under each; years run from the first to the last
+    (or from --since to --until), with the empty ones; a year is the year an event
+    starts.
 
     {FILTERS}
 
