@@ -173,3 +173,15 @@ def test_a_tab_in_the_indentation_gets_a_hint(make_data: MakeData, text: str, li
     assert f"{line}:1  error    DPK001  a tab in the indentation" in result.stdout
     assert "hint: replace each tab at the start of the line with spaces" in result.stdout
     assert "cannot start any token" not in result.stdout
+
+
+def test_interactive_new_resolution(make_data: MakeData, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_data()
+    monkeypatch.setattr("dprkhr.cli.new.interactive", lambda: True)
+    # the date typed where the symbol is asked, then no symbol; a forum mistyped
+    result = invoke(root, "new", "resolution", input="2019\n\nHRX\nHRC\n2019-03-22\n")
+    assert result.exit_code == 0, result.output
+    assert "`2019` is not a UN symbol" in result.output
+    assert "unknown forum `HRX`" in result.output
+    text = (root / "resolutions" / "hrc-2019-dprk.yaml").read_text(encoding="utf-8")
+    assert "forum: HRC" in text and 'date: "2019-03-22"' in text

@@ -163,6 +163,11 @@ def check_answer(root: Path, kind: str, field: str, value: str) -> str | None:
     answer where one is allowed (a resolution's symbol)."""
     value = value.strip()
     if field == "symbol":
+        if value and "/" not in value:
+            raise UsageError(
+                f"`{value}` is not a UN symbol (they have slashes: A/HRC/RES/22/13, "
+                "S/RES/2375 (2017)); leave it empty if the resolution has none"
+            )
         return value or None
     if not value:
         raise UsageError(f"the {field.replace('_', ' ')} cannot be empty")
