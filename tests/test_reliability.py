@@ -533,6 +533,7 @@ def _hostile(make_data: MakeData) -> Path:
                 kind: person
                 sources:
                   - source: ijks-2024-un-and-nk-human-rights
+                    quote: which opened with remarks by Volker Turk
             """,
             "events/e.yaml": f"""
                 id: e
@@ -542,6 +543,7 @@ def _hostile(make_data: MakeData) -> Path:
                 participants: [{{actor: evil}}]
                 sources:
                   - source: ijks-2024-un-and-nk-human-rights
+                    quote: which opened with remarks by Volker Turk
             """,
         }
     )

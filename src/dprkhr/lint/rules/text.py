@@ -43,6 +43,7 @@ class ControlCharacter(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
 
     Passes:
         # data/actors/volker-turk.yaml
@@ -51,6 +52,7 @@ class ControlCharacter(Rule):
         kind: person
         sources:
           - source: ijks-2024-un-and-nk-human-rights
+            quote: which opened with remarks by Volker Turk
     """
 
     code = "DPK007"
