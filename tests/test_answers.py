@@ -30,8 +30,12 @@ from dprkhr.query import (
 )
 
 runner = CliRunner()
-CITE = "sources: [{source: src}]\n"
+CITE = "sources: [{source: src, quote: a test quote}]\n"
 TODAY = dt.date(2026, 1, 1)
+SOURCE = (
+    'title: A source\nkind: report\npublished: "2024"\n'
+    "lint: {ignore: [DPK604], reason: a test source with no page}"
+)
 
 
 def run(root: Path, *args: str, columns: int | None = None):
@@ -57,7 +61,7 @@ def council(make_data: MakeData) -> Path:
     briefing in June 2024, and between them sanctions resolutions and decisions, a
     statement and a sanctions report, none of which ends a silence."""
     root = make_data(base=False)
-    record(root, "sources", "src", 'title: A source\nkind: report\npublished: "2024"')
+    record(root, "sources", "src", SOURCE)
     event(root, "m2014", "2014-12-22", "meeting", "UNSC")
     event(root, "m2017", "2017-12-11", "meeting", "UNSC")
     event(root, "s2018", "2018-09-01", "statement", "UNSC")
@@ -213,7 +217,7 @@ def test_an_absence_is_not_an_event(make_data: MakeData) -> None:
         type: other
         forum: UNSC
         title: The Security Council did not meet on DPRK human rights
-        sources: [{source: ijks-2024-un-and-nk-human-rights}]
+        sources: [{source: ijks-2024-un-and-nk-human-rights, quote: The Special Rapporteur}]
         """,
     )
     problems = lint_dataset(load_dataset(root), LintConfig(select=["DPK403"])).problems
@@ -257,7 +261,7 @@ OFFICE_RULES = LintConfig(select=["DPK503"])
 @pytest.fixture
 def offices(make_data: MakeData) -> Path:
     root = make_data(base=False)
-    record(root, "sources", "src", 'title: A source\nkind: report\npublished: "2024"')
+    record(root, "sources", "src", SOURCE)
     hc = "United Nations High Commissioner for Human Rights"
     record(
         root,
@@ -359,7 +363,7 @@ def test_a_role_without_organization_matches_a_unique_office_title(offices: Path
 @pytest.fixture
 def votes(make_data: MakeData) -> Path:
     root = make_data(base=False)
-    record(root, "sources", "src", 'title: A source\nkind: report\npublished: "2024"')
+    record(root, "sources", "src", SOURCE)
     record(root, "actors", "japan", "name: Japan\nkind: state\ncountry: JP")
     record(root, "actors", "eu", "name: European Union\nkind: organization")
     for n, (sponsors, adoption) in enumerate(
@@ -459,7 +463,7 @@ LONG = "Extraordinarily-long-hyphenated-word-that-must-stay-whole and more words
 @pytest.fixture
 def wordy(make_data: MakeData) -> Path:
     root = make_data(base=False)
-    record(root, "sources", "src", 'title: A source\nkind: report\npublished: "2024"')
+    record(root, "sources", "src", SOURCE)
     record(
         root,
         "actors",

@@ -222,6 +222,7 @@ def test_a_duplicate_id_serves_the_ids_own_file_and_warns_once(make_data: MakeDa
                 kind: person
                 sources:
                   - source: ijks-2024-un-and-nk-human-rights
+                    quote: The Special Rapporteur
             """,
             "events/e.yaml": """
                 id: e
