@@ -38,7 +38,8 @@ COMMANDS = [
 
 
 def help_of(command: str) -> str:
-    result = runner.invoke(app, [command, "--help"], terminal_width=100)
+    """`dprkhr COMMAND --help`; `dprkhr --help` for ""."""
+    result = runner.invoke(app, [*([command] if command else []), "--help"], terminal_width=100)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -104,6 +105,14 @@ def _run_example(line: str, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert (cwd / target).stat().st_size > 0
     else:
         assert result.stdout or result.stderr
+
+
+def test_dprkhr_help_has_examples_that_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = examples("")
+    assert len(lines) == 3
+    work = _copy_dataset(tmp_path, records=True)
+    for line in lines:
+        _run_example(line, work, monkeypatch)
 
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c != "diff"])

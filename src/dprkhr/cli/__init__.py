@@ -105,7 +105,13 @@ app = typer.Typer(
     cls=_Group,
     name="dprkhr",
     help="A knowledge base of what the UN and the world have done about human rights in "
-    "North Korea (DPRK): events, actors and resolutions, each with its sources.",
+    "North Korea (DPRK): events, actors and resolutions, each with its sources.\n\n"
+    "Examples:\n\n"
+    "\b\n"
+    "  dprkhr events --actor Salmon\n"
+    "  dprkhr timeline --forum UNSC --since 2014\n"
+    "  dprkhr show A/HRC/RES/22/13\n\n"
+    "`dprkhr COMMAND --help` shows each command's options and examples.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
