@@ -153,22 +153,20 @@ class FileStats:
     inodes: list[int] = field(default_factory=list)
     devices: list[int] = field(default_factory=list)
 
-    def append(self, relative: str, info: os.stat_result) -> None:
-        self.paths.append(relative)
-        self.sizes.append(info.st_size)
-        self.mtimes.append(info.st_mtime_ns)
-        self.ctimes.append(info.st_ctime_ns)
-        self.inodes.append(info.st_ino)
-        self.devices.append(info.st_dev)
-
 
 def stat_all(root: Path) -> FileStats:
-    """The same files as `discover`, each with its size and modification time: what a
+    """The same files as `discover`, each with its `dprkhr.fsio.stamp` parts: what a
     cache needs to tell whether anything changed, as fast as Python can ask the file
     system (one `stat` a file, no path objects). Raises OSError if a file vanishes
     meanwhile."""
     out = FileStats()
-    append = out.append
+    infos: list[os.stat_result] = []
+    add_path, add_info = out.paths.append, infos.append
+
+    def append(relative: str, info: os.stat_result) -> None:
+        add_path(relative)
+        add_info(info)
+
     stat = os.stat
     top = os.fspath(root)
     for name in VOCAB_FILE_NAMES:
@@ -198,7 +196,8 @@ def stat_all(root: Path) -> FileStats:
             if name.endswith(RECORD_SUFFIXES):
                 info = stat(path)
                 if not S_ISDIR(info.st_mode):
-                    append(relative + name, info)
+                    add_path(relative + name)
+                    add_info(info)
                     continue
             elif not os.path.isdir(path):
                 continue
@@ -209,4 +208,9 @@ def stat_all(root: Path) -> FileStats:
 
     for folder in RECORD_FOLDERS:
         walk(os.path.join(top, folder), f"{folder}/")
+    out.sizes = [info.st_size for info in infos]
+    out.mtimes = [info.st_mtime_ns for info in infos]
+    out.ctimes = [info.st_ctime_ns for info in infos]
+    out.inodes = [info.st_ino for info in infos]
+    out.devices = [info.st_dev for info in infos]
     return out
