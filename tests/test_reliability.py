@@ -209,6 +209,7 @@ def test_an_unreadable_folder_is_reported_in_lint_and_warned_in_queries(
         assert "resolutions\n  1:1  error    DPK006  the folder cannot be read (Permission" in out
         code, out, err = run(data, "resolutions", cache=cache)
         assert code == 0
+        assert f"the folder {data.as_posix()}/resolutions cannot be read" in err
         assert "could not be loaded" in err
 
 

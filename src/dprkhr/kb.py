@@ -119,6 +119,18 @@ def _date_key(record: Record) -> tuple:
     return (0, date.start, date.end, record.id)
 
 
+def unreadable_folders(dataset: Dataset) -> list[str]:
+    """A warning for each record folder that could not be listed."""
+    from dprkhr.layout import UNREADABLE_FOLDER
+
+    return [
+        f"the folder {f.display} cannot be read: the records in it are left out; "
+        "run `dprkhr lint`"
+        for f in dataset.files
+        if f.kind == UNREADABLE_FOLDER
+    ]
+
+
 def served_duplicates(dataset: Dataset) -> tuple[dict[str, Record], list[str]]:
     """For ids that several files define, the record served (the one in the file named
     after the id, `<id>.yaml`, else the first in path order) and a warning naming the file
@@ -155,8 +167,9 @@ class KnowledgeBase:
     failed_files: int = 0
     """How many files could not be loaded (queries answer from the rest)."""
     duplicates: list[str] = field(default_factory=list)
-    """For each id that more than one file defines: which file is served and which are
-    ignored, in words (queries warn with them; lint reports the duplicate)."""
+    """What queries warn about which files answer: each folder that could not be read,
+    and for each id that more than one file defines, which file is served and which are
+    ignored (lint reports both)."""
     preferred: dict[str, Record] = field(default_factory=dict, repr=False)
 
     by_id: dict[str, Record] = field(default_factory=dict)
@@ -179,6 +192,7 @@ class KnowledgeBase:
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> KnowledgeBase:
         preferred, duplicates = served_duplicates(dataset)
+        duplicates = [*unreadable_folders(dataset), *duplicates]
         return cls.build(
             dataset.records,
             forums=dataset.forums,
