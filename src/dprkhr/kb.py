@@ -124,8 +124,7 @@ def unreadable_folders(dataset: Dataset) -> list[str]:
     from dprkhr.layout import UNREADABLE_FOLDER
 
     return [
-        f"the folder {f.display} cannot be read: the records in it are left out; "
-        "run `dprkhr lint`"
+        f"the folder {f.display} cannot be read: the records in it are left out; run `dprkhr lint`"
         for f in dataset.files
         if f.kind == UNREADABLE_FOLDER
     ]
