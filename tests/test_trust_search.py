@@ -107,6 +107,12 @@ def test_search_events_text_and_tag_agree_on_the_same_words(root: Path) -> None:
     # not the one with "forced" in its title and "repatriation" in its summary
     assert searched == filtered == {"2023-10-returns", "2024-04-statement"}
     assert tagged <= searched
+    # the two answers are told apart where they differ
+    share = "1 of these 2 events carry the tag forced-repatriation (--tag forced-repatriation)"
+    assert share in run(root, "events", "--text", words)[2]
+    assert "1 says the words without it" in run(root, "search", "--type", "event", words)[2]
+    code, out, err = run(root, "events", "--text", "zzyzx escapees")
+    assert (code, out) == (0, "") and "No event holds “zzyzx”." in err
 
 
 def test_a_hit_holds_whole_words_accents_case_and_punctuation_aside(root: Path) -> None:

@@ -210,6 +210,23 @@ def record_holds(kb: KnowledgeBase, record: Record, query: TextQuery) -> bool:
     return entry is not None and entry.holds(wanted(query.words))
 
 
+def tag_named(kb: KnowledgeBase, query: TextQuery) -> str | None:
+    """The tag whose name (or id) is the query's words, if any: `forced repatriation`."""
+    phrase = " ".join(query.words)
+    if not phrase:
+        return None
+    for tag in kb.tags:
+        if phrase in (normalize(tag.name), normalize(tag.id)):
+            return tag.id
+    return None
+
+
+def missing_words(kb: KnowledgeBase, record_type: str, query: TextQuery) -> list[str]:
+    """The query's words that no record of the type holds, in any form."""
+    vocabulary = word_index(kb, record_type).vocabulary
+    return [w for w in query.words if not any(f in vocabulary for f in forms(w))]
+
+
 # --- search ---------------------------------------------------------------------------------
 
 

@@ -177,7 +177,9 @@ FILTERS_HELP = """The filters mean the same in events, timeline, stats and expor
 repeated mean all of them, --type and --forum repeated mean any of them; --as and
 --not-as say in what role each --actor takes part (a participation with no recorded
 role cannot be judged and is left out, and that is said); --text keeps what `search`
-finds (one field holds every word; a tag's name is a field)."""
+finds (one field holds every word; a tag's name is a field, so --text "forced
+repatriation" finds what --tag forced-repatriation finds, and the events that say the
+words without the tag: how many is said)."""
 
 
 def with_filters_help(command: Any) -> Any:
@@ -266,6 +268,39 @@ def note_role_unknown(kb: Any, criteria: EventFilter) -> None:
             f"{'it' if len(criteria.actors) == 1 else 'them'}: --as/--not-as cannot judge "
             f"{'them' if n != 1 else 'it'} ({', '.join(e.id for e in unknown[:3])}"
             f"{', ...' if n > 3 else ''})"
+        )
+
+
+def note_text(kb: Any, criteria: EventFilter, matched: Sequence[Any]) -> None:
+    """After `--text`: which words no event holds, when none matched; and when the words
+    name a tag, how many of the events found carry it (the rest say the words without
+    the tag), so that `--text` and `--tag` answers can be told apart."""
+    from dprkhr.textmatch import missing_words
+
+    query = criteria.text_query()
+    if query is None:
+        return
+    if not matched:
+        missing = missing_words(kb, "event", query)
+        if missing:
+            note(f"No event holds {', '.join(f'“{w}”' for w in missing)}.")
+        return
+    note_tag_share(kb, query, [e for e in matched if e.record_type == "event"], "events")
+
+
+def note_tag_share(kb: Any, query: Any, records: Sequence[Any], noun: str) -> None:
+    """When the words name a tag: how many of `records` carry it."""
+    from dprkhr.textmatch import tag_named
+
+    tag = tag_named(kb, query)
+    if tag is None or not records:
+        return
+    tagged = sum(1 for r in records if tag in r.tags)
+    if tagged < len(records):
+        rest = len(records) - tagged
+        note(
+            f"{tagged} of these {len(records)} {noun} carry the tag {tag} (--tag {tag}); "
+            f"{rest} say{'s' if rest == 1 else ''} the words without it"
         )
 
 
@@ -370,9 +405,8 @@ def events(
         criteria = event_filter_from_options(
             kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
         )
-        found: Sequence[Any] = filter_events(kb, criteria, sort=sort.value)
-        total = len(found)
-        found = found[:limit]
+        matched: Sequence[Any] = filter_events(kb, criteria, sort=sort.value)
+        found = matched[:limit]
         if isinstance(kb, QueryIndex):  # rows of the persisted index
             if whole:
                 found = kb.records(found)
@@ -384,9 +418,8 @@ def events(
             criteria = event_filter_from_options(
                 kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
             )
-        found = filter_events(kb, criteria, sort=sort.value)
-        total = len(found)
-        found = found[:limit]
+        matched = filter_events(kb, criteria, sort=sort.value)
+        found = matched[:limit]
     emit_records(
         found,
         output,
@@ -394,9 +427,10 @@ def events(
         record_type="event",
         columns=_event_columns(kb),
         noun="events",
-        found=total,
+        found=len(matched),
     )
     note_role_unknown(kb, criteria)
+    note_text(kb, criteria, matched)
 
 
 # --- actors ---------------------------------------------------------------------------------
@@ -925,6 +959,11 @@ def search(
         emit_data(items, output)
     noun = "near matches" if near else "hits"
     note_cut(len(hits), len(everything), noun)
+    if result.hits:
+        from dprkhr.textmatch import TextQuery
+
+        found = [h.record for h in result.hits if h.record_type in ("event", "resolution")]
+        note_tag_share(kb, TextQuery.parse(" ".join(words)), found, "events and resolutions")
 
 
 def _say_no_hit(result: Any, types: list[str]) -> None:
