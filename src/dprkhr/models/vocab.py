@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from dprkhr.models.common import (
     FORUM_CODE_PATTERN,
@@ -64,7 +64,7 @@ class Tag(Strict):
     id: RecordId
     name: Text
     description: Text
-    activity: bool = Field(
+    activity: StrictBool = Field(
         default=True,
         description="False for a tag whose records are not a forum's activity on DPRK human "
         "rights (sanctions measures): `timeline --gaps` does not count a record carrying it "
@@ -76,7 +76,7 @@ class EventType(Strict):
     id: RecordId
     name: Text
     description: Text
-    activity: bool = Field(
+    activity: StrictBool = Field(
         default=False,
         description="True for a type that is a forum's own activity on the subject (its "
         "meetings, briefings, dialogues, reviews, reports): `timeline --gaps` counts events "
