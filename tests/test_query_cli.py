@@ -282,6 +282,42 @@ def test_show_lists_backlinks(root: Path) -> None:
     assert len(source["cited_by"]) == len(ALL_IDS) - 1
 
 
+def test_show_prints_nested_values_plainly(make_data) -> None:
+    root = make_data(
+        {
+            "resolutions/a-res-71-202.yaml": """
+                id: a-res-71-202
+                symbol: A/RES/71/202
+                forum: UNGA
+                date: "2016-12-19"
+                title: Situation of human rights in the DPRK
+                adoption: {method: without-vote, dissociated: [cuba, china]}
+                sources:
+                  - source: ijks-2024-un-and-nk-human-rights
+                    quote: which opened with remarks by Volker Turk
+            """,
+            "resolutions/a-res-70-172.yaml": """
+                id: a-res-70-172
+                symbol: A/RES/70/172
+                forum: UNGA
+                date: "2015-12-17"
+                title: Situation of human rights in the DPRK
+                adoption: {method: vote, yes: 119, no: 19, abstain: 48}
+                sources:
+                  - source: ijks-2024-un-and-nk-human-rights
+                    quote: which opened with remarks by Volker Turk
+            """,
+            "actors/cuba.yaml": "id: cuba\nname: Cuba\nkind: state\n",
+            "actors/china.yaml": "id: china\nname: China\nkind: state\n",
+        }
+    )
+    dissociated = run(root, "show", "a-res-71-202").stdout
+    assert "  adoption: method: without-vote, dissociated: cuba, china\n" in dissociated
+    voted = run(root, "show", "a-res-70-172").stdout
+    assert "  adoption: method: vote, yes: 119, no: 19, abstain: 48\n" in voted
+    assert "[" not in dissociated + voted and "dissociated: \n" not in voted
+
+
 def test_timeline_gaps(root: Path) -> None:
     result = run(root, "timeline", "--forum", "UNSC", "--gaps")  # default: 24 months
     assert result.exit_code == 0, result.output

@@ -713,24 +713,33 @@ def _wrap(prefix: str, value: str, width: int) -> list[str]:
     return lines or [prefix.rstrip()]
 
 
+_EMPTY: tuple[Any, ...] = ([], {}, None)
+
+
+def _inline(value: Any) -> str:
+    """A value on one line: lists joined with commas, objects as `key: value` pairs
+    (empty ones left out), never Python's own notation."""
+    if isinstance(value, list):
+        return ", ".join(_inline(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_inline(v)}" for k, v in value.items() if v not in _EMPTY)
+    return str(value)
+
+
 def _field_lines(data: dict[str, Any], width: int, indent: str = "  ") -> list[str]:
     """A record's fields as `key: value` lines; lists of objects one item a line."""
     lines: list[str] = []
     for key, value in data.items():
-        if key == "id" or value in ([], {}, None):
+        if key == "id" or value in _EMPTY:
             continue
         label = f"{indent}{key}: "
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
             lines.append(f"{indent}{key}:")
             for item in value:
-                cells = [f"{k}: {v}" for k, v in item.items()]
+                cells = [f"{k}: {_inline(v)}" for k, v in item.items() if v not in _EMPTY]
                 lines.extend(_wrap(f"{indent}  - ", "; ".join(cells), width))
-        elif isinstance(value, list):
-            lines.extend(_wrap(label, ", ".join(str(v) for v in value), width))
-        elif isinstance(value, dict):
-            lines.extend(_wrap(label, ", ".join(f"{k}: {v}" for k, v in value.items()), width))
         else:
-            lines.extend(_wrap(label, str(value), width))
+            lines.extend(_wrap(label, _inline(value), width))
     return lines
 
 
