@@ -145,6 +145,26 @@ def test_a_forum_is_not_silent_after_it_is_abolished(council: Path) -> None:
     ]
 
 
+def test_a_forum_with_no_activity_of_its_own_is_silent_since_it_was_established(
+    council: Path,
+) -> None:
+    kb = kb_of(council)
+    # the Human Rights Council (established 2006-06) has no record here at all
+    assert spans(timeline(kb, EventFilter(forum="HRC"), gaps=12, today=TODAY)) == [
+        ("HRC", "2006-06-01", "2026-01-01", 235, None, None)
+    ]
+    # the Commission's only record is a meeting of 2005: looking at its statements finds none
+    statements = EventFilter(forum="CHR", types=["statement"])
+    assert spans(timeline(kb, statements, gaps=12, today=TODAY)) == [
+        ("CHR", "1946-01-01", "2006-06-30", 725, None, None)
+    ]
+    result = run(council, "timeline", "--forum", "HRC", "--gaps", "12")
+    assert result.exit_code == 0
+    assert "No silence" not in result.output
+    assert "No records and no silences" not in result.output
+    assert "2006-06-01" in result.stdout
+
+
 def test_filters_narrow_what_counts(council: Path) -> None:
     kb = kb_of(council)
     meetings = EventFilter(forum="UNSC", types=["meeting"], since=PartialDate("2023"))

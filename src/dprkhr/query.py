@@ -702,7 +702,8 @@ def find_gaps(
 
     Every item is taken as activity. Only the part of a silence between `start` and
     `end` is counted and shown; without `start` a forum's silences begin at its first
-    item, without `end` they end at its last. A forum's `lifetimes` (established,
+    item (a forum of `forums` without any item is silent from its establishment), without
+    `end` they end at its last. A forum's `lifetimes` (established,
     abolished) narrow its period: a body is not silent before it exists or after it is
     gone.
     """
@@ -720,6 +721,8 @@ def find_gaps(
         lo = start
         if lo is not None and established is not None:
             lo = max(lo, established.start)
+        elif lo is None and not dated and established is not None:
+            lo = established.start  # no activity of its own at all: silent since it exists
         hi = end
         if hi is not None and abolished is not None:
             hi = min(hi, abolished.end)
