@@ -348,6 +348,22 @@ def test_fmt_never_writes_outside_the_data_root(make_data: MakeData, tmp_path: P
     assert outside.read_text() == "name: X\nid: x\nkind: person\n"
 
 
+def test_a_link_is_named_by_its_own_path(
+    make_data: MakeData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The file to fix is the link in the data folder, not the file it leads to."""
+    root = make_data()
+    outside = tmp_path / "elsewhere" / "x.yaml"
+    outside.parent.mkdir(parents=True)
+    outside.write_text("name: X\nid: x\nkind: person\n")
+    (root / "actors" / "x.yaml").symlink_to(outside)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(root, "fmt")
+    assert code == 1
+    assert "data/actors/x.yaml:1:1: error: links to" in out + err
+    assert "elsewhere/x.yaml:1:1" not in out + err
+
+
 def test_a_terminated_export_leaves_no_temporary_file(tmp_path: Path):
     import subprocess
     import sys

@@ -81,12 +81,17 @@ def locate_data_root(
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
-    """A path as users should see it: relative to the working directory when inside it."""
-    cwd = cwd or Path.cwd()
-    try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """A path as users should see it: relative to the working directory when inside it.
+    A link keeps its own name (its folder is resolved, not the link): the file to fix is
+    the link, not the file it leads to."""
+    cwd = (cwd or Path.cwd()).resolve()
+    absolute = Path(os.path.abspath(path))
+    for candidate in (absolute, absolute.parent.resolve() / absolute.name):
+        try:
+            return candidate.relative_to(cwd).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 VOCAB_FILE_NAMES: tuple[str, ...] = ("forums.yaml", "tags.yaml", "event-types.yaml")
