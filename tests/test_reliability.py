@@ -312,6 +312,37 @@ def test_a_forced_folder_export_replaces_only_its_own_files(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
 
 
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError])
+def test_a_forced_folder_export_interrupted_while_the_old_folder_is_aside_puts_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interruption: type[BaseException]
+):
+    """Ctrl-C (or a failure) just after the old folder was moved aside: the old folder,
+    with a file the user added meanwhile, is back in place, and nothing is left beside."""
+    from dprkhr import fsio
+
+    target = tmp_path / "csv"
+    assert runner.invoke(app, ["export", "csv", "-o", str(target)]).exit_code == 0
+    before = sorted(p.name for p in target.iterdir())
+    real_rename = os.rename
+
+    def rename(source, destination):
+        real_rename(source, destination)
+        if os.fspath(source) == str(target):  # the old folder has just been moved aside
+            (Path(destination) / "notes.txt").write_text("mine")  # the user, meanwhile
+            raise interruption()
+
+    monkeypatch.setattr(fsio.os, "rename", rename)
+    with (
+        pytest.raises(interruption),
+        fsio.atomic_folder(target, replace=set(before).__contains__) as folder,
+    ):
+        (folder / "events.csv").write_text("new")
+    fsio.remove_live()  # what the command does on Ctrl-C before it exits
+    assert sorted(p.name for p in target.iterdir()) == sorted([*before, "notes.txt"])
+    assert (target / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
 def test_fmt_never_loses_an_edit_made_while_it_runs(
     make_data: MakeData, monkeypatch: pytest.MonkeyPatch
 ):

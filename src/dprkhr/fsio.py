@@ -321,30 +321,48 @@ def atomic_folder(target: Path, replace: Any = None) -> Iterator[Path]:
             rename_new(temp, target)
             _LIVE.discard(temp)
             return
-        aside = tempfile.mkdtemp(prefix=temp_prefix(target), suffix=TEMP_SUFFIX, dir=folder)
-        _LIVE.add(aside)
-        old = os.path.join(aside, "old")
-        os.rename(target, old)
-        foreign = [name for name in os.listdir(old) if not replace(name)]
-        if foreign:
-            rename_new(old, target)  # put it back as it was
-            _discard(aside)
-            raise ForeignContent(target, sorted(foreign)[0])
-        rename_new(temp, target)
+        _replace_folder(target, Path(temp), folder, replace)
         _LIVE.discard(temp)
-        for name in os.listdir(old):
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(old, name))
-        with contextlib.suppress(OSError):
-            os.rmdir(old)
-            os.rmdir(aside)
-            _LIVE.discard(aside)
     except OSError as exc:
         _discard(temp)
         raise _as_target(exc, temp, target) from None
     except BaseException:
         _discard(temp)
         raise
+
+
+def _replace_folder(target: Path, temp: Path, folder: Path, replace: Any) -> None:
+    """Put `temp` in place of the folder `target`, deleting only the files of `target`
+    that `replace` names. The old folder is moved aside (`<aside>/old`) for the switch;
+    until the new one is in place, any failure or interruption puts it back, and the
+    aside folder is never registered for clean-up while it holds the old one (a run
+    killed in between leaves it for the user, never for `sweep`)."""
+    foreign = [name for name in os.listdir(target) if not replace(name)]
+    if foreign:  # nothing moved yet
+        raise ForeignContent(target, sorted(foreign)[0])
+    aside = tempfile.mkdtemp(prefix=f".{target.name}.aside-", dir=folder)
+    old = os.path.join(aside, "old")
+    placed = False
+    try:
+        os.rename(target, old)
+        foreign = [name for name in os.listdir(old) if not replace(name)]
+        if foreign:  # added meanwhile
+            raise ForeignContent(target, sorted(foreign)[0])
+        rename_new(temp, target)
+        placed = True  # the new folder is in place: the old one is only to delete
+    except BaseException:
+        if not placed and os.path.lexists(old):  # (even if interrupted just after the move)
+            with contextlib.suppress(OSError):
+                rename_new(old, target)  # put it back as it was
+        with contextlib.suppress(OSError):
+            os.rmdir(aside)  # only if empty: the old folder is back
+        raise
+    for name in os.listdir(old):
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(old, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(old)
+        os.rmdir(aside)
 
 
 def write_text(
