@@ -119,7 +119,7 @@ def test_a_silence_at_either_end_of_the_period(council: Path) -> None:
     kb = kb_of(council)
     window = EventFilter(forum="UNSC", since=PartialDate("2018"), until=PartialDate("2022"))
     assert spans(timeline(kb, window, gaps=12, today=TODAY)) == [
-        ("UNSC", "2018-01-01", "2022-12-31", 59, "2017-12-11", "2023-03")
+        ("UNSC", "2018-01-01", "2022-12-31", 60, "2017-12-11", "2023-03")
     ]
     recent = EventFilter(forum="UNSC", since=PartialDate("2024"))
     # from 2024-01-01 to the June briefing is 5 months: not a silence of more than 6
@@ -134,6 +134,17 @@ def test_a_silence_at_either_end_of_the_period(council: Path) -> None:
         "2023-03",
         "2024-06-12",
     )
+
+
+def test_a_whole_silent_year_is_twelve_months(council: Path) -> None:
+    """The period's last day counts: 2019 without activity is a silence of 12 months,
+    longer than 11 (the silence runs to the end of 2019-12-31)."""
+    kb = kb_of(council)
+    year = EventFilter(forum="UNSC", since=PartialDate("2019"), until=PartialDate("2019"))
+    assert spans(timeline(kb, year, gaps=11, today=TODAY)) == [
+        ("UNSC", "2019-01-01", "2019-12-31", 12, "2017-12-11", "2023-03")
+    ]
+    assert spans(timeline(kb, year, gaps=12, today=TODAY)) == []
 
 
 def test_a_forum_is_not_silent_after_it_is_abolished(council: Path) -> None:
@@ -156,7 +167,7 @@ def test_a_forum_with_no_activity_of_its_own_is_silent_since_it_was_established(
     # the Commission's only record is a meeting of 2005: looking at its statements finds none
     statements = EventFilter(forum="CHR", types=["statement"])
     assert spans(timeline(kb, statements, gaps=12, today=TODAY)) == [
-        ("CHR", "1946-01-01", "2006-06-30", 725, None, None)
+        ("CHR", "1946-01-01", "2006-06-30", 726, None, None)
     ]
     result = run(council, "timeline", "--forum", "HRC", "--gaps", "12")
     assert result.exit_code == 0
@@ -211,7 +222,7 @@ def test_timeline_gaps_through_the_command_line(council: Path) -> None:
         council, "timeline", "--forum", "UNSC", "--since", "2018", "--until", "2022", "--gaps", "12"
     )
     assert "No silence" not in silent.output
-    assert "nothing for 59 months, to 2022-12-31 (next: 2023-03); last before: 2017-12-11" in (
+    assert "nothing for 60 months, to 2022-12-31 (next: 2023-03); last before: 2017-12-11" in (
         " ".join(silent.stdout.split())
     )
     recent = run(council, "timeline", "--forum", "UNSC", "--since", "2024", "--gaps", "6")

@@ -579,7 +579,8 @@ class Gap:
     """Last day shown: the first day of its next activity, or the end of the period
     (`--until`, the day the forum was abolished, or today)."""
     months: int
-    """Whole months from `start` to `end`."""
+    """Whole months from `start` to `end` (to the end of `end` when it is the end of the
+    period: `--until 2022` from 2018 is 60 months)."""
     after: PartialDate | None
     """Date of the forum's last activity before the silence (perhaps before the period);
     None when none is recorded."""
@@ -741,7 +742,11 @@ def find_gaps(
             shown_end = finish if hi is None else (hi if finish is None else min(finish, hi))
             if shown_start is None or shown_end is None or shown_end <= shown_start:
                 continue
-            silent = months_between(shown_start, shown_end)
+            # a period's end (`--until`, abolition, today) is a day that counts in full
+            to_period_end = finish is None or (hi is not None and finish > hi)
+            silent = months_between(
+                shown_start, shown_end + dt.timedelta(days=1) if to_period_end else shown_end
+            )
             if silent > months:
                 found.append(Gap(forum, shown_start, shown_end, silent, after, before))
     found.sort(key=lambda g: (g.start, g.forum))
