@@ -380,11 +380,6 @@ def write_text(
         handle.write(text)
 
 
-def write_bytes(target: Path, data: bytes, replace: bool = True) -> None:
-    with atomic_path(target, replace) as temp, open(temp, "wb") as handle:
-        handle.write(data)
-
-
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
