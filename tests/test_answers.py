@@ -466,6 +466,20 @@ def test_a_near_match_is_labelled(offices: Path) -> None:
     assert "No actor is named `Salmonn`; near matches:" in result.stderr
 
 
+def test_a_filter_read_as_a_near_match_says_so(offices: Path) -> None:
+    """`events --actor Kang` read as Robert King, or `UA` as the United States, must not
+    look like a name the dataset holds: the note says that no record has that name."""
+    result = run(offices, "events", "--actor", "Bachelot", "-f", "ids")
+    assert result.exit_code == 0
+    assert (
+        "`Bachelot` → bachelet (Michelle Bachelet), a near match: no name in the dataset is "
+        "`Bachelot`" in " ".join(result.stderr.split())
+    )
+    # a name that is one (in part) is not called near
+    partial = run(offices, "events", "--actor", "Bachelet", "-f", "ids")
+    assert "near match" not in partial.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "actor"),
     [

@@ -198,8 +198,16 @@ LimitOption = Annotated[
 
 
 def _report(query: str, match: NameMatch) -> None:
-    """Say on stderr how an inexact name was understood."""
-    if not match.exact:
+    """Say on stderr how an inexact name was understood; a near spelling (fuzzy) is
+    labelled as one, since no record holds the name as typed (`Kang` read as King)."""
+    from dprkhr.names import FUZZY
+
+    if match.how == FUZZY:
+        note(
+            f"`{safe(query)}` → {match.id} ({safe(match.label)}), a near match: no name in "
+            f"the dataset is `{safe(query)}`"
+        )
+    elif not match.exact:
         note(f"`{safe(query)}` → {match.id} ({safe(match.label)})")
 
 
