@@ -255,6 +255,40 @@ def test_an_absence_is_not_an_event(make_data: MakeData) -> None:
     assert [(p.code, p.line) for p in problems] == [("DPK403", 5)]
 
 
+@pytest.mark.parametrize(
+    ("title", "absence"),
+    [
+        ("No Security Council meeting on DPRK human rights in 2018", True),
+        ("The Security Council did not meet on DPRK human rights", True),
+        ("The Council held no debate on the DPRK in 2018", True),
+        ("Security Council fails to hold a meeting on DPRK human rights", True),
+        ("The planned session was not held", True),
+        ("Absence of a Security Council meeting on the DPRK", True),
+        ("Human Rights Watch notes that the Security Council held no debate", False),
+        ("Lack of access hampers the Special Rapporteur's work", False),
+        ("Third Committee adopts its text; no vote was requested", False),
+        ("DPRK delegation did not attend the review session", False),
+        ("No-one left behind: OHCHR report on the DPRK", False),
+        ("Human Rights Council adopts the resolution without a vote", False),
+    ],
+)
+def test_absence_titles_are_told_from_events(make_data: MakeData, title: str, absence: bool):
+    root = make_data()
+    write(
+        root,
+        "events/2018-x.yaml",
+        f"""
+        id: 2018-x
+        date: "2018"
+        type: other
+        title: "{title}"
+        sources: [{{source: ijks-2024-un-and-nk-human-rights}}]
+        """,
+    )
+    problems = lint_dataset(load_dataset(root), LintConfig(select=["DPK403"])).problems
+    assert bool(problems) is absence
+
+
 def test_the_bundled_dataset_records_no_absence() -> None:
     titles = [
         yaml.safe_load(p.read_text(encoding="utf-8"))["title"]

@@ -58,14 +58,19 @@ class EndBeforeStart(Rule):
             )
 
 
+_WHAT = r"(meeting|debate|session|briefing|resolution|vote|discussion|hearing|dialogue)s?"
 _ABSENCE = re.compile(
-    r"^(no|nothing|absence|lack)\b"
-    r"|(?<!with )\b(no|did not|didn t|does not|was not|were not|has not|have not|never)"
-    r" (\w+ ){0,4}(meeting|meetings|debate|debates|session|briefing|briefings|resolution|"
-    r"resolutions|vote|held|meet|met|take place|took place|taken place|discussion|hearing)\b"
+    rf"^(no|nothing)( \w+){{0,4}} {_WHAT}\b"
+    rf"|^(absence|lack) of( \w+){{0,4}} {_WHAT}\b"
+    rf"|\b(held|holds|hold|had|has|have|took|takes) no( \w+){{0,4}} {_WHAT}\b"
+    r"|\b(did not|didn t|does not|do not|was not|were not|has not|have not|never|fails? to"
+    r"|failed to)( \w+){0,2} (meet|met|held|hold|convene|convened|take place|took place"
+    r"|taken place)\b"
 )
-"""A title that says something did not happen (in folded text: "No Security Council
-meeting on DPRK human rights in 2018", "The Council did not meet")."""
+"""A title that says something did not happen (in folded text): "No Security Council
+meeting on DPRK human rights in 2018", "The Council held no debate", "The Council did not
+meet", "The session was not held", "The Council fails to hold a meeting". What a title
+says an actor did (did not attend, rejected, was denied access) is an event."""
 
 
 class AbsenceEvent(Rule):
@@ -76,7 +81,10 @@ class AbsenceEvent(Rule):
     forum look active in `timeline --gaps`. Record what a source reports instead (the
     statement or report that notes the absence, dated and attributed to its author),
     and let `timeline --gaps` show the silence. The rule reads the title: one that says
-    nothing happened (`No ... meeting`, `... did not meet`, `... was not held`).
+    a meeting, debate, session, resolution or vote did not happen (`No ... meeting`,
+    `... held no debate`, `... did not meet`, `... was not held`). An act of not taking
+    part ("the DPRK did not attend") is an event; a record the rule misreads can
+    suppress it with a reason.
 
     Fails:
         # data/events/2018-unsc-no-dprk-meeting.yaml
