@@ -227,3 +227,19 @@ def test_vocab_counts_records_using_each_entry(make_data) -> None:
     assert rows["types", "visit"]["events"] == 0  # unused entries are listed too
     table = runner.invoke(app, ["--data", str(root), "vocab", "tags"])
     assert "Tags (tags.yaml)" in table.stdout and "Forums" not in table.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline", "--gaps", "0"],
+        ["events", "--limit", "0"],
+        ["search", "x", "--limit", "-2"],
+        ["timeline", "--limit", "0"],
+    ],
+)
+def test_a_count_below_one_is_refused_in_plain_words(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "is not a count: give a whole number of 1 or more" in result.output
+    assert "Input should be" not in result.output

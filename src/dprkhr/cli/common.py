@@ -126,6 +126,14 @@ class AppState:
             )
 
 
+def at_least_one(value: int | None) -> int | None:
+    """Option callback for counts (`--limit`, `--gaps`): 1 or more, said in plain words
+    (Typer's own `min=1` answers in its validation library's wording)."""
+    if value is not None and value < 1:
+        raise typer.BadParameter(f"{value} is not a count: give a whole number of 1 or more")
+    return value
+
+
 def state(ctx: typer.Context) -> AppState:
     root = ctx.find_root()
     if not isinstance(root.obj, AppState):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dprkhr.cli.common import Command, state
+from dprkhr.cli.common import Command, at_least_one, state
 from dprkhr.cli.output import (
     FORMAT_HELP,
     Column,
@@ -190,7 +190,10 @@ def with_filters_help(command: Any) -> Any:
 
 
 LimitOption = Annotated[
-    int | None, typer.Option(min=1, metavar="N", help="Show at most this many.", show_default=False)
+    int | None,
+    typer.Option(
+        callback=at_least_one, metavar="N", help="Show at most this many.", show_default=False
+    ),
 ]
 
 
@@ -880,7 +883,7 @@ def search(
         ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option(min=1, metavar="N", help="Show at most this many.")
+        int | None, typer.Option(callback=at_least_one, metavar="N", help="Show at most this many.")
     ] = 20,
     sort: Annotated[
         HitOrder,
@@ -1038,7 +1041,7 @@ def timeline(
         typer.Option(
             "--gaps",
             metavar="[MONTHS]",
-            min=1,
+            callback=at_least_one,
             help="Mark each forum's silences longer than MONTHS (default "
             f"{DEFAULT_GAP_MONTHS}): no meeting, briefing, dialogue, review, report or "
             "resolution of its own (sanctions aside; see `activity` in data/event-types.yaml "
@@ -1050,7 +1053,7 @@ def timeline(
     limit: Annotated[
         int | None,
         typer.Option(
-            min=1,
+            callback=at_least_one,
             metavar="N",
             help="Show at most this many events and resolutions (the first N in --sort "
             "order, with the silences among them); says on stderr how many there are.",
