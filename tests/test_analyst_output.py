@@ -207,3 +207,26 @@ def test_related_sort(root: Path) -> None:
     latest = json.loads(run(root, "related", "Salmon", "--sort", "latest", "-f", "json").stdout)
     last = [max(e["date"] for e in r["events"]) for r in latest]
     assert last == sorted(last, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["events", "--format", "xml"], "'xml' is not one of: table, json"),
+        (["export", "xml"], "'xml' is not one of: json, jsonl"),
+        (["stats", "--by", "bogus"], "'bogus' is not one of: year, forum, type, tag"),
+        (["--color", "bogus", "events"], "'bogus' is not one of: auto, always, never"),
+        (["events", "--limit", "abc"], "not a whole number"),
+        (["events", "--limit", "0"], "must be at least 1"),
+    ],
+)
+def test_option_errors_speak_the_users_terms(
+    make_data: MakeData, args: list[str], expected: str
+) -> None:
+    """Typer checks choices and numbers with pydantic: its wording must not reach users."""
+    root = make_data()
+    result = runner.invoke(app, ["--data", str(root), *args])
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    for pydantic_words in ("Input should", "Value error", "unable to parse"):
+        assert pydantic_words not in result.stderr

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,12 +28,17 @@ class _Group(TyperGroup):
     """Turns known errors into `Error: ...` with the right exit code, never a traceback
     (unless --debug)."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _plain_parameter_errors():
+            return super().make_context(*args, **kwargs)
+
     def invoke(self, ctx: typer.Context) -> Any:
         from dprkhr.errors import DprkhrError
         from dprkhr.safetext import safe
 
         try:
-            return super().invoke(ctx)
+            with _plain_parameter_errors():
+                return super().invoke(ctx)
         except DprkhrError as exc:
             if _debug(ctx):
                 raise
@@ -88,6 +96,41 @@ def os_error_message(exc: OSError) -> str:
         if part.startswith(".") and part.endswith((".tmp", ".old")):
             return f"cannot write in {PurePath(*path.parts[:i])}: {reason}"
     return f"cannot use {path}: {reason}"
+
+
+_PYDANTIC_WORDING = [
+    # Typer (>= 0.29) checks choices and numbers with pydantic, whose words we replace
+    (re.compile(r"^Value error, (.+?) is not one of (.+?)\.?$"), None),
+    (re.compile(r"^Input should be a valid integer.*$"), "not a whole number"),
+    (re.compile(r"^Input should be a valid number.*$"), "not a number"),
+    (re.compile(r"^Input should be greater than or equal to (.+)$"), "must be at least {0}"),
+    (re.compile(r"^Input should be greater than (.+)$"), "must be more than {0}"),
+    (re.compile(r"^Input should be less than or equal to (.+)$"), "must be at most {0}"),
+    (re.compile(r"^Input should be less than (.+)$"), "must be less than {0}"),
+]
+
+
+def plain_parameter_message(message: str) -> str:
+    """A parameter error in the user's terms, never pydantic's: `'xml' is not one of:
+    table, json` rather than `Value error, 'xml' is not one of 'table', 'json'.`"""
+    for pattern, template in _PYDANTIC_WORDING:
+        found = pattern.match(message)
+        if not found:
+            continue
+        if template is None:
+            choices = ", ".join(c.strip().strip("'") for c in found.group(2).split(","))
+            return f"{found.group(1)} is not one of: {choices}"
+        return template.format(*found.groups())
+    return message.removeprefix("Value error, ")
+
+
+@contextmanager
+def _plain_parameter_errors() -> Iterator[None]:
+    try:
+        yield
+    except typer.BadParameter as exc:  # Typer's own Click (>= 0.29) or Click's
+        exc.message = plain_parameter_message(exc.message)
+        raise
 
 
 def _is_framework(exc: BaseException) -> bool:
