@@ -234,6 +234,30 @@ def test_every_command_says_what_roles_it_could_not_judge(root: Path, command: l
     assert code == 0 and "1 more event with dprk record no role for it" in err
 
 
+@pytest.mark.parametrize("command", [["timeline"], ["stats"], ["export", "json"]])
+def test_every_command_says_which_resolutions_record_no_sponsors(
+    make_data: MakeData, command: list[str]
+) -> None:
+    """--actor keeps the resolutions the actor sponsors: one that records no sponsors
+    cannot be judged, and the command says so (as `resolutions --sponsor` does)."""
+    unsponsored = cite(
+        """
+        id: res-ga-2020
+        symbol: A/RES/75/190
+        forum: UNGA
+        date: "2020-12-16"
+        title: Situation of human rights in the DPRK
+        """
+    )
+    root = make_data({**FILES, "resolutions/res-ga-2020.yaml": unsponsored})
+    code, _out, err = run(root, *command, "--actor", "Japan")
+    assert code == 0, err
+    assert "sponsors are recorded for 3 of 4 resolutions" in err
+    assert "res-ga-2020" in err
+    code, _out, err = run(root, *command, "--actor", "Japan", "--type", "meeting")
+    assert code == 0 and "sponsors" not in err  # no resolution passes --type
+
+
 def test_roles_are_forgiving_of_case_and_dashes_and_checked(root: Path) -> None:
     assert ok(root, "events", "-a", "dprk", "--as", "SPEAKER", "-f", "ids").split() == [
         E_STMT,

@@ -174,7 +174,11 @@ class EventFilter:
                 return False
         if self.actors and not set(self.actors).issubset(resolution.sponsors):
             return False
-        return not self.actors or bool(self._roles_fit([SPONSOR]))
+        return not self.actors or self.keeps_sponsors()
+
+    def keeps_sponsors(self) -> bool:
+        """Whether `--as`/`--not-as` let a resolution's sponsors through (`sponsor`)."""
+        return bool(self._roles_fit([SPONSOR]))
 
     def unjudged(self, record: Any) -> bool:
         """Whether the event passes every filter but `--as`/`--not-as`, which cannot tell

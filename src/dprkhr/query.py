@@ -217,6 +217,18 @@ def role_unknown(kb: Searchable, criteria: EventFilter) -> list[Any]:
     ]
 
 
+def sponsors_unknown(kb: Searchable, criteria: EventFilter) -> tuple[list[Any], int]:
+    """For `--actor` over resolutions (which it keeps when every named actor sponsors
+    them): the resolutions passing every other filter that record no sponsors, so cannot
+    be judged, and how many resolutions pass every other filter."""
+    if not criteria.actors or criteria.types or not criteria.keeps_sponsors():
+        return [], 0
+    loose = replace(criteria, actors=[], roles=[], not_roles=[])
+    query = loose.text_query()
+    pool = [r for r in kb.resolutions if loose.matches(r, kb, query)]
+    return [r for r in pool if not r.sponsors], len(pool)
+
+
 # --- actors ---------------------------------------------------------------------------------
 
 

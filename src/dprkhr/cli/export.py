@@ -24,6 +24,7 @@ from dprkhr.cli.query import (
     UntilOption,
     event_filter_from_options,
     note_role_unknown,
+    note_sponsors_unknown,
     with_filters_help,
 )
 
@@ -107,6 +108,7 @@ def export(
         kb, actor, forum, event_type, tag, since, until, resolution, text, as_, not_as
     )
     note_role_unknown(kb, flt)
+    note_sponsors_unknown(kb, flt)
     options = ExportOptions(bipartite=bipartite)
     if output is None:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")

@@ -282,6 +282,20 @@ def note_role_unknown(kb: Any, criteria: EventFilter) -> None:
         )
 
 
+def note_sponsors_unknown(kb: Any, criteria: EventFilter) -> None:
+    """Say how many resolutions --actor could not judge (no sponsors recorded)."""
+    from dprkhr.query import sponsors_unknown
+
+    unknown, total = sponsors_unknown(kb, criteria)
+    if unknown:
+        n = len(unknown)
+        note(
+            f"sponsors are recorded for {total - n} of {total} resolutions; --actor cannot "
+            f"judge the other {n} ({', '.join(r.id for r in unknown[:3])}"
+            f"{', ...' if n > 3 else ''})"
+        )
+
+
 def note_text(kb: Any, criteria: EventFilter, matched: Sequence[Any]) -> None:
     """After `--text`: which words no event holds, when none matched; and when the words
     name a tag, how many of the events found carry it (the rest say the words without
@@ -1097,6 +1111,7 @@ def timeline(
             )
         result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
     note_role_unknown(kb, criteria)
+    note_sponsors_unknown(kb, criteria)
     entries: list[tuple[Any, Any]] = _interleave(result, sort is Sort.newest)
     if limit is not None:
         entries = _first_records(entries, limit, len(result.items))
@@ -1430,11 +1445,13 @@ def stats(
     if by:
         _breakdown(kb, criteria, [b.value for b in by], output)
         note_role_unknown(kb, criteria)
+        note_sponsors_unknown(kb, criteria)
         return
     if output is StatsFormat.csv:
         raise UsageError("--format csv needs --by (one row a year, forum, type or tag)")
     result = compute(kb, criteria)
     note_role_unknown(kb, criteria)
+    note_sponsors_unknown(kb, criteria)
     if output is not StatsFormat.table:
         data = dataclasses.asdict(result)
         data["by_year"] = {str(k): v for k, v in data["by_year"].items()}
