@@ -543,8 +543,8 @@ def read_issue(exc: OSError) -> LoadIssue:
         message = f"file is {exc.size:,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes"
     elif isinstance(exc, NotRegularFile):
         message = (
-            f"not a regular file ({exc.what}); a record is a plain file: remove it or put "
-            "the file itself in its place"
+            f"not a regular file ({exc.what}); dprkhr reads plain files only: remove it or "
+            "put the file itself in its place"
         )
     else:
         message = f"cannot read: {exc.strerror or exc}"
