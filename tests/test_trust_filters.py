@@ -365,3 +365,26 @@ def test_plain_stats_keeps_working(root: Path) -> None:
     assert code == 2 and "needs --by" in err
     code, _out, err = run(root, "stats", "--by", "year", "--by", "tag", "--by", "forum")
     assert code == 2 and "one or two" in err
+
+
+def test_timeline_says_which_undated_resolutions_it_cannot_place(make_data: MakeData) -> None:
+    """`stats` counts an undated resolution as "(undated)"; `timeline`, which has no
+    place for it, says it is left off rather than dropping it silently."""
+    undated = cite(
+        """
+        id: res-undated
+        symbol: A/RES/75/190
+        forum: UNGA
+        title: Situation of human rights in the DPRK
+        sponsors: [japan]
+        """
+    )
+    root = make_data({**FILES, "resolutions/res-undated.yaml": undated})
+    code, out, err = run(root, "timeline", "--actor", "Japan", "--format", "ids")
+    assert code == 0, err
+    assert "res-undated" not in out
+    assert "1 undated resolution" in err and "res-undated" in err
+    code, _out, err = run(root, "timeline", "--actor", "Japan", "--since", "2014")
+    assert code == 0 and "1 undated resolution" in err  # nor can --since judge it
+    code, _out, err = run(root, "timeline", "--actor", "Japan", "--forum", "HRC")
+    assert code == 0 and "undated" not in err  # it is not in HRC

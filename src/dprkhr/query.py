@@ -606,6 +606,9 @@ class Timeline:
     items: list[Event | Resolution]
     """Events and resolutions in date order."""
     gaps: list[Gap] = field(default_factory=list)
+    undated: list[Resolution] = field(default_factory=list)
+    """Resolutions passing every filter but the dates, that record no date: a timeline
+    has no place for them (nor can `--since`/`--until` judge them)."""
 
     def by_year(self) -> list[tuple[int, list[Event | Resolution]]]:
         years: dict[int, list[Event | Resolution]] = {}
@@ -677,11 +680,13 @@ def timeline(
     `today`): a forum is silent while none of the records matching the filters (dates
     aside) is its own activity (`Activity`)."""
     items = _timeline_items(kb, criteria)
+    dateless = replace(criteria, since=None, until=None)
+    query = dateless.text_query()
+    no_date = [r for r in kb.resolutions if r.date is None and dateless.matches(r, kb, query)]
     found: list[Gap] = []
     if gaps is not None:
         today = today or dt.date.today()
-        undated = replace(criteria, since=None, until=None)
-        everything = _timeline_items(kb, undated) if criteria.since or criteria.until else items
+        everything = _timeline_items(kb, dateless) if criteria.since or criteria.until else items
         activity = Activity.of(kb, criteria)
         end = today if criteria.until is None else min(criteria.until.end, today)
         found = find_gaps(
@@ -695,7 +700,7 @@ def timeline(
     if sort == "-date":
         items.reverse()
         found.reverse()
-    return Timeline(items, found)
+    return Timeline(items, found, no_date)
 
 
 Lifetime = tuple[PartialDate | None, PartialDate | None]

@@ -1112,6 +1112,14 @@ def timeline(
         result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
     note_role_unknown(kb, criteria)
     note_sponsors_unknown(kb, criteria)
+    if result.undated:
+        n = len(result.undated)
+        note(
+            f"{n} undated resolution{'s' if n != 1 else ''} match{'es' if n == 1 else ''} "
+            f"but cannot be placed on a timeline ({', '.join(r.id for r in result.undated[:3])}"
+            f"{', ...' if n > 3 else ''}); `dprkhr resolutions` lists "
+            f"{'it' if n == 1 else 'them'}"
+        )
     entries: list[tuple[Any, Any]] = _interleave(result, sort is Sort.newest)
     if limit is not None:
         entries = _first_records(entries, limit, len(result.items))
