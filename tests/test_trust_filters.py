@@ -388,3 +388,23 @@ def test_timeline_says_which_undated_resolutions_it_cannot_place(make_data: Make
     assert code == 0 and "1 undated resolution" in err  # nor can --since judge it
     code, _out, err = run(root, "timeline", "--actor", "Japan", "--forum", "HRC")
     assert code == 0 and "undated" not in err  # it is not in HRC
+
+
+@pytest.mark.parametrize("command", [["stats"], ["stats", "--by", "year"], ["export", "json"]])
+def test_since_says_which_undated_resolutions_it_cannot_judge(
+    make_data: MakeData, command: list[str]
+) -> None:
+    undated = cite(
+        """
+        id: res-undated
+        symbol: A/RES/75/190
+        forum: UNGA
+        title: Situation of human rights in the DPRK
+        """
+    )
+    root = make_data({**FILES, "resolutions/res-undated.yaml": undated})
+    code, _out, err = run(root, *command, "--since", "2014")
+    assert code == 0, err
+    assert "1 undated resolution" in err and "res-undated" in err
+    code, _out, err = run(root, *command)
+    assert code == 0 and "undated resolution" not in err  # no date filter: nothing to judge

@@ -217,6 +217,14 @@ def role_unknown(kb: Searchable, criteria: EventFilter) -> list[Any]:
     ]
 
 
+def undated_resolutions(kb: Searchable, criteria: EventFilter) -> list[Any]:
+    """Resolutions passing every filter but the dates that record no date: a timeline
+    cannot place them and `--since`/`--until` cannot judge them."""
+    dateless = replace(criteria, since=None, until=None)
+    query = dateless.text_query()
+    return [r for r in kb.resolutions if r.date is None and dateless.matches(r, kb, query)]
+
+
 def sponsors_unknown(kb: Searchable, criteria: EventFilter) -> tuple[list[Any], int]:
     """For `--actor` over resolutions (which it keeps when every named actor sponsors
     them): the resolutions passing every other filter that record no sponsors, so cannot
@@ -681,8 +689,7 @@ def timeline(
     aside) is its own activity (`Activity`)."""
     items = _timeline_items(kb, criteria)
     dateless = replace(criteria, since=None, until=None)
-    query = dateless.text_query()
-    no_date = [r for r in kb.resolutions if r.date is None and dateless.matches(r, kb, query)]
+    no_date = undated_resolutions(kb, criteria)
     found: list[Gap] = []
     if gaps is not None:
         today = today or dt.date.today()

@@ -23,6 +23,7 @@ from dprkhr.cli.query import (
     TypesOption,
     UntilOption,
     event_filter_from_options,
+    note_dates_unknown,
     note_role_unknown,
     note_sponsors_unknown,
     with_filters_help,
@@ -109,6 +110,7 @@ def export(
     )
     note_role_unknown(kb, flt)
     note_sponsors_unknown(kb, flt)
+    note_dates_unknown(kb, flt)
     options = ExportOptions(bipartite=bipartite)
     if output is None:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")

@@ -296,6 +296,28 @@ def note_sponsors_unknown(kb: Any, criteria: EventFilter) -> None:
         )
 
 
+def note_undated(undated: Sequence[Any], why: str) -> None:
+    """Say which resolutions matching the other filters record no date, and so `why`."""
+    if undated:
+        n = len(undated)
+        note(
+            f"{n} undated resolution{'s' if n != 1 else ''} match{'es' if n == 1 else ''} "
+            f"the other filters but {why} ({', '.join(r.id for r in undated[:3])}"
+            f"{', ...' if n > 3 else ''}); `dprkhr resolutions` lists "
+            f"{'it' if n == 1 else 'them'}"
+        )
+
+
+def note_dates_unknown(kb: Any, criteria: EventFilter) -> None:
+    """After --since/--until: the undated resolutions they could not judge."""
+    from dprkhr.query import undated_resolutions
+
+    if criteria.since is not None or criteria.until is not None:
+        note_undated(
+            undated_resolutions(kb, criteria), "--since/--until cannot judge an undated record"
+        )
+
+
 def note_text(kb: Any, criteria: EventFilter, matched: Sequence[Any]) -> None:
     """After `--text`: which words no event holds, when none matched; and when the words
     name a tag, how many of the events found carry it (the rest say the words without
@@ -1112,14 +1134,7 @@ def timeline(
         result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
     note_role_unknown(kb, criteria)
     note_sponsors_unknown(kb, criteria)
-    if result.undated:
-        n = len(result.undated)
-        note(
-            f"{n} undated resolution{'s' if n != 1 else ''} match{'es' if n == 1 else ''} "
-            f"but cannot be placed on a timeline ({', '.join(r.id for r in result.undated[:3])}"
-            f"{', ...' if n > 3 else ''}); `dprkhr resolutions` lists "
-            f"{'it' if n == 1 else 'them'}"
-        )
+    note_undated(result.undated, "cannot be placed on a timeline")
     entries: list[tuple[Any, Any]] = _interleave(result, sort is Sort.newest)
     if limit is not None:
         entries = _first_records(entries, limit, len(result.items))
@@ -1454,12 +1469,14 @@ def stats(
         _breakdown(kb, criteria, [b.value for b in by], output)
         note_role_unknown(kb, criteria)
         note_sponsors_unknown(kb, criteria)
+        note_dates_unknown(kb, criteria)
         return
     if output is StatsFormat.csv:
         raise UsageError("--format csv needs --by (one row a year, forum, type or tag)")
     result = compute(kb, criteria)
     note_role_unknown(kb, criteria)
     note_sponsors_unknown(kb, criteria)
+    note_dates_unknown(kb, criteria)
     if output is not StatsFormat.table:
         data = dataclasses.asdict(result)
         data["by_year"] = {str(k): v for k, v in data["by_year"].items()}
