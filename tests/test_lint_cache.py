@@ -134,7 +134,6 @@ def _forge(root: Path, name: str, change) -> None:
             change(entry[2] if name == "shard" else entry)
         extra = {k: meta[k] for k in ("lint", "key", "as_of")}
         cache.write_document(path, root, body, meta["written_ns"], extra=extra)
-    (filecache.folder(root) / "memory.json").unlink(missing_ok=True)  # so refs are read
 
 
 @pytest.mark.parametrize(
@@ -351,3 +350,27 @@ def test_a_run_without_dangling_reference_does_not_leave_stale_findings(make_dat
     warm = _cli_lint("--data", str(root), "lint")
     assert "volker-turkk" not in warm[1]
     assert warm == _cli_lint("--no-cache", "--data", str(root), "lint")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"actor": [[["not", "hashable"]], {}]},
+        {"actor": [None, {"volker-turkk": ["x", 99]}]},
+        {"actor": "nonsense", "source": [[], []]},
+        {"actor": [["volker-turk"], {"volker-turkk": [None, "0"]}], "tag": 7},
+    ],
+)
+def test_forged_suggestions_change_nothing(make_data: MakeData, forged: object):
+    """The "did you mean" answers kept between runs are checked before use: forged ones
+    give the answers of a fresh run, never a traceback."""
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    _age(root)
+    _lint(root)
+    path = filecache.folder(root) / "suggestions.json"
+    meta, _body = cache.read_document(path, root)
+    extra = {k: meta[k] for k in ("lint", "key", "as_of")}
+    cache.write_document(path, root, forged, meta["written_ns"], extra=extra)
+    assert _lint(root) == plain
+    assert _lint(root) == plain

@@ -105,9 +105,6 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[Severity] = Severity.error
     reported_by_loader: ClassVar[bool] = False
-    remembers: ClassVar[tuple[str, ...]] = ()
-    """Keys of `DatasetView.memory` that hold findings made over the files as they were:
-    forgotten by a run that does not run the rule (it may re-read files meanwhile)."""
     """True for rules that reading and validating files report (YAML, schema)."""
     needs_archive: ClassVar[bool] = False
 

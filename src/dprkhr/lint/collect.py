@@ -66,10 +66,10 @@ class Collected:
             self.pool.close()
 
     def save(self) -> None:
-        """Write back the per-file lint cache, with what the rules remembered. Never
+        """Write back the per-file lint cache and the "did you mean" answers. Never
         raises."""
         if self.stored is not None:
-            self.stored.write(self.entries, self.started_ns, self.view.memory)
+            self.stored.write(self.entries, self.started_ns, self.view.suggestions)
 
 
 def _read(path: str) -> tuple[os.stat_result, bytes | None] | None:
@@ -218,7 +218,6 @@ def collect(
         entries: dict[str, Any] = {}
         pending: list[int] = []
         reused = 0
-        cached = [False] * len(jobs)
         from dprkhr.lint.summary import summarise
 
         for index, job in enumerate(jobs):
@@ -233,7 +232,6 @@ def collect(
                 if hit is not None:
                     summaries[index] = hit[0]
                     entries[relative] = (hit[1], None)
-                    cached[index] = True
                     reused += 1
                     continue
             pending.append(index)
@@ -281,12 +279,9 @@ def collect(
             name: any(f.kind == name and f.vocab is not None for f in vocab_files.values())
             for name in VOCAB_FILES
         },
-        memory=dict(stored.memory) if stored is not None else {},
         map=pool.map if pool is not None else None,
+        suggested=stored.suggested if stored is not None else {},
         locations=[job[0] for job in jobs],
-        keys=[job[3] if job[3] is not None else os.path.realpath(job[0]) for job in jobs],
-        states=[None if stat is None else stamp(stat) for stat in files.stats],
-        cached=cached,
         load_refs=_refs_loader(stored, jobs),
     )
     collected = Collected(view=view, locations=[job[0] for job in jobs], pool=pool)
@@ -303,7 +298,7 @@ def collect(
                 )
             )
     collected.stored, collected.entries, collected.started_ns = stored, entries, started_ns
-    collected.reused = reused + bool(view.memory)
+    collected.reused = reused + bool(view.suggested)
     if records_wanted and len(record_entries) == sum(1 for job in jobs if job[3] is not None):
         from dprkhr.cache import cache_file, write_fragments
 

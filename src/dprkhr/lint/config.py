@@ -6,12 +6,11 @@ options add to them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from dprkhr.errors import UsageError
 from dprkhr.fsio import read_text
@@ -19,6 +18,11 @@ from dprkhr.lint.base import Rule
 from dprkhr.lint.rules import RULE_BY_NAME, RULES
 from dprkhr.problems import Severity
 from dprkhr.suggest import did_you_mean
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 has no TOML parser of its own: tomli is the same one
+    import tomli as tomllib
 
 CONFIG_LIMIT = 4 * 1024 * 1024
 """A pyproject.toml larger than this is not read."""

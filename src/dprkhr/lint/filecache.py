@@ -138,7 +138,8 @@ class FileCache:
     refs: dict[int, dict[str, Any] | None] = field(default_factory=dict)
     """The references documents read so far, by shard."""
     dirty: set[int] = field(default_factory=set)
-    memory: dict[str, Any] = field(default_factory=dict)
+    suggested: dict[str, Any] = field(default_factory=dict)
+    """"Did you mean" answers (see `DatasetView.closest`), as read."""
 
     @classmethod
     def empty(cls, root: Path, key: str, today: dt.date) -> FileCache:
@@ -161,9 +162,9 @@ class FileCache:
             found.written.append(written_ns)
             for relative, entry in document[1].items():
                 found.index[relative] = (entry, number, written_ns)
-        memory = found._read_document(base / "memory.json")
-        if memory is not None and isinstance(memory[1], dict):
-            found.memory = memory[1]
+        suggested = found._read_document(base / "suggestions.json")
+        if suggested is not None and isinstance(suggested[1], dict):
+            found.suggested = suggested[1]
         return found
 
     def _read_document(self, path: Path) -> tuple[dict[str, Any], Any] | None:
@@ -236,16 +237,19 @@ class FileCache:
         self,
         entries: dict[str, tuple[Any, Any]],
         written_ns: int,
-        memory: dict[str, Any] | None,
+        suggestions: dict[str, Any],
     ) -> None:
-        """Write the rules' memory, then the shards whose content changed. `entries` has
+        """Write the "did you mean" answers and the shards whose content changed. `entries` has
         every cached file's entry and references: as read (references None when not
         loaded), or already encoded as `"path":value` members by `collect.process`.
         Never raises."""
         base = folder(self.root)
         extra = {"lint": FORMAT, "key": self.key, "as_of": self.today.isoformat()}
-        if memory is not None and memory != self.memory:
-            records_cache.write_document(base / "memory.json", self.root, memory, written_ns, extra)
+        suggestions = {**self.suggested, **suggestions}
+        if suggestions != self.suggested:
+            records_cache.write_document(
+                base / "suggestions.json", self.root, suggestions, written_ns, extra
+            )
         by_shard: dict[int, dict[str, tuple[Any, Any]]] = {}
         index = self.index
         for relative, entry in entries.items():

@@ -126,11 +126,7 @@ def report(
                     message, suggestion = FutureDate.report(text, today)
                     raw.append((index, line, column, FutureDate.code, message, suggestion))
     for rule_class in RULES:
-        if not enabled[rule_class.code]:
-            for key in rule_class.remembers:
-                view.memory.pop(key, None)  # files may change meanwhile, unseen by it
-            continue
-        if rule_class.check_dataset is Rule.check_dataset:
+        if not enabled[rule_class.code] or rule_class.check_dataset is Rule.check_dataset:
             continue
         for index, line, column, message, suggestion in rule_class().check_dataset(view):
             raw.append((index, line, column, rule_class.code, message, suggestion))

@@ -101,22 +101,16 @@ class DatasetView:
     event_types: list[str] = field(default_factory=list)
     """Event type ids, in the order of data/event-types.yaml."""
     vocab_loaded: dict[str, bool] = field(default_factory=dict)
-    memory: dict[str, Any] = field(default_factory=dict)
-    """What rules remembered from the previous run (read from the lint cache; rules must
-    check it before use and may update it, to be written back)."""
     map: Callable[[Callable[[Any], Any], list[Any]], list[Any]] | None = None
     """Runs a module-level function over a list of items in the run's worker processes
     (None when it has none): for rules with bulk work to hand out."""
     locations: list[str] = field(default_factory=list)
     """Each file's path as given to lint."""
-    keys: list[str] = field(default_factory=list)
-    """Each file's identity from run to run, however the data root is spelled: its path
-    relative to the data root (or its resolved path, for a file outside it)."""
-    states: list[list[int] | None] = field(default_factory=list)
-    """Each file's `dprkhr.fsio.stamp` as this run found it."""
-    cached: list[bool] = field(default_factory=list)
-    """Whether each file's summary came from the cache: the file is unchanged since the
-    run that wrote it, and whose findings are in `memory`."""
+    suggested: dict[str, Any] = field(default_factory=dict)
+    """"Did you mean" answers of a previous run, by kind (see `closest`): the memo of a
+    pure function, checked before use, never findings."""
+    suggestions: dict[str, Any] = field(default_factory=dict)
+    """The answers of this run, by kind, to be kept for the next."""
     load_refs: Callable[[int], list[list[Any]]] | None = None
     """Loads the references of a cached summary (they are cached apart, and read only
     when a rule needs them)."""
@@ -131,6 +125,17 @@ class DatasetView:
         refs = self.load_refs(index)
         self.summaries[index] = summary._replace(refs=refs)
         return refs
+
+    def closest(self, kind: str, targets: list[str], choices: list[str]) -> dict[str, str | None]:
+        """The closest of `choices` (the ids of `kind`) to each target, or None, as
+        `dprkhr.lint.rules.references.closest_ids` finds them; answers `suggested` by a
+        previous run are reused while right, and the new ones kept in `suggestions`."""
+        from dprkhr.lint.rules.references import closest_ids
+
+        best, self.suggestions[kind] = closest_ids(
+            targets, choices, self.suggested.get(kind), self.map
+        )
+        return best
 
     def records(self) -> Iterator[tuple[int, FileSummary]]:
         """Every file holding a validated record (duplicates included), with its index."""

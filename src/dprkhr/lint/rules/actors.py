@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -66,29 +64,7 @@ class PossibleDuplicateActor(Rule):
             number = len(actors)
             actors.append((index, kind, summary.id or "", name, line, column))
             names.extend((number, key) for key in keys)
-        # the pairs depend only on each actor's kind, id and names, in order: reuse the
-        # previous run's when those are the same
-        signature = hashlib.blake2b(
-            json.dumps([[a[1], a[2]] for a in actors] + [names]).encode(), digest_size=16
-        ).hexdigest()
-        remembered = view.memory.get(_MEMORY)
-        pairs: set[tuple[int, int]] | None = None
-        if (
-            isinstance(remembered, list)
-            and len(remembered) == 2
-            and remembered[0] == signature
-            and isinstance(remembered[1], list)
-            and all(
-                isinstance(p, list)
-                and len(p) == 2
-                and all(type(i) is int and 0 <= i < len(actors) for i in p)
-                for p in remembered[1]
-            )
-        ):
-            pairs = {(x, y) for x, y in remembered[1]}
-        if pairs is None:
-            pairs = _similar_pairs(actors, names)
-        view.memory[_MEMORY] = [signature, sorted([x, y] for x, y in pairs)]
+        pairs = _similar_pairs(actors, names)
         for x, y in sorted(pairs):
             first, later = sorted((actors[x], actors[y]), key=lambda actor: actor[2])
             index, kind, later_id, later_name, line, column = later
@@ -107,15 +83,12 @@ class PossibleDuplicateActor(Rule):
         return [key for key in map(sorted_key, actor.all_names()) if key]
 
 
-_MEMORY = "DPK501-pairs"
-
-
 def _similar_pairs(
     actors: list[tuple[int, str, str, str, int, int]], names: list[tuple[int, str]]
 ) -> set[tuple[int, int]]:
     """Pairs of actor numbers (lower first) of the same kind, with different ids, whose
     names match closely. Names are compared within blocks sharing a name fragment."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     blocks: defaultdict[str, set[int]] = defaultdict(set)
     for n, (_number, key) in enumerate(names):
@@ -126,20 +99,21 @@ def _similar_pairs(
         if len(members) > MAX_BLOCK:
             continue
         ordered = sorted(members)
+        keys = [names[n][1] for n in ordered]
         for i, a in enumerate(ordered):
             x, key_a = names[a]
             kind_x, id_x = actors[x][1], actors[x][2]
-            for b in ordered[i + 1 :]:
-                y, key_b = names[b]
+            # the names after this one in the block that match closely, compared in bulk
+            for key_b, _score, j in process.extract_iter(
+                key_a, keys[i + 1 :], scorer=fuzz.ratio, score_cutoff=SIMILARITY
+            ):
+                y = names[ordered[i + 1 + j]][0]
                 if x == y:
-                    continue
-                pair = (x, y) if x < y else (y, x)
-                if pair in pairs:
                     continue
                 if actors[y][1] != kind_x or actors[y][2] == id_x:
                     continue  # other kinds differ; equal ids are duplicate-id's business
-                if fuzz.ratio(key_a, key_b) >= SIMILARITY and _compatible(key_a, key_b):
-                    pairs.add(pair)
+                if _compatible(key_a, key_b):
+                    pairs.add((x, y) if x < y else (y, x))
     return pairs
 
 

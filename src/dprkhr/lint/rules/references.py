@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import Any
@@ -32,10 +30,6 @@ def _forum_hint(text: str, forums: list[Forum]) -> str | None:
     by_name = {name: forum.code for forum in forums for name in forum.all_names()}
     best = close_matches(text, by_name, limit=1)
     return f"did you mean `{by_name[best[0]]}` ({best[0]})?" if best else None
-
-
-_MEMORY = "DPK201-closest-ids"
-_FINDINGS = "DPK201-findings-2"
 
 
 class DanglingReference(Rule):
@@ -76,7 +70,6 @@ class DanglingReference(Rule):
 
     code = "DPK201"
     name = "dangling-reference"
-    remembers = (_FINDINGS,)
     summary = "a reference points at nothing"
 
     def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
@@ -86,36 +79,9 @@ class DanglingReference(Rule):
             "tag": set(view.tags),
             "event-type": set(view.event_types),
         }
-        # What a file's references resolve to depends on the file and on this context
-        # only: while it is the same as in the previous run, the findings in the files
-        # that did not change are the ones remembered, and their references are not read.
         unloaded = _unloaded(view, by_id)
-        context = _context(by_id, defined, view, unloaded)
-        remembered = view.memory.get(_FINDINGS)
-        reuse = (
-            isinstance(remembered, list)
-            and len(remembered) == 2
-            and remembered[0] == context
-            and isinstance(remembered[1], dict)
-        )
-        old: dict[str, Any] = remembered[1] if reuse else {}
-        # per file (by its path from the data root): its stamp when the findings
-        # were made, and the findings; reused only for the very same file
-        found: dict[str, list[Any]] = {}
         misses: list[tuple[int, str, str, int, int]] = []
         for index in range(len(view.summaries)):
-            key = _key(view, index)
-            state = list(view.states[index] or ()) if view.states else []
-            if reuse and view.cached[index]:
-                before = old.get(key)
-                if before is None:
-                    continue  # no finding in it then, and it has not changed since
-                if isinstance(before, list) and len(before) == 2 and before[0] == state:
-                    found[key] = before
-                    for line, column, message, suggestion in before[1]:
-                        yield (index, line, column, message, suggestion)
-                    continue
-                # remembered for another state of the file: look again
             for kind, target, line, column in view.refs(index):
                 vocab_file = _VOCAB_FILE.get(kind)
                 if vocab_file is not None:
@@ -130,26 +96,18 @@ class DanglingReference(Rule):
                     continue  # its own file failed to load; that is reported there
                 noun = _NOUN.get(kind, kind)
                 if other is not None and kind in ("actor", "resolution", "source"):
-                    message = f"`{target}` is {_a(other)}, not {_a(noun)}"
-                    found.setdefault(key, [state, []])[1].append([line, column, message, None])
-                    yield (index, line, column, message, None)
+                    yield (index, line, column, f"`{target}` is {_a(other)}, not {_a(noun)}", None)
                 else:
                     misses.append((index, kind, target, line, column))
         wanted = {(kind, target) for _i, kind, target, _l, _c in misses}
-        hints = self._hints(view, by_id, wanted, keep=reuse)
+        hints = self._hints(view, by_id, wanted)
         for index, kind, target, line, column in misses:
             noun = _NOUN.get(kind, kind)
             suggestion = hints.get((kind, target))
             vocab_file = _VOCAB_FILE.get(kind)
             if suggestion is None and vocab_file:
                 suggestion = f"use one defined in data/{vocab_file}, or add it there"
-            message = f"unknown {noun} `{target}`"
-            state = list(view.states[index] or ()) if view.states else []
-            found.setdefault(_key(view, index), [state, []])[1].append(
-                [line, column, message, suggestion]
-            )
-            yield (index, line, column, message, suggestion)
-        view.memory[_FINDINGS] = [context, found]
+            yield (index, line, column, f"unknown {noun} `{target}`", suggestion)
 
     def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
         if isinstance(loaded.vocab, ForumsFile):
@@ -164,19 +122,13 @@ class DanglingReference(Rule):
 
     @staticmethod
     def _hints(
-        view: DatasetView, by_id: dict[str, str], wanted: set[tuple[str, str]], keep: bool
+        view: DatasetView, by_id: dict[str, str], wanted: set[tuple[str, str]]
     ) -> dict[tuple[str, str], str]:
-        """'Did you mean' for every unknown target, computed in bulk per kind; for ids,
-        answers remembered from the previous run are reused while still right (and with
-        `keep`, the ones not needed this run are kept for later, the ids being the same)."""
+        """'Did you mean' for every unknown target, computed in bulk per kind."""
         hints: dict[tuple[str, str], str] = {}
         by_kind: dict[str, list[str]] = {}
         for kind, target in sorted(wanted):
             by_kind.setdefault(kind, []).append(target)
-        remembered = view.memory.get(_MEMORY)
-        memory: dict[str, Any] = {}
-        if keep and isinstance(remembered, dict):
-            memory.update(remembered)
         for kind, targets in by_kind.items():
             if kind == "forum":
                 for target in targets:
@@ -190,22 +142,10 @@ class DanglingReference(Rule):
                 choices = list(dict.fromkeys(view.event_types))
             else:
                 choices = [i for i, k in by_id.items() if k == kind]
-            old = remembered.get(kind) if isinstance(remembered, dict) else None
-            best, memory[kind] = closest_ids(targets, choices, old, view.map)
-            if keep and isinstance(old, list) and len(old) == 2 and old[0] == choices:
-                memory[kind][1] = {
-                    **(old[1] if isinstance(old[1], dict) else {}),
-                    **memory[kind][1],
-                }
-            for target, choice in best.items():
+            for target, choice in view.closest(kind, targets, choices).items():
                 if choice is not None:
                     hints[(kind, target)] = f"did you mean `{choice}`?"
-        view.memory[_MEMORY] = memory
         return hints
-
-
-def _key(view: DatasetView, index: int) -> str:
-    return view.keys[index] if view.keys else str(index)
 
 
 def _unloaded(view: DatasetView, by_id: dict[str, str]) -> dict[str, str]:
@@ -223,29 +163,6 @@ def _unloaded(view: DatasetView, by_id: dict[str, str]) -> dict[str, str]:
 
 
 _RECORD_KINDS = frozenset({"actor", "event", "resolution", "source"})
-
-
-def _context(
-    by_id: dict[str, str],
-    defined: dict[str, set[str]],
-    view: DatasetView,
-    unloaded: dict[str, str] | None = None,
-) -> str:
-    """A digest of what references resolve against: every id with its record type, in
-    order (for the order of 'did you mean' candidates), the ids of records whose files
-    failed, and the vocabularies."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update("\n".join(f"{i}\t{k}" for i, k in by_id.items()).encode("utf-8", "replace"))
-    digest.update(json.dumps(sorted((unloaded or {}).items())).encode("utf-8", "replace"))
-    vocabularies = [
-        {kind: sorted(names) for kind, names in defined.items()},
-        view.tags,
-        view.event_types,
-        [forum.all_names() for forum in view.forums],
-        sorted(view.vocab_loaded.items()),
-    ]
-    digest.update(json.dumps(vocabularies).encode())
-    return digest.hexdigest()
 
 
 _ID_CUTOFF = 75.0
@@ -271,7 +188,8 @@ def closest_ids(
     map_: Callable[[Callable[[Any], Any], list[Any]], list[Any]] | None = None,
 ) -> tuple[dict[str, str | None], list[Any]]:
     """The closest id among `choices` for each target (None when none is close enough),
-    and what to remember for the next run: `[choices, {target: [closest, score]}]`.
+    and what to remember for the next run: `[choices, {target: [closest, score]}]` (with
+    the answers remembered for other targets too while the ids are the same).
 
     Scanning every id costs about a millisecond per target at 20k ids: with `map_` (see
     `DatasetView.map`) many scans are shared out among worker processes. Given what the
@@ -318,7 +236,8 @@ def closest_ids(
     else:
         found.update((target, _closest(target, choices)) for target in scan)
     best = {target: found[target][0] for target in targets}
-    kept = {target: [found[target][0], found[target][1]] for target in targets}
+    kept: dict[str, Any] = dict(previous) if added == [] else {}  # the same ids: keep all
+    kept.update((target, [found[target][0], found[target][1]]) for target in targets)
     return best, [choices, kept]
 
 
