@@ -13,6 +13,7 @@ command, a rule or a field; the tests fail while any of these files is stale.
 from __future__ import annotations
 
 import enum
+import functools
 import sys
 import typing
 from collections.abc import Callable
@@ -201,8 +202,8 @@ def _models() -> list[tuple[Any, str]]:
 
     for model in RECORD_TYPES.values():
         visit(model, f"`data/{model.folder}/<id>.yaml`")
-    for name, model in VOCAB_FILES.items():
-        visit(model, f"`data/{name}`")
+    for name, vocab_model in VOCAB_FILES.items():
+        visit(vocab_model, f"`data/{name}`")
     return [
         (m, ", ".join(where[m]) if where[m][0].startswith("`") else "in " + ", ".join(where[m]))
         for m in order
@@ -266,7 +267,7 @@ def generated_files() -> dict[str, Callable[[], str]]:
         "docs/data-model.md": data_model_md,
     }
     for kind in SCHEMA_KINDS:
-        files[f"schemas/{file_name(kind)}"] = lambda kind=kind: schema_text(kind)
+        files[f"schemas/{file_name(kind)}"] = functools.partial(schema_text, kind)
     return files
 
 

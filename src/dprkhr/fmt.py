@@ -34,10 +34,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel
+
+if TYPE_CHECKING:  # ruamel is imported when formatting, not by every command
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from dprkhr.fsio import RECORD_LIMIT, read_regular, stamp, write_text
 from dprkhr.yamlio import _BOOLS, _FLOAT_RE, _INT_RE, _NULLS, _SPECIAL_FLOATS, parse_text
@@ -88,7 +92,7 @@ def _child(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
     return child_model(model, key)
 
 
-def _detach_comments(rt: Any, keys: list[str]) -> dict[str | None, str]:
+def _detach_comments(rt: CommentedMap, keys: list[str]) -> dict[str | None, str]:
     """Take the comment lines that follow each scalar value off the key they are stored
     with (ruamel keeps a comment with the key above it), keyed by the key they precede
     (None: the end of the mapping), so that reordering cannot carry them elsewhere."""
@@ -97,7 +101,7 @@ def _detach_comments(rt: Any, keys: list[str]) -> dict[str | None, str]:
         entry = rt.ca.items.get(key)
         token = entry[2] if isinstance(entry, list) and len(entry) > 2 else None
         value = getattr(token, "value", None)
-        if not isinstance(value, str):
+        if token is None or not isinstance(value, str):
             continue
         newline = value.find("\n")
         if newline == -1 or "#" not in value[newline + 1 :]:
@@ -108,7 +112,7 @@ def _detach_comments(rt: Any, keys: list[str]) -> dict[str | None, str]:
     return moved
 
 
-def _reattach_comments(rt: Any, order: list[str], moved: dict[str | None, str]) -> None:
+def _reattach_comments(rt: CommentedMap, order: list[str], moved: dict[str | None, str]) -> None:
     """Put detached comment lines back after the key that now precedes their key."""
     for following, lines in moved.items():
         from ruamel.yaml.error import CommentMark
@@ -296,18 +300,18 @@ def use_flow(items: list[Any], column: int) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _yaml() -> Any:
+def _yaml() -> YAML:
     from ruamel.yaml import YAML
     from ruamel.yaml.emitter import Emitter
 
-    class _Emitter(Emitter):  # type: ignore[misc]
+    class _Emitter(Emitter):
         """Puts a comment that follows a value two spaces after it, wherever it was."""
 
         def write_comment(self, comment: Any, pre: bool = False) -> None:
             value = comment.value or ""
             mark = getattr(comment, "start_mark", None)
             follows_value = self.column > 0 and value.strip() and not value.startswith("\n")
-            if not pre and follows_value and hasattr(mark, "column"):
+            if not pre and follows_value and mark is not None and hasattr(mark, "column"):
                 mark.column = self.column + 2
             super().write_comment(comment, pre)
 
@@ -363,7 +367,9 @@ class _Canonicaliser:
             )
         self.seen.add(id(container))
 
-    def mapping(self, rt: Any, data: dict[str, Any], model: type[BaseModel] | None, column: int):
+    def mapping(
+        self, rt: CommentedMap, data: dict[str, Any], model: type[BaseModel] | None, column: int
+    ) -> CommentedMap:
         rt_keys = list(rt.keys())
         if len(rt_keys) != len(data) or any(
             not isinstance(k, str) or k != d for k, d in zip(rt_keys, data, strict=False)
@@ -394,7 +400,9 @@ class _Canonicaliser:
             rt.fa.set_flow_style()
         return rt
 
-    def sequence(self, rt: Any, data: list[Any], model: type[BaseModel] | None, column: int):
+    def sequence(
+        self, rt: CommentedSeq, data: list[Any], model: type[BaseModel] | None, column: int
+    ) -> CommentedSeq:
         if len(rt) != len(data):
             raise FormatError("the file's structure could not be read consistently")
         # comments on items need a line each; an empty list is always `[]`
@@ -672,7 +680,7 @@ def format_file(path: Path, root: Path | None, check: bool, display: str) -> Fil
 
 def format_paths(paths: Iterable[Path], root: Path | None, check: bool) -> list[FileResult]:
     """Format every record file under `paths` (files or folders)."""
-    from dprkhr.dataset import display_path
+    from dprkhr.layout import display_path
 
     return [format_file(p, root, check, display_path(p)) for p in collect(paths)]
 

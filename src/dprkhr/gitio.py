@@ -176,7 +176,7 @@ def revisions(folder: Path) -> dict[str, Revision]:
     over the folder; without git or outside a repository, from the files' times alone
     (sequence 0)."""
     files = {path.stem: path for path in sorted(folder.glob("*.yaml"))}
-    history: dict[str, list[float]] = {}  # relative path -> [commits, newest commit time]
+    history: dict[str, tuple[int, float]] = {}  # relative path -> (commits, newest commit time)
     dirty: set[str] = set()
     top: Path | None = None
     try:
@@ -186,9 +186,9 @@ def revisions(folder: Path) -> dict[str, Revision]:
                    "--name-only", "--", spec, check=False)  # fmt: skip
         for chunk in log.stdout.decode("utf-8", "replace").split("\0")[1:]:
             stamp, *names = chunk.split("\n")
-            for name in filter(None, names):
-                entry = history.setdefault(name, [0, float(stamp)])
-                entry[0] += 1
+            for name in filter(None, names):  # newest commit first
+                commits, newest = history.get(name, (0, float(stamp)))
+                history[name] = (commits + 1, newest)
         status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec,
                       check=False)  # fmt: skip
         dirty = {item[3:] for item in status.stdout.decode("utf-8", "replace").split("\0") if item}
@@ -197,7 +197,7 @@ def revisions(folder: Path) -> dict[str, Revision]:
     out: dict[str, Revision] = {}
     for stem, path in files.items():
         relative = path.resolve().relative_to(top.resolve()).as_posix() if top else ""
-        commits, last = history.get(relative, [0, 0.0])
+        commits, last = history.get(relative, (0, 0.0))
         if commits and relative not in dirty:
             out[stem] = Revision(last, commits - 1)
         else:  # changed since its last commit, or never committed

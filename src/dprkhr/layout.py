@@ -4,6 +4,7 @@ from the persisted index never loads pydantic models it does not need)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR
@@ -39,7 +40,7 @@ BUNDLED = "bundled"
 
 
 def find_data_root(
-    explicit: Path | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+    explicit: Path | None = None, cwd: Path | None = None, env: Mapping[str, str] | None = None
 ) -> Path:
     """Resolve the data folder: `--data`, then `$DPRKHR_DATA`, then the nearest ancestor of
     the working directory holding `data/actors` and `data/events`, then the bundled copy."""
@@ -47,7 +48,7 @@ def find_data_root(
 
 
 def locate_data_root(
-    explicit: Path | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+    explicit: Path | None = None, cwd: Path | None = None, env: Mapping[str, str] | None = None
 ) -> tuple[Path, str]:
     """The data folder (as `find_data_root`) and how it was found: `--data`,
     `$DPRKHR_DATA`, `cwd` or `BUNDLED`."""

@@ -314,7 +314,8 @@ def _must_pass_lint(root: Path, kind: str, path: Path, record: Any, data: dict[s
     """Lint the planned record against the dataset, in memory; refuse it when anything but
     the citation still to be added would fail (unknown actors or sources, dates out of
     order...)."""
-    from dprkhr.dataset import LoadedFile, display_path, load_dataset
+    from dprkhr.dataset import LoadedFile, load_dataset
+    from dprkhr.layout import display_path
     from dprkhr.lint import lint_dataset
     from dprkhr.lint.rules.citations import MissingCitation
 

@@ -24,7 +24,7 @@ repatriation" (and so are events whose text says so without the tag).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -183,12 +183,13 @@ def word_index(kb: KnowledgeBase, record_type: str) -> WordIndex:
 
     def build() -> WordIndex:
         tag_names = _tag_names(kb)
-        group: Iterable[Record] = {
+        groups: dict[str, Sequence[Record]] = {
             "actor": kb.actors,
             "event": kb.events,
             "resolution": kb.resolutions,
             "source": kb.sources,
-        }[record_type]
+        }
+        group = groups[record_type]
         entries = [
             Entry(record, tuple((f, normalize(t)) for f, t in record_fields(record, tag_names)))
             for record in group
@@ -351,12 +352,12 @@ def search(kb: KnowledgeBase, text: str, types: Sequence[str] = ()) -> SearchRes
     for index in indexes:
         for entry in index.entries:
             best: SearchHit | None = None
-            for field in entry.fields:
-                held = set(field[1].split())
+            for folded in entry.fields:
+                held = set(folded[1].split())
                 chosen = [next((o for o in options if holds([o], held)), "") for options in choices]
                 if not all(chosen):
                     continue
-                score, name = _score(chosen, [field])
+                score, name = _score(chosen, [folded])
                 if best is None or score / 10 > best.score:
                     best = SearchHit(entry.record, round(score / 10, 1), name, near=True)
             if best is not None:

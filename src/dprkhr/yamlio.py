@@ -84,9 +84,13 @@ class _Loader(yaml.CSafeLoader):
     does, so any node whose tag lacks our prefix was tagged by the author and is refused.
     """
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:  # type: ignore[override]
+    def resolve(
+        self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool] | int
+    ) -> str:
+        # A scalar comes with its text and (plain, quoted) implicitness; a collection with
+        # no text and one flag.
         if kind is yaml.ScalarNode:
-            if implicit[0]:
+            if isinstance(implicit, tuple) and implicit[0] and value is not None:
                 if value in _NULLS:
                     return TAG_NULL
                 if value in _BOOLS:
@@ -242,6 +246,7 @@ class _Walker:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.walk(item, depth + 1) for item in node.value]
+            assert isinstance(node, yaml.MappingNode)  # the composer makes no other kind
             return self._mapping(node, depth)
         finally:
             self.active.discard(key)
@@ -326,6 +331,7 @@ def _first_too_deep(events: Iterator[yaml.Event]) -> tuple[int, int] | None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
+                assert mark is not None  # the parser marks every event
                 return (mark.line + 1, mark.column + 1)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1

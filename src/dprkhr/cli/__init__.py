@@ -8,10 +8,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+if TYPE_CHECKING:
+    # The Click context the overridden methods take: Typer's own copy of Click since 0.29
+    # (typer.Context derives from it), which typer.core has no public name for.
+    from typer._click.core import Context as ClickContext
+    from typer.models import CommandInfo
 
 from dprkhr import __version__
 from dprkhr.cli.common import (
@@ -32,7 +38,7 @@ class _Group(TyperGroup):
         with _plain_parameter_errors():
             return super().make_context(*args, **kwargs)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         from dprkhr.errors import DprkhrError
         from dprkhr.safetext import safe
 
@@ -79,7 +85,7 @@ class _Group(TyperGroup):
             )
             raise typer.Exit(1) from None
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.commands)
 
 
@@ -139,7 +145,7 @@ def _is_framework(exc: BaseException) -> bool:
     return module.startswith(("typer", "click"))
 
 
-def _debug(ctx: typer.Context) -> bool:
+def _debug(ctx: ClickContext) -> bool:
     obj = ctx.find_root().obj
     return bool(getattr(obj, "debug", False))
 
@@ -235,8 +241,11 @@ _GLOBAL_FLAGS = set(GLOBAL_FLAGS)
 _GLOBAL_VALUED = {"--data", *GLOBAL_VALUED}
 
 
-def _command_name(info: Any) -> str:
-    return info.name or info.callback.__name__.lower().replace("_", "-")
+def _command_name(info: CommandInfo) -> str:
+    if info.name:
+        return info.name
+    assert info.callback is not None  # app.command() registers its function
+    return info.callback.__name__.lower().replace("_", "-")
 
 
 def command_in(argv: list[str]) -> str | None:

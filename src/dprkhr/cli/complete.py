@@ -40,9 +40,11 @@ def completion_item() -> Any:
     Typer 0.29 (which does not install `click`), the `click` package before."""
     import typer.core
 
-    item = getattr(typer.core, "CompletionItem", None)
+    item: Any = getattr(typer.core, "CompletionItem", None)
     if item is None:  # pragma: no cover - Typer before 0.29
-        from click.shell_completion import CompletionItem as item  # type: ignore[no-redef]
+        from click.shell_completion import CompletionItem
+
+        item = CompletionItem
     return item
 
 

@@ -12,7 +12,22 @@ roles) is left out: `dprkhr export csv` writes every list as its own table
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from dprkhr.models import Actor, Event, Resolution, Role
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class ActorLookup(Protocol):
+    """Where actors are looked up by id (the knowledge base)."""
+
+    def actor(self, actor_id: str, /) -> _Named | None: ...
+
 
 SEPARATOR = "; "
 
@@ -62,27 +77,27 @@ ACTOR_COLUMNS = [
 ]
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     return str(getattr(value, "value", value))
 
 
-def _join(values: Iterable[Any]) -> str:
+def _join(values: Iterable[object]) -> str:
     return SEPARATOR.join(_text(v) for v in values)
 
 
-def actor_label(kb: Any, actor_id: str) -> str:
+def actor_label(kb: ActorLookup, actor_id: str) -> str:
     """`Elizabeth Salmón [elizabeth-salmon]`; `[id]` alone when no actor has that id."""
     actor = kb.actor(actor_id)
     return f"{actor.name} [{actor_id}]" if actor is not None else f"[{actor_id}]"
 
 
-def _cited(record: Any) -> str:
+def _cited(record: Event | Resolution | Actor) -> str:
     return _join(dict.fromkeys(c.source for c in record.sources))
 
 
-def event_row(kb: Any, event: Any) -> list[str]:
+def event_row(kb: ActorLookup, event: Event) -> list[str]:
     participants = [
         actor_label(kb, p.actor) + (f": {p.role}" if p.role else "") for p in event.participants
     ]
@@ -103,7 +118,7 @@ def event_row(kb: Any, event: Any) -> list[str]:
     ]
 
 
-def resolution_row(kb: Any, resolution: Any) -> list[str]:
+def resolution_row(kb: ActorLookup, resolution: Resolution) -> list[str]:
     adoption = resolution.adoption
     counts = resolution.vote_counts or (None, None, None)
     return [
@@ -123,7 +138,7 @@ def resolution_row(kb: Any, resolution: Any) -> list[str]:
     ]
 
 
-def _role(kb: Any, role: Any) -> str:
+def _role(kb: ActorLookup, role: Role) -> str:
     text = role.title
     if role.organization:
         text += f" at {actor_label(kb, role.organization)}"
@@ -136,7 +151,7 @@ def _role(kb: Any, role: Any) -> str:
     return text
 
 
-def actor_row(kb: Any, actor: Any) -> list[str]:
+def actor_row(kb: ActorLookup, actor: Actor) -> list[str]:
     return [
         actor.id,
         actor.name,
@@ -151,7 +166,8 @@ def actor_row(kb: Any, actor: Any) -> list[str]:
     ]
 
 
-Rows = tuple[list[str], Callable[[Any, Any], list[str]]]
+# a row maker takes the model of its record type (the table says which)
+Rows = tuple[list[str], Callable[[ActorLookup, Any], list[str]]]
 
 BY_RECORD_TYPE: dict[str, Rows] = {
     "event": (EVENT_COLUMNS, event_row),
@@ -160,7 +176,9 @@ BY_RECORD_TYPE: dict[str, Rows] = {
 }
 
 
-def rows(kb: Any, record_type: str, records: Sequence[Any]) -> tuple[list[str], list[list[str]]]:
+def rows(
+    kb: ActorLookup, record_type: str, records: Sequence[Any]
+) -> tuple[list[str], list[list[str]]]:
     """The header and the rows of a list of records of one type."""
     header, make = BY_RECORD_TYPE[record_type]
     return header, [make(kb, record) for record in records]

@@ -47,9 +47,9 @@ def fmt(
       dprkhr fmt --check
       dprkhr fmt data/events
     """
-    from dprkhr.dataset import display_path
     from dprkhr.errors import UsageError
     from dprkhr.fmt import format_paths
+    from dprkhr.layout import display_path
     from dprkhr.lint.reporters import safe
 
     root = state(ctx).data_root() if check else state(ctx).writable_root("fmt")

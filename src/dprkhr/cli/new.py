@@ -287,7 +287,7 @@ def new(
             f"a new {record.value} needs {options} (pass them, or run on a terminal to be asked)"
         )
     plan = plan_record(root, record.value, values)
-    from dprkhr.dataset import display_path
+    from dprkhr.layout import display_path
 
     path = write_new(plan)
     for line in plan.notes:

@@ -78,8 +78,8 @@ def vocab(
         echo("".join(f"{e.id}\n" for e in entries))
     elif output is OutputFormat.csv:
         header = ["vocabulary", "id", "name", "events", "resolutions"]
-        rows = [[e.vocabulary, e.id, e.name, str(e.events), count(e.resolutions)] for e in entries]
-        echo(to_csv(header, rows))
+        cells = [[e.vocabulary, e.id, e.name, str(e.events), count(e.resolutions)] for e in entries]
+        echo(to_csv(header, cells))
     else:
         items = [
             {

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from dprkhr import __version__
-from dprkhr.export.output import clean_text
 from dprkhr.export.selection import Selection
+from dprkhr.safetext import clean_text
 
 Attr = str | int | None
 
@@ -166,7 +166,7 @@ def write_dot(sel: Selection, stream: IO[str], bipartite: bool = False) -> None:
     w(f"  graph [{DOT_LAYOUT}];\n")
     w("  node [fontsize=10];\n")
     for node_id, attrs in graph.nodes.items():
-        shown = {k: v for k, v in attrs.items() if v is not None and k != "name"}
+        shown: dict[str, Attr] = {k: v for k, v in attrs.items() if v is not None and k != "name"}
         if isinstance(shown.get("label"), str):
             shown["label"] = _wrapped(str(shown["label"]))
         kind = attrs.get("kind")

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import IO
 
 from dprkhr import __version__
-from dprkhr.export.output import clean_text
 from dprkhr.export.selection import Selection
 from dprkhr.gitio import Revision, revisions
 from dprkhr.models import Event
+from dprkhr.safetext import clean_text
 
 UID_DOMAIN = "dprkhr"
 """UIDs are `<event id>@dprkhr`: stable across exports, so re-importing updates entries."""

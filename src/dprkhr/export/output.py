@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dprkhr import __version__
 from dprkhr.errors import UsageError
-from dprkhr.safetext import clean_text  # noqa: F401  (the exporters' import)
+from dprkhr.safetext import clean_text as clean_text  # re-exported (older imports)
 
 FORMAT_VERSION = 1
 """Bumped when the layout of an export changes incompatibly."""
