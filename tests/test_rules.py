@@ -323,6 +323,32 @@ def test_possible_duplicate_actor_ignores_order_case_and_accents(make_data: Make
     )
 
 
+def test_possible_duplicate_actor_knows_states_by_their_codes(make_data: MakeData):
+    """`Republic of Mali` and `Republic of Malawi` match closely, but states with two
+    different codes are two states; without a code, or with the same one, they are flagged."""
+
+    def state(sid: str, name: str, formal: str, country: str | None) -> str:
+        code = f"country: {country}\n" if country else ""
+        return (
+            f"id: {sid}\nname: {name}\nkind: state\naliases: [{formal}]\n{code}"
+            "sources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+        )
+
+    def flagged(malawi_code: str | None, mali_code: str | None) -> list[str]:
+        root = make_data(
+            {
+                "actors/malawi.yaml": state("malawi", "Malawi", "Republic of Malawi", malawi_code),
+                "actors/mali.yaml": state("mali", "Mali", "Republic of Mali", mali_code),
+            }
+        )
+        return [p.message for p in run(root) if p.code == "DPK501"]
+
+    assert flagged("MW", "ML") == []
+    both = ["`mali` (Mali) may be the same state as `malawi` (Malawi)"]
+    assert flagged("MW", None) == both  # one code is not enough to tell them apart
+    assert flagged("ML", "ML") == both
+
+
 def test_role_dates_order(make_data: MakeData):
     actor = "id: x\nname: X\nkind: person\nroles:\n  - title: T\n    start: '2010'\n    end: '2004'\nsources: [{source: ijks-2024-un-and-nk-human-rights, quote: The Special Rapporteur}]\n"
     (problem,) = run(make_data({"actors/x.yaml": actor}))

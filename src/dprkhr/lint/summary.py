@@ -65,6 +65,7 @@ def summarise(loaded: LoadedFile, env: FileEnv) -> FileSummary:
                 PossibleDuplicateActor.name_keys(record),
                 SingleHolderOverlap.roles(record, locate),
                 SingleHolderOverlap.offices(record),
+                record.country,
             ]
         ignores = [
             [entry, *locate(("lint", "ignore", i))]

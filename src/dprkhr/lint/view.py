@@ -44,9 +44,10 @@ class FileSummary(NamedTuple):
     """`[target_kind, target, line, column]` for every reference, raw records included;
     None in a summary read from the cache until `DatasetView.refs` loads them."""
     actor: list[Any] | None
-    """For an actor: `[kind, name, line, column, name keys, roles, offices]`: name keys
-    token-sorted and normalised; roles `[folded title, organization, start, end, line,
-    column]`; offices `[title, folded titles]` (see `SingleHolderOverlap`)."""
+    """For an actor: `[kind, name, line, column, name keys, roles, offices, country]`: name
+    keys token-sorted and normalised; roles `[folded title, organization, start, end, line,
+    column]`; offices `[title, folded titles]` (see `SingleHolderOverlap`); country the
+    ISO 3166-1 alpha-2 code or None."""
     ignores: list[list[Any]]
     """`[entry, line, column]` for every `lint.ignore` entry of a validated record."""
     problems: list[list[Any]]
@@ -73,7 +74,7 @@ class FileSummary(NamedTuple):
             and (record_id is None or type(record_id) is str)
             and (id_at is None or _place(id_at))
             and (refs is None or type(refs) is list)
-            and (actor is None or (type(actor) is list and len(actor) == 7))
+            and (actor is None or (type(actor) is list and len(actor) == 8))
             and type(ignores) is list
             and type(problems) is list
             and type(dates) is list

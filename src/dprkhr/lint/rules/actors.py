@@ -24,7 +24,9 @@ class PossibleDuplicateActor(Rule):
     warning).
 
     Matching ignores case, diacritics, punctuation and name order, and tolerates small
-    typos, so `Volker Turk` and `Volker Türk` are flagged. Merge the records, or, when
+    typos, so `Volker Turk` and `Volker Türk` are flagged. Two states with different
+    `country` codes are different states (`Republic of Mali`, ML, and `Republic of Malawi`,
+    MW) and are not flagged. Merge the records, or, when
     they really are different actors, suppress the warning on one of them with
     `lint: {ignore: [DPK501]}`. Comparison is blocked by name fragments, so it stays fast
     on large datasets.
@@ -56,16 +58,20 @@ class PossibleDuplicateActor(Rule):
     def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
         # (file index, kind, id, name, line, column) of each actor
         actors: list[tuple[int, str, str, str, int, int]] = []
+        countries: list[str | None] = []  # each actor's `country`
         names: list[tuple[int, str]] = []  # (actor number, token-sorted name)
         for index, summary in view.records():
             if summary.actor is None:
                 continue
-            kind, name, line, column, keys, *_roles = summary.actor
+            kind, name, line, column, keys, _roles, _offices, country = summary.actor
             number = len(actors)
             actors.append((index, kind, summary.id or "", name, line, column))
+            countries.append(country)
             names.extend((number, key) for key in keys)
         pairs = _similar_pairs(actors, names)
         for x, y in sorted(pairs):
+            if actors[x][1] == "state" and _different(countries[x], countries[y]):
+                continue  # a state's code names it: two codes are two states
             first, later = sorted((actors[x], actors[y]), key=lambda actor: actor[2])
             index, kind, later_id, later_name, line, column = later
             yield (
@@ -115,6 +121,11 @@ def _similar_pairs(
                 if _compatible(key_a, key_b):
                     pairs.add((x, y) if x < y else (y, x))
     return pairs
+
+
+def _different(a: str | None, b: str | None) -> bool:
+    """Both codes are given and they differ."""
+    return a is not None and b is not None and a != b
 
 
 def _compatible(a: str, b: str) -> bool:
