@@ -39,7 +39,12 @@ def complete(shell: str, line: str, cwd: Path = REPO) -> str:
 
 
 def test_bash_completes_an_actor_from_part_of_its_name() -> None:
-    assert complete("bash", "dprkhr events --actor Sal").split() == ["elizabeth-salmon"]
+    # a word of the name is enough: Salmón, and El Salvador's "Salvador"
+    assert complete("bash", "dprkhr events --actor Sal").split() == [
+        "el-salvador",
+        "elizabeth-salmon",
+    ]
+    assert complete("bash", "dprkhr events --actor Salm").split() == ["elizabeth-salmon"]
 
 
 def test_zsh_shows_names_beside_ids() -> None:
