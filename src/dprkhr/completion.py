@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dprkhr.names import normalize
 
@@ -116,4 +116,4 @@ def entries_for_index(kb: KnowledgeBase) -> list[tuple[str, int, str, str]]:
     return rows
 
 
-__all__: list[Any] = ["KINDS", "candidates", "participant_roles", "role_titles"]
+__all__ = ["KINDS", "candidates", "participant_roles", "role_titles"]

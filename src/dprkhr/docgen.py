@@ -18,7 +18,11 @@ import sys
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic.fields import FieldInfo
 
 HELP_WIDTH = 88
 """Terminal width the help texts are rendered at, so the output does not depend on the
@@ -166,7 +170,7 @@ def type_name(annotation: Any) -> str:
     )
 
 
-def field_type(info: Any) -> str:
+def field_type(info: FieldInfo) -> str:
     """The type of a model field, including constraints pydantic moved to its metadata."""
     for item in info.metadata:
         pattern = getattr(item, "pattern", None)
@@ -177,15 +181,15 @@ def field_type(info: Any) -> str:
     return type_name(info.annotation)
 
 
-def _models() -> list[tuple[Any, str]]:
+def _models() -> list[tuple[type[BaseModel], str]]:
     from pydantic import BaseModel
 
     from dprkhr.models import RECORD_TYPES, VOCAB_FILES
 
-    order: list[Any] = []
-    where: dict[Any, list[str]] = {}
+    order: list[type[BaseModel]] = []
+    where: dict[type[BaseModel], list[str]] = {}
 
-    def visit(model: Any, place: str) -> None:
+    def visit(model: type[BaseModel], place: str) -> None:
         where.setdefault(model, [])
         if place not in where[model]:
             where[model].append(place)

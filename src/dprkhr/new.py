@@ -11,10 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dprkhr.errors import UsageError
 from dprkhr.names import slugify
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
+
+    from dprkhr.models import EventType, Forum, Record, Tag
+
+    _Vocab = TypeVar("_Vocab", bound=BaseModel)
 
 KINDS = ("event", "actor", "resolution", "source")
 
@@ -114,7 +122,7 @@ class Plan:
     """How names given were understood (`--participant "Salmon"` -> elizabeth-salmon)."""
 
 
-def _vocab(root: Path) -> tuple[list[Any], list[Any], list[Any]]:
+def _vocab(root: Path) -> tuple[list[Forum], list[Tag], list[EventType]]:
     """Forums, tags and event types of the dataset (empty when a file is missing or broken:
     lint reports that)."""
     from pydantic import ValidationError
@@ -122,20 +130,22 @@ def _vocab(root: Path) -> tuple[list[Any], list[Any], list[Any]]:
     from dprkhr.models import EventTypesFile, ForumsFile, TagsFile
     from dprkhr.yamlio import read_file
 
-    out: list[list[Any]] = []
-    for model, attr in (
-        (ForumsFile, "forums"),
-        (TagsFile, "tags"),
-        (EventTypesFile, "event_types"),
-    ):
-        path = root / model.file_name
+    def read(model: type[_Vocab], file_name: str) -> _Vocab | None:
+        path = root / file_name
         doc = read_file(path) if path.is_file() else None
         try:
-            vocab = model.model_validate(doc.data) if doc is not None and doc.ok else None
+            return model.model_validate(doc.data) if doc is not None and doc.ok else None
         except ValidationError:
-            vocab = None
-        out.append(list(getattr(vocab, attr)) if vocab is not None else [])
-    return out[0], out[1], out[2]
+            return None
+
+    forums = read(ForumsFile, ForumsFile.file_name)
+    tags = read(TagsFile, TagsFile.file_name)
+    event_types = read(EventTypesFile, EventTypesFile.file_name)
+    return (
+        list(forums.forums) if forums is not None else [],
+        list(tags.tags) if tags is not None else [],
+        list(event_types.event_types) if event_types is not None else [],
+    )
 
 
 def _one_of(value: str, choices: list[str], what: str) -> str:
@@ -310,7 +320,9 @@ def plan_record(root: Path, kind: str, values: dict[str, Any]) -> Plan:
     return Plan(kind, record_id, path, text, cited, tuple(notes))
 
 
-def _must_pass_lint(root: Path, kind: str, path: Path, record: Any, data: dict[str, Any]) -> None:
+def _must_pass_lint(
+    root: Path, kind: str, path: Path, record: Record, data: dict[str, Any]
+) -> None:
     """Lint the planned record against the dataset, in memory; refuse it when anything but
     the citation still to be added would fail (unknown actors or sources, dates out of
     order...)."""
@@ -354,7 +366,7 @@ _PATTERN_WORDS = {
 }
 
 
-def _option_message(error: Any) -> str:
+def _option_message(error: ErrorDetails) -> str:
     """A validation error of the new record in the terms of the command line: the option,
     the value given, what it should be."""
     from dprkhr.dataset import allowed_values
@@ -390,7 +402,7 @@ _CITED_BY_HINT = (
 it); the records it supports cite it."""
 
 
-def _forum_code(value: str, forums: list[Any]) -> str:
+def _forum_code(value: str, forums: list[Forum]) -> str:
     from dprkhr.names import forum_named
 
     forum = forum_named(value, forums)

@@ -7,13 +7,24 @@ that the same data always gives the same order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from collections.abc import Mapping, Sequence, Sized
+from typing import TYPE_CHECKING, Protocol
 
 from dprkhr.names import normalize
 
 if TYPE_CHECKING:
+    from dprkhr.dates import PartialDate
+    from dprkhr.models import Actor
     from dprkhr.query import Related, SearchHit
+
+
+class EventsByActor(Protocol):
+    """What `--sort events` counts: the events of each actor, by actor id."""
+
+    @property
+    def events_by_actor(self) -> Mapping[str, Sized]: ...
+
 
 ACTOR_ORDERS = ("match", "name", "id", "events")
 """`match`: as found (best match first with a query, else by name); `events`: most events
@@ -23,7 +34,7 @@ RELATED_ORDERS = ("shared", "name", "latest")
 """`shared`: most shared events first; `latest`: the most recent shared event first."""
 
 
-def sort_actors(kb: Any, actors: Sequence[Any], order: str) -> list[Any]:
+def sort_actors(kb: EventsByActor, actors: Sequence[Actor], order: str) -> list[Actor]:
     if order == "match":
         return list(actors)
     if order == "name":
@@ -36,9 +47,9 @@ def sort_actors(kb: Any, actors: Sequence[Any], order: str) -> list[Any]:
     raise ValueError(f"unknown order {order!r}")
 
 
-def _record_day(record: Any) -> Any:
+def _record_day(record: object) -> dt.date | None:
     """The first day of a record's date (`published` for sources); None when undated."""
-    when = getattr(record, "date", None) or getattr(record, "published", None)
+    when: PartialDate | None = getattr(record, "date", None) or getattr(record, "published", None)
     return when.start if when is not None else None
 
 

@@ -9,7 +9,10 @@ are regenerated with `python -m dprkhr.docgen`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -25,7 +28,7 @@ SCHEMA_KINDS: dict[str, str] = {
 """Schema kind -> the files it describes (a glob relative to the repository)."""
 
 
-def _model(kind: str) -> Any:
+def _model(kind: str) -> type[BaseModel]:
     from dprkhr.models import RECORD_TYPES, VOCAB_FILES
 
     if kind in RECORD_TYPES:

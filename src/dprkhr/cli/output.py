@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import typer
 
@@ -27,8 +27,10 @@ from dprkhr.safetext import csv_cell, has_unsafe, json_safe, safe
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-    from rich.console import Console
+    from rich.console import Console, RenderableType
     from rich.text import Text
+
+    from dprkhr.cli.csvrows import ActorLookup
 
 
 class OutputFormat(str, Enum):
@@ -79,15 +81,15 @@ def dump(record: BaseModel) -> dict[str, Any]:
 # --- serialisations -------------------------------------------------------------------------
 
 
-def to_json(items: Any) -> str:
+def to_json(items: object) -> str:
     return json_safe(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
 
 
-def to_jsonl(items: Iterable[Any]) -> str:
+def to_jsonl(items: Iterable[object]) -> str:
     return "".join(json_safe(json.dumps(item, ensure_ascii=False)) + "\n" for item in items)
 
 
-def to_yaml(items: Any) -> str:
+def to_yaml(items: object) -> str:
     import yaml
 
     if items == [] or items == {}:
@@ -98,7 +100,7 @@ def to_yaml(items: Any) -> str:
     return text
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: object) -> str:
     """A value as CSV text (`to_csv` makes each whole cell safe)."""
     if value is None:
         return ""
@@ -107,7 +109,7 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV for stdout: every cell through `dprkhr.safetext.csv_cell` (terminal escapes
     shown literally, formulas neutralised)."""
     buffer = io.StringIO()
@@ -120,7 +122,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 # --- tables ---------------------------------------------------------------------------------
 
 
-def text(value: Any, style: str = "") -> Text:
+def text(value: object, style: str = "") -> Text:
     """Data as rich `Text`: never parsed as markup, control characters escaped."""
     from rich.text import Text
 
@@ -146,7 +148,8 @@ def console() -> Console:
 @dataclass
 class Column:
     header: str
-    get: Callable[[Any], Any]
+    get: Callable[[Any], object]
+    """The cell of a row (None for an empty one)."""
     no_wrap: bool = False
     """Never wrapped (ids, symbols, dates): the column is as wide as its widest cell."""
     ratio: int | None = None
@@ -273,7 +276,7 @@ def _blocks(
     echo("\n".join(lines[:-1]) + "\n" if lines else "")
 
 
-def print_table(grid: Any) -> None:
+def print_table(grid: RenderableType) -> None:
     """Print a rich renderable without the padding rich leaves at the end of lines."""
     out = console()
     with out.capture() as captured:
@@ -289,7 +292,7 @@ def emit_records(
     records: Sequence[BaseModel],
     fmt: OutputFormat,
     *,
-    kb: Any,
+    kb: ActorLookup,
     record_type: str,
     columns: Sequence[Column],
     noun: str,
@@ -321,7 +324,15 @@ def emit_records(
         note(f"{count} {noun if count != 1 else noun.rstrip('s')}")
 
 
-def emit_data(items: list[Any], fmt: OutputFormat | DocumentFormat) -> None:
+class NamedFormat(Protocol):
+    """An output format named by its value (`json`, `jsonl`, `yaml`): the members of
+    `OutputFormat`, `DocumentFormat` and the commands' own format enums."""
+
+    @property
+    def value(self) -> str: ...
+
+
+def emit_data(items: list[Any] | dict[str, Any], fmt: NamedFormat) -> None:
     """JSON-ready data as json, jsonl or yaml."""
     if fmt.value == "json":
         echo(to_json(items))
