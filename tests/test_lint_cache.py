@@ -232,18 +232,6 @@ def test_no_pool_at_all_falls_back(make_data: MakeData, monkeypatch: pytest.Monk
     assert _lint(root, cache_on=False, workers=2) == plain
 
 
-def test_cold_lint_writes_the_record_cache_a_load_would(make_data: MakeData):
-    root = make_data(FILES)
-    _lint(root)
-    from_lint = cache.read(root)
-    assert from_lint is not None
-    cache.cache_file(root).unlink()
-    load_dataset(root, cache=True)
-    from_load = cache.read(root)
-    assert from_load is not None
-    assert from_lint.entries == from_load.entries
-
-
 def test_no_cache_option_reads_and_writes_nothing(make_data: MakeData, tmp_path: Path):
     root = make_data(FILES)
     folder = tmp_path / "cache-here"

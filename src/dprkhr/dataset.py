@@ -6,17 +6,15 @@ import gc
 import json
 import os
 import re
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from dprkhr.fsio import read_regular, stamp
 from dprkhr.layout import (  # noqa: F401  (re-exported: the data root's layout)
     ENV_VAR,
     UNREADABLE_FOLDER,
@@ -36,7 +34,10 @@ from dprkhr.problems import (
     Problem,
     Severity,
 )
-from dprkhr.yamlio import MAX_FILE_BYTES, Path_, YamlDocument, parse_bytes, read_file
+from dprkhr.yamlio import Path_, YamlDocument, parse_bytes, read_file
+
+if TYPE_CHECKING:
+    from dprkhr.store import Store
 
 RECORD_SUFFIX = ".yaml"
 
@@ -159,50 +160,51 @@ def no_gc() -> Iterator[None]:
 
 
 def load_dataset(
-    root: Path, extra: Sequence[Path] = (), cwd: Path | None = None, cache: bool = False
+    root: Path,
+    extra: Sequence[Path] = (),
+    cwd: Path | None = None,
+    cache: bool = False,
+    store: Store | None = None,
 ) -> Dataset:
     """Read every file under `root` (plus `extra` files elsewhere) and validate them.
 
     Never raises for bad content: every problem lands in `Dataset.problems`, and a file
-    that fails never stops the others from loading. With `cache=True`, files unchanged
-    since the last run come from the cache (see `dprkhr.cache`) instead of being parsed.
+    that fails never stops the others from loading. With `cache=True` (or an open
+    `store`), the store of the root (`dprkhr.store`) is refreshed first, and the files
+    unchanged since come from it instead of being parsed (validated again all the same).
     """
-    started_ns = time.time_ns()
     dataset = Dataset(root=root)
     jobs, _in_root = file_jobs(root, extra, cwd)
-
-    from dprkhr import cache as cache_module
-
-    entries: dict[str, cache_module.Entry] = {}
-    slots: list[LoadedFile | None] = []
-    pending: list[tuple[int, str, str, str, str | None]] = []
+    fresh: dict[str, LoadedFile] = {}
+    rows: dict[str, Any] = {}
     with no_gc():
-        old = cache_module.read(root) if cache else None
-        changed = old is None
-        for path, kind, display, relative in jobs:
-            entry = None
-            if cache and relative is not None and old is not None:
-                try:
-                    entry = old.fresh(relative, os.stat(path), path)
-                except OSError:
-                    entry = None
-            if entry is not None and relative is not None:
-                slots.append(_from_entry(path, kind, display, entry))
-                entries[relative] = entry
-            else:
-                if relative is not None:
-                    changed = True
-                pending.append((len(slots), path, kind, display, relative))
-                slots.append(None)
-        for index, relative, loaded, entry in _parse_all(pending, with_entries=cache):
+        own = store is None and cache
+        if own:
+            from dprkhr.store import open_store
+
+            store = open_store(root)
+        if store is not None:
+            from dprkhr.store import StoreError
+
+            try:
+                fresh = store.refresh(cwd=cwd).loaded
+                rows = store.rows()
+            except StoreError:
+                fresh, rows = {}, {}  # read the files: the store is remade next time
+            finally:
+                if own:
+                    store.close()
+        top = os.fspath(root) + os.sep
+        for path, kind, display, _relative in jobs:
+            relative = path[len(top) :].replace(os.sep, "/") if path.startswith(top) else None
+            loaded = fresh.get(relative) if relative is not None else None
+            if loaded is None and relative is not None and relative in rows:
+                loaded = _from_row(path, kind, display, rows[relative])
+            if loaded is None:
+                loaded = load_file(path, kind, display)
             loaded.doc = None  # node trees are parsed again only if needed
-            slots[index] = loaded
-            if relative is not None and entry is not None:
-                entries[relative] = entry
-        dataset.files = [loaded for loaded in slots if loaded is not None]
-    if cache and (changed or old is None or len(entries) != len(old.entries)):
-        cache_module.write(root, entries, started_ns)
-    del entries, old
+            dataset.files.append(loaded)
+    del fresh, rows
     for loaded in dataset.files:
         if loaded.record is not None:
             loaded.data = None  # the record holds it all; keep one copy in memory
@@ -228,59 +230,17 @@ def load_dataset(
     return dataset
 
 
-def _parse_all(
-    pending: list[tuple[int, str, str, str, str | None]], with_entries: bool
-) -> Iterator[tuple[int, str | None, LoadedFile, Any]]:
-    """Parse the files the cache could not serve, with their new cache entries.
-
-    (Parsing in worker processes was measured on the 2-core development machine and gained
-    nothing: shipping the results back costs what the second core saves.)
-    """
-    for index, path, kind, display, relative in pending:
-        if relative is None or not with_entries:
-            yield index, relative, load_file(path, kind, display), None
-            continue
-        try:
-            stat, raw = read_regular(path, MAX_FILE_BYTES)
-        except OSError:
-            yield index, relative, load_file(path, kind, display), None
-            continue
-        loaded = load_file(path, kind, display, raw)
-        yield index, relative, loaded, _to_entry(stat, raw, loaded)
-
-
-def _to_entry(stat: os.stat_result, raw: bytes, loaded: LoadedFile) -> Any:
-    from dprkhr.cache import Entry, content_digest
-
-    data = loaded.data
+def _from_row(path: str, kind: str, display: str, row: Any) -> LoadedFile | None:
+    """Rebuild what loading a file produced from its row in the store. Nothing in it is
+    taken on trust: problems must have the right shape and the record (or vocabulary) is
+    validated again, so a damaged store can never bring in what reading the file would
+    not; anything odd (or data JSON cannot hold), and None: the file is read again."""
+    if row.kind != kind or (row.validated and row.data is None):
+        return None
+    loaded = LoadedFile(location=path, display=display, kind=kind, data=row.data)
+    loaded.failed = row.failed
     try:
-        json.dumps(data, allow_nan=True)
-    except (TypeError, ValueError):
-        data = None  # not representable: the file is parsed again next time
-    return Entry(
-        stamp=stamp(stat),
-        digest=content_digest(raw) if data is not None or loaded.failed else "",
-        data=data,
-        problems=[
-            [p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
-            for p in loaded.problems
-        ],
-        failed=loaded.failed,
-        validated=loaded.record is not None,
-    )
-
-
-def _from_entry(path: str, kind: str, display: str, entry: Any) -> LoadedFile:
-    """Rebuild what loading a file produced from its cache entry. Nothing in it is taken on
-    trust: problems must have the right shape and the record is validated again, so a
-    damaged or forged cache can never bring in what reading the file would not; anything
-    odd, and the file is simply read again."""
-    if entry.validated and entry.data is None:
-        return load_file(path, kind, display)
-    loaded = LoadedFile(location=path, display=display, kind=kind, data=entry.data)
-    loaded.failed = entry.failed
-    try:
-        for line, column, code, rule, severity, message, suggestion in entry.problems:
+        for line, column, code, rule, severity, message, suggestion in row.problems:
             if not (
                 isinstance(line, int)
                 and isinstance(column, int)
@@ -289,14 +249,16 @@ def _from_entry(path: str, kind: str, display: str, entry: Any) -> LoadedFile:
                 and isinstance(message, str)
                 and (suggestion is None or isinstance(suggestion, str))
             ):
-                return load_file(path, kind, display)
+                return None
             loaded.problems.append(
                 Problem(display, line, column, code, rule, Severity(severity), message, suggestion)
             )
-        if entry.validated:
-            loaded.record = RECORD_TYPES[kind].model_validate(entry.data)
+        if row.validated and kind in VOCAB_FILES:
+            loaded.vocab = VOCAB_FILES[kind].model_validate(row.data)
+        elif row.validated:
+            loaded.record = RECORD_TYPES[kind].model_validate(row.data)
     except (ValueError, TypeError):  # ValidationError is a ValueError
-        return load_file(path, kind, display)
+        return None
     return loaded
 
 

@@ -1,0 +1,513 @@
+"""The store: one SQLite database per data root, derived from the files and never the
+source of truth, so that a run re-reads only the files that changed.
+
+It lives in the user's cache folder (`$DPRKHR_CACHE_DIR`, else `$XDG_CACHE_HOME/dprkhr`,
+else `~/.cache/dprkhr`), never in the data folder: `store-<digest of the root>.db`.
+
+- `files`: one row per file of the data root as it was last read: its `dprkhr.fsio.stamp`
+  (size, modification and change times, inode, device), the digest of its content and
+  when that content was last compared (`checked_ns`). A file is unchanged while its stamp
+  is the same and, if it was modified within `dprkhr.fsio.RACY_NS` of that moment or after
+  it, its content too (`dprkhr.fsio.racy`, as git does for "racily clean" files).
+- `records`: what loading each file produced (`dprkhr.dataset.load_file`): its data as
+  JSON, its load problems, whether it failed and whether it validated as a record.
+- Other tables (the query tables of `dprkhr.storequery`, lint's findings) hold rows per
+  file, each with a `file` column that references `files(path) ON DELETE CASCADE`: when a
+  file changes or goes, its row in `files` is deleted and every row derived from it goes
+  with it, in the same transaction.
+
+`Store.refresh` stats every file, reads and parses only the changed and added ones, and
+applies the changes (with the hooks of the modules that derive rows per file) in one
+transaction. The database runs in WAL mode with a busy timeout, so readers never wait and
+concurrent writers queue. One code fingerprint (`fingerprint`: the version, Python, and
+every source file of the package) covers everything in it: a store made by other code,
+for another root, or damaged is made again silently; a store that cannot be used at all
+(an unwritable cache folder) is None, and callers read the files instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dprkhr import __version__, fsio
+
+if TYPE_CHECKING:
+    from dprkhr.dataset import LoadedFile
+
+FORMAT = 1
+"""The layout of the core tables; part of the fingerprint."""
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a run waits for another run's write transaction before giving up on the store."""
+
+
+# --- where, and for which code ------------------------------------------------------------------
+
+
+def cache_dir(env: dict[str, str] | None = None) -> Path:
+    """The user's cache folder for dprkhr."""
+    env = dict(os.environ) if env is None else env
+    if env.get("DPRKHR_CACHE_DIR"):
+        return Path(env["DPRKHR_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dprkhr"
+
+
+def store_file(root: Path) -> Path:
+    """The database file of a data root."""
+    key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return cache_dir() / f"store-{key[:20]}.db"
+
+
+@functools.cache
+def fingerprint() -> str:
+    """Changes whenever anything that shapes what the store holds may have changed: the
+    version, Python (names are folded with its Unicode database), SQLite, and the source
+    of every module of the package. Computed once per process."""
+    here = Path(__file__).resolve().parent
+    seed = f"{FORMAT}:{__version__}:{sys.version}:{unicodedata.unidata_version}"
+    digest = hashlib.blake2b(f"{seed}:{sqlite3.sqlite_version}".encode(), digest_size=16)
+    for path in sorted(here.rglob("*.py")):
+        digest.update(str(path.relative_to(here)).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+# --- the core tables ----------------------------------------------------------------------------
+
+_CORE_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, device INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    checked_ns INTEGER NOT NULL
+);
+CREATE TABLE records (
+    file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    data TEXT,
+    problems TEXT NOT NULL,
+    failed INTEGER NOT NULL,
+    validated INTEGER NOT NULL,
+    id TEXT
+);
+CREATE INDEX records_id ON records (id);
+"""
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Tables another module keeps in the store, with rows derived per file.
+
+    `schema` creates them (run once, when the store is made; every table that holds rows
+    per file has a `file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE` column
+    and an index on it). `update`, if given, runs inside every refresh's transaction,
+    after the core tables are up to date, with what changed."""
+
+    name: str
+    schema: str
+    update: Callable[[sqlite3.Connection, Changes], None] | None = None
+
+
+_EXTENSIONS: dict[str, Extension] = {}
+EXTENSION_MODULES: tuple[str, ...] = ("dprkhr.storequery",)
+"""Modules that define an `EXTENSION` (imported when a store is opened, so that every
+run makes the same tables whatever command it is)."""
+
+
+def register(extension: Extension) -> Extension:
+    """Add an extension's tables to every store (call at import time of its module, and
+    name the module in `EXTENSION_MODULES`)."""
+    _EXTENSIONS[extension.name] = extension
+    return extension
+
+
+def extensions() -> list[Extension]:
+    import importlib
+
+    for name in EXTENSION_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    return [_EXTENSIONS[name] for name in sorted(_EXTENSIONS)]
+
+
+# --- what a refresh found -----------------------------------------------------------------------
+
+
+@dataclass
+class Changes:
+    """What a refresh changed, by path relative to the data root (`/` separators)."""
+
+    added: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    loaded: dict[str, LoadedFile] = field(default_factory=dict)
+    """The added and modified files as just read and parsed (with their record)."""
+    rebuilt: bool = False
+    """The store was empty (new, or made again): every file is added."""
+
+    @property
+    def changed(self) -> list[str]:
+        """Added and modified."""
+        return [*self.added, *self.modified]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.modified or self.removed)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A file's row in `records`, as stored."""
+
+    file: str
+    kind: str
+    data: Any
+    problems: list[list[Any]]
+    failed: bool
+    validated: bool
+
+
+class StoreError(Exception):
+    """The store cannot be used now (damaged beyond repair, or locked for too long)."""
+
+
+# --- opening ------------------------------------------------------------------------------------
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+class Store:
+    """An open store of one data root. Use `Store.open`."""
+
+    def __init__(self, root: Path, path: Path, connection: sqlite3.Connection) -> None:
+        self.root = root
+        self.path = path
+        self.connection = connection
+        self.refreshed = False
+
+    @classmethod
+    def open(cls, root: Path) -> Store | None:
+        """The store of `root`, made (again) when missing, damaged, foreign or made by other
+        code. None when it cannot be used (the cache folder cannot be written, or another
+        run holds it locked for longer than the busy timeout). Never raises."""
+        path = store_file(root)
+        for attempt in range(2):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                connection = _connect(path)
+            except (OSError, sqlite3.Error):
+                return None
+            try:
+                store = cls(root, path, connection)
+                store._prepare()
+                return store
+            except sqlite3.OperationalError as exc:
+                connection.close()
+                if "locked" in str(exc) or "busy" in str(exc) or attempt:
+                    return None
+                _remove(path)  # e.g. "disk I/O error" on a damaged file
+            except (sqlite3.DatabaseError, ValueError):
+                connection.close()
+                if attempt:
+                    return None
+                _remove(path)  # not a database, or damaged: make it again
+        return None
+
+    def _meta(self) -> dict[str, str]:
+        try:
+            return dict(self.connection.execute("SELECT key, value FROM meta"))
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return {}
+            raise
+
+    def _wanted_meta(self) -> dict[str, str]:
+        return {
+            "format": str(FORMAT),
+            "fingerprint": fingerprint(),
+            "root": str(self.root.resolve()),
+        }
+
+    def _prepare(self) -> None:
+        """Check the store is ours; make its tables (again) in one transaction if not."""
+        wanted = self._wanted_meta()
+        meta = self._meta()
+        if all(meta.get(k) == v for k, v in wanted.items()):
+            return
+        self.connection.execute("PRAGMA journal_mode = WAL")
+        with self.transaction():
+            meta = self._meta()  # another run may have made it meanwhile
+            if all(meta.get(k) == v for k, v in wanted.items()):
+                return
+            self._drop_all()
+            for script in (_CORE_SCHEMA, *(e.schema for e in extensions())):
+                for statement in script.split(";"):
+                    if statement.strip():  # (executescript would commit first)
+                        self.connection.execute(statement)
+            self.connection.executemany(
+                "INSERT INTO meta VALUES (?, ?)", [*wanted.items(), ("written_ns", "0")]
+            )
+
+    def _drop_all(self) -> None:
+        connection = self.connection
+        connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            rows = connection.execute(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+            for kind, name in rows:
+                with contextlib.suppress(sqlite3.OperationalError):  # shadow tables of FTS
+                    connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        finally:
+            connection.execute("PRAGMA foreign_keys = ON")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (taken at once, so that concurrent writers queue): committed
+        when the block ends, rolled back if it raises."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query in the block sees the same state of the store,
+        whatever other runs write meanwhile."""
+        self.connection.execute("BEGIN")
+        try:
+            yield self.connection
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.close()
+
+    # --- refreshing -----------------------------------------------------------------------------
+
+    def refresh(
+        self,
+        hooks: Sequence[Callable[[sqlite3.Connection, Changes], None]] = (),
+        cwd: Path | None = None,
+    ) -> Changes:
+        """Bring the store up to date with the files of the root: stat every file, read and
+        parse the added and modified ones, and apply it all (core tables, extensions'
+        `update`, then `hooks`) in one transaction. Raises `StoreError` if the store
+        cannot be written (it is then left as it was)."""
+        from dprkhr.dataset import display_path, load_file
+        from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, discover
+
+        storable = {*RECORD_FOLDERS.values(), *VOCAB_FILE_NAMES}
+
+        started_ns = time.time_ns()
+        connection = self.connection
+        try:
+            stored = {
+                row[0]: row[1:]
+                for row in connection.execute(
+                    "SELECT path, kind, size, mtime_ns, ctime_ns, inode, device, digest, "
+                    "checked_ns FROM files"
+                )
+            }
+        except sqlite3.DatabaseError as exc:
+            raise self.failed(exc) from None
+        changes = Changes(rebuilt=not stored)
+        verified: list[tuple[int, str]] = []
+        new_rows: list[tuple[Any, ...]] = []
+        root_display = display_path(self.root, cwd)
+        present: set[str] = set()
+        for path, kind, relative in discover(self.root):
+            if kind not in storable:
+                continue  # an unreadable folder: reported on every load, never stored
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue  # vanished, or a dangling link: read (and reported) on every load
+            present.add(relative)
+            old = stored.get(relative)
+            stamp = fsio.stamp(info)
+            read: tuple[os.stat_result, bytes] | None = None
+            if old is not None and old[0] == kind and list(old[1:6]) == stamp:
+                if not fsio.racy(info, old[7]):
+                    continue
+                with contextlib.suppress(OSError):
+                    read = fsio.read_regular(path, fsio.RECORD_LIMIT)
+                same = read is not None and fsio.stamp(read[0]) == stamp
+                if same and read is not None and content_digest(read[1]) == old[6]:
+                    verified.append((started_ns, relative))
+                    continue
+            display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
+            loaded, row = _read(path, kind, display, read, started_ns, load_file)
+            if row is None:
+                present.discard(relative)  # not a regular readable file: never stored
+                if old is not None:
+                    changes.removed.append(relative)
+                continue
+            (changes.modified if old is not None else changes.added).append(relative)
+            changes.loaded[relative] = loaded
+            new_rows.append((relative, kind, *row))
+        changes.removed += [p for p in stored if p not in present]
+        if not changes and not verified:
+            self.refreshed = True
+            return changes
+        try:
+            with self.transaction() as db:
+                gone = [*changes.removed, *changes.modified]
+                db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
+                db.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row[:9] for row in new_rows),
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ((row[0], row[1], *row[9:]) for row in new_rows),
+                )
+                db.executemany("UPDATE files SET checked_ns = ? WHERE path = ?", verified)
+                for extension in extensions():
+                    if extension.update is not None:
+                        extension.update(db, changes)
+                for hook in hooks:
+                    hook(db, changes)
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('written_ns', ?)", (str(started_ns),)
+                )
+        except sqlite3.DatabaseError as exc:
+            raise self.failed(exc) from None
+        self.refreshed = True
+        return changes
+
+    def failed(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """The error to raise for a failed statement. Unless another run held the store
+        locked for too long, the store is damaged: it is removed, so that the next run makes
+        it again."""
+        text = str(exc)
+        if not ("locked" in text or "busy" in text):
+            self.close()
+            _remove(self.path)
+        return StoreError(text)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def rows(self, files: Iterable[str] | None = None) -> dict[str, Row]:
+        """The `records` rows of the given files (every file when None), as stored, by
+        file. Raises `StoreError`."""
+        sql = "SELECT file, kind, data, problems, failed, validated FROM records"
+        try:
+            if files is None:
+                cursor = self.connection.execute(sql)
+            else:
+                cursor = self.connection.execute(
+                    f"{sql} WHERE file IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(files)),),
+                )
+            return {
+                file: Row(
+                    file,
+                    kind,
+                    None if data is None else json.loads(data),
+                    json.loads(problems),
+                    bool(failed),
+                    bool(validated),
+                )
+                for file, kind, data, problems, failed, validated in cursor
+            }
+        except sqlite3.DatabaseError as exc:
+            raise self.failed(exc) from None
+        except ValueError as exc:
+            raise self.failed(sqlite3.DatabaseError(f"damaged row: {exc}")) from None
+
+    def missing(self, table: str) -> list[str]:
+        """The files that have no row in an extension's `table` (its `file` column): the
+        ones it has not derived rows from since they last changed."""
+        return [
+            path
+            for (path,) in self.connection.execute(
+                f'SELECT path FROM files WHERE path NOT IN (SELECT file FROM "{table}") '
+                "ORDER BY path"
+            )
+        ]
+
+
+def _read(
+    path: str,
+    kind: str,
+    display: str,
+    read: tuple[os.stat_result, bytes] | None,
+    started_ns: int,
+    load_file: Callable[..., LoadedFile],
+) -> tuple[LoadedFile, tuple[Any, ...] | None]:
+    """Read and parse one file: what loading produced, and its row for `files` and
+    `records` (None when it is not a regular file that can be read: never stored)."""
+    if read is None:
+        try:
+            read = fsio.read_regular(path, fsio.RECORD_LIMIT)
+        except OSError:
+            return load_file(path, kind, display), None
+    info, raw = read
+    loaded = load_file(path, kind, display, raw)
+    data = loaded.data
+    try:
+        text = None if data is None else json.dumps(data, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError):
+        text = None  # not representable: the file is parsed again when loaded whole
+    problems = [
+        [p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
+        for p in loaded.problems
+    ]
+    record = loaded.record
+    row = (
+        *fsio.stamp(info),
+        content_digest(raw),
+        started_ns,
+        text,
+        json.dumps(problems, ensure_ascii=False),
+        int(loaded.failed),
+        int(record is not None or loaded.vocab is not None),
+        None if record is None else record.id,
+    )
+    return loaded, row
+
+
+def open_store(root: Path) -> Store | None:
+    """`Store.open` (None when the store cannot be used)."""
+    return Store.open(root)

@@ -1,0 +1,323 @@
+"""The store: warm runs re-read only what changed, are never wrong, and survive damage,
+concurrent runs and runs killed half-way."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MakeData, write
+from typer.testing import CliRunner
+
+from dprkhr import store as store_module
+from dprkhr.cli import app
+from dprkhr.dataset import load_dataset
+from dprkhr.lint import lint_dataset
+from dprkhr.store import Extension, Store, open_store, store_file
+
+ACTOR = "id: x\nname: Xavier\nkind: person\nsources: [{source: ijks-2024-un-and-nk-human-rights, quote: remarks by Volker Turk}]\n"
+
+
+def names(root: Path) -> dict[str, str]:
+    dataset = load_dataset(root, cache=True)
+    return {r.id: getattr(r, "name", "") for r in dataset.records}
+
+
+def _age(root: Path, seconds: int = 10) -> None:
+    """Make every file look older than the racy window."""
+    past = int((time.time() - seconds) * 1e9)
+    for path in root.rglob("*.yaml"):
+        os.utime(path, ns=(past, past))
+
+
+def _open(root: Path) -> Store:
+    found = open_store(root)
+    assert found is not None
+    return found
+
+
+def test_warm_load_equals_cold_load(make_data: MakeData):
+    root = make_data({"actors/x.yaml": ACTOR, "actors/bad.yaml": "id: [bad\n"})
+    cold = load_dataset(root, cache=True)
+    assert store_file(root).is_file()
+    warm = load_dataset(root, cache=True)
+    plain = load_dataset(root)
+    dump = lambda ds: sorted(r.model_dump_json() for r in ds.records)  # noqa: E731
+    assert dump(cold) == dump(warm) == dump(plain)
+    assert sorted(cold.problems) == sorted(warm.problems) == sorted(plain.problems)
+    assert [f.display for f in warm.files] == [f.display for f in plain.files]
+    assert warm.forums == plain.forums and warm.tags == plain.tags
+    assert warm.vocab_loaded == plain.vocab_loaded
+    assert lint_dataset(warm).problems == lint_dataset(plain).problems
+
+
+def test_only_changed_files_are_parsed(make_data: MakeData, monkeypatch: pytest.MonkeyPatch):
+    root = make_data({"actors/x.yaml": ACTOR})
+    _age(root)
+    load_dataset(root, cache=True)
+    parsed: list[str] = []
+    import dprkhr.dataset as dataset_module
+
+    real = dataset_module.load_file
+
+    def spy(path, kind, display, raw=None):
+        parsed.append(Path(path).name)
+        return real(path, kind, display, raw)
+
+    monkeypatch.setattr(dataset_module, "load_file", spy)
+    load_dataset(root, cache=True)
+    assert parsed == []
+    (root / "actors" / "x.yaml").write_text(ACTOR.replace("Xavier", "Yvonne"))
+    assert names(root)["x"] == "Yvonne"
+    assert parsed == ["x.yaml"]
+
+
+def test_refresh_reports_what_changed(make_data: MakeData):
+    root = make_data({"actors/x.yaml": ACTOR})
+    _age(root)
+    store = _open(root)
+    first = store.refresh()
+    assert first.rebuilt and "actors/x.yaml" in first.added and not first.removed
+    assert not store.refresh()
+    write(root, "actors/y.yaml", ACTOR.replace("id: x", "id: y"))
+    (root / "actors" / "x.yaml").write_text(ACTOR.replace("Xavier", "Xaviera"))
+    (root / "actors" / "volker-turk.yaml").unlink()
+    changes = store.refresh()
+    assert changes.added == ["actors/y.yaml"]
+    assert changes.modified == ["actors/x.yaml"]
+    assert changes.removed == ["actors/volker-turk.yaml"]
+    assert set(changes.loaded) == {"actors/x.yaml", "actors/y.yaml"}
+    assert changes.loaded["actors/x.yaml"].record.name == "Xaviera"  # type: ignore[union-attr]
+    store.close()
+
+
+def test_same_second_same_size_edit_is_seen(make_data: MakeData):
+    """An edit that keeps the size and the modification time is caught by content."""
+    root = make_data({"actors/x.yaml": ACTOR})
+    path = root / "actors" / "x.yaml"
+    assert names(root)["x"] == "Xavier"
+    before = os.stat(path)
+    path.write_text(ACTOR.replace("Xavier", "Xaviar"))  # same length
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert names(root)["x"] == "Xaviar"
+
+
+def test_deleted_and_added_files(make_data: MakeData):
+    root = make_data({"actors/x.yaml": ACTOR})
+    assert "x" in names(root)
+    (root / "actors" / "x.yaml").unlink()
+    write(root, "actors/y.yaml", ACTOR.replace("id: x", "id: y"))
+    assert "x" not in names(root) and "y" in names(root)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # truncated
+        lambda b: b"not a database at all\n" * 100,
+        lambda b: b"",
+        lambda b: b[:100] + bytes(range(256)) * 8 + b[2148:],  # pages overwritten
+    ],
+)
+def test_a_damaged_store_is_made_again_silently(make_data: MakeData, damage):
+    root = make_data({"actors/x.yaml": ACTOR})
+    names(root)
+    path = store_file(root)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(damage(path.read_bytes()))
+    assert names(root)["x"] == "Xavier"
+    assert names(root)["x"] == "Xavier"
+    store = _open(root)
+    assert store.connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    store.close()
+
+
+def test_a_store_of_other_code_or_another_root_is_made_again(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    root = make_data({"actors/x.yaml": ACTOR})
+    names(root)
+    db = sqlite3.connect(store_file(root))
+    db.execute("UPDATE records SET data = replace(data, 'Xavier', 'Forged')")
+    db.execute("UPDATE meta SET value = 'other' WHERE key = 'fingerprint'")
+    db.commit()
+    db.close()
+    assert names(root)["x"] == "Xavier"
+    db = sqlite3.connect(store_file(root))
+    db.execute("UPDATE records SET data = replace(data, 'Xavier', 'Forged')")
+    db.execute("UPDATE meta SET value = '/elsewhere' WHERE key = 'root'")
+    db.commit()
+    db.close()
+    assert names(root)["x"] == "Xavier"
+
+
+def test_a_store_that_lies_cannot_smuggle_in_an_invalid_record(make_data: MakeData):
+    root = make_data({"actors/x.yaml": ACTOR, "actors/bad.yaml": "id: [bad\n"})
+    _age(root)
+    names(root)
+    db = sqlite3.connect(store_file(root))
+    db.execute("UPDATE records SET data = replace(data, 'person', 'dragon')")
+    db.execute(
+        "UPDATE records SET problems = replace(problems, '\"error\"', '\"catastrophe\"') "
+        "WHERE file = 'actors/bad.yaml'"
+    )
+    db.commit()
+    db.close()
+    dataset = load_dataset(root, cache=True)
+    assert all(getattr(r, "kind", None) != "dragon" for r in dataset.records)
+    assert "x" in {r.id for r in dataset.records}
+    assert [p.code for p in dataset.problems if p.path.endswith("bad.yaml")] == ["DPK001"]
+
+
+def test_the_store_lives_outside_the_data_folder(make_data: MakeData):
+    root = make_data({"actors/x.yaml": ACTOR})
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    names(root)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+    assert root not in store_file(root).parents
+
+
+def test_no_cache_option_leaves_no_store(make_data: MakeData):
+    root = make_data({"actors/x.yaml": ACTOR})
+    runner = CliRunner()
+    result = runner.invoke(app, ["--no-cache", "--data", str(root), "events"])
+    assert result.exit_code == 0
+    assert not store_file(root).exists()
+    result = runner.invoke(app, ["--data", str(root), "events"])
+    assert result.exit_code == 0
+    assert store_file(root).exists()
+
+
+def test_unwritable_cache_folder_is_not_an_error(
+    make_data: MakeData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("DPRKHR_CACHE_DIR", str(blocker / "sub"))
+    root = make_data({"actors/x.yaml": ACTOR})
+    assert open_store(root) is None
+    assert names(root)["x"] == "Xavier"
+
+
+def test_an_extension_keeps_rows_per_file_that_go_with_the_file(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    seen: list[tuple[list[str], list[str]]] = []
+
+    def update(db: sqlite3.Connection, changes: store_module.Changes) -> None:
+        seen.append((changes.changed, changes.removed))
+        db.executemany(
+            "INSERT INTO test_lengths VALUES (?, ?)",
+            ((path, len(changes.loaded[path].location)) for path in changes.changed),
+        )
+
+    extension = Extension(
+        "test",
+        "CREATE TABLE test_lengths (file TEXT NOT NULL REFERENCES files (path) "
+        "ON DELETE CASCADE, n INTEGER); CREATE INDEX test_lengths_file ON test_lengths (file)",
+        update,
+    )
+    monkeypatch.setitem(store_module._EXTENSIONS, "test", extension)
+    root = make_data({"actors/x.yaml": ACTOR})
+    _age(root)
+    store = _open(root)
+    store.refresh()
+    count = lambda: store.connection.execute("SELECT count(*) FROM test_lengths").fetchone()[0]  # noqa: E731
+    files = store.connection.execute("SELECT count(*) FROM files").fetchone()[0]
+    assert count() == files and store.missing("test_lengths") == []
+    (root / "actors" / "x.yaml").unlink()
+    store.refresh()
+    assert seen[-1] == ([], ["actors/x.yaml"])
+    assert count() == files - 1
+    # a hook passed to one refresh, and a table filled lazily from `missing`
+    store.connection.execute("DELETE FROM test_lengths WHERE file LIKE 'actors/%'")
+    assert store.missing("test_lengths")[0].startswith("actors/")
+    store.close()
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from dprkhr.dataset import load_dataset
+root = Path(sys.argv[1])
+for i in range(int(sys.argv[2])):
+    ds = load_dataset(root, cache=True)
+    assert not [p for p in ds.problems if p.severity.value == "error" and "x" in p.path], ds.problems
+    ids = {r.id for r in ds.records}
+    assert "volker-turk" in ids, ids
+print("ok")
+"""
+
+
+def test_concurrent_runs_each_see_a_whole_store(make_data: MakeData):
+    root = make_data({f"actors/x{i}.yaml": ACTOR.replace("id: x", f"id: x{i}") for i in range(30)})
+    env = dict(os.environ)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(root), "6"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for i in range(12):  # edits while they run
+        write(root, f"actors/x{i % 30}.yaml", ACTOR.replace("id: x", f"id: x{i % 30}") + "\n")
+        time.sleep(0.02)
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.strip() == "ok"
+    plain = sorted(r.model_dump_json() for r in load_dataset(root).records)
+    assert sorted(r.model_dump_json() for r in load_dataset(root, cache=True).records) == plain
+
+
+_KILLED = """
+import os, signal, sys
+from pathlib import Path
+from dprkhr import store
+root = Path(sys.argv[1])
+def die(db, changes):
+    os.kill(os.getpid(), signal.SIGKILL)
+s = store.open_store(root)
+s.refresh(hooks=[die])
+"""
+
+
+def test_a_run_killed_in_the_middle_of_a_refresh_loses_nothing(make_data: MakeData):
+    root = make_data({"actors/x.yaml": ACTOR})
+    assert names(root)["x"] == "Xavier"
+    (root / "actors" / "x.yaml").write_text(ACTOR.replace("Xavier", "Killed"))
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED, str(root)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == -9, done.stderr
+    assert names(root)["x"] == "Killed"
+    store = _open(root)
+    assert store.connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    store.close()
+
+
+def test_a_store_locked_by_another_run_is_waited_for_then_given_up(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    root = make_data({"actors/x.yaml": ACTOR})
+    names(root)
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(store_file(root), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        (root / "actors" / "x.yaml").write_text(ACTOR.replace("Xavier", "Locked"))
+        assert names(root)["x"] == "Locked"  # answered from the files
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert names(root)["x"] == "Locked"
