@@ -34,6 +34,20 @@ class Backlink:
     field: str
 
 
+ROLL_FIELDS: tuple[str, ...] = (
+    "adoption.votes.yes",
+    "adoption.votes.no",
+    "adoption.votes.abstain",
+    "adoption.votes.absent",
+    "adoption.dissociated",
+)
+"""The fields whose ids must be states: a roll call's groups and `dissociated`."""
+
+ADOPTION_FIELDS: tuple[tuple[str, str | None, str], ...] = (
+    ("adoption.roll_source", None, "source"),
+    *((name, None, "actor") for name in ROLL_FIELDS),
+)
+
 REFERENCE_FIELDS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
     "actor": (("roles", "organization", "actor"),),
     "event": (
@@ -41,12 +55,14 @@ REFERENCE_FIELDS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
         ("forum", None, "forum"),
         ("participants", "actor", "actor"),
         ("resolutions", None, "resolution"),
+        *ADOPTION_FIELDS,
         ("tags", None, "tag"),
     ),
     "resolution": (
         ("forum", None, "forum"),
-        ("sponsors", None, "actor"),
-        ("adoption.dissociated", None, "actor"),
+        ("sponsors", "actor", "actor"),
+        ("sponsors", "source", "source"),
+        *ADOPTION_FIELDS,
         ("follows", None, "resolution"),
         ("tags", None, "tag"),
     ),
@@ -54,7 +70,8 @@ REFERENCE_FIELDS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
 }
 """Per record type: (field, key inside each list item or None, kind of target). A field
 inside a nested object is a dotted path (`adoption.dissociated`).
-Every type also cites sources through `sources[].source`."""
+Every type also cites sources through `sources[].source`. A sponsor is a bare id (the
+actor itself) or a mapping with `actor` and `source`."""
 
 
 def field_value(obj: Any, name: str) -> Any:
@@ -106,9 +123,10 @@ def iter_references(
             yield Reference(target_kind, value, path)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                target = item if key is None else field_value(item, key)
+                bare = key == "actor" and isinstance(item, str)  # `sponsors: [japan]`
+                target = item if key is None or bare else field_value(item, key)
                 if isinstance(target, str):
-                    loc: Path_ = (*path, i) if key is None else (*path, i, key)
+                    loc: Path_ = (*path, i) if key is None or bare else (*path, i, key)
                     yield Reference(target_kind, target, loc)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from dprkhr.dataset import LoadedFile
-from dprkhr.kb import iter_references
+from dprkhr.kb import ROLL_FIELDS, field_label, iter_references
 from dprkhr.lint.base import FileEnv, Rule, record_or_data
 from dprkhr.lint.view import RAW, RECORD, SERVED, FileSummary
 from dprkhr.models import Actor
@@ -81,7 +81,14 @@ def summarise(loaded: LoadedFile, env: FileEnv) -> FileSummary:
         if record is None:
             state = RAW
         refs = [
-            [ref.target_kind, ref.target, *locate(ref.loc)]
+            [
+                # an id in a roll call or `dissociated` must be a state (see DPK312)
+                "state"
+                if ref.target_kind == "actor" and field_label(ref.loc) in ROLL_FIELDS
+                else ref.target_kind,
+                ref.target,
+                *locate(ref.loc),
+            ]
             for ref in iter_references(item[0], item[1])
         ]
     return FileSummary(state, record_id, id_at, refs, actor, ignores, problems, dates)

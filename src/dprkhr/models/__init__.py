@@ -9,7 +9,17 @@ from pydantic import BaseModel
 from dprkhr.models.actor import Actor, ActorKind, Office, Role
 from dprkhr.models.common import Citation, LintSettings, Record
 from dprkhr.models.event import Event, Participant
-from dprkhr.models.resolution import Adoption, AdoptionMethod, Resolution
+from dprkhr.models.resolution import (
+    POSITIONS,
+    Adoption,
+    AdoptionMethod,
+    Resolution,
+    RollKind,
+    Sponsor,
+    SponsorId,
+    SponsorRole,
+    Votes,
+)
 from dprkhr.models.source import Source, SourceKind
 from dprkhr.models.vocab import EventType, EventTypesFile, Forum, ForumsFile, Tag, TagsFile
 
@@ -50,6 +60,7 @@ VOCAB_FILES: dict[str, type[ForumsFile] | type[TagsFile] | type[EventTypesFile]]
 
 __all__ = [
     "MODEL_BY_FOLDER",
+    "POSITIONS",
     "RECORD_TYPES",
     "VOCAB_FILES",
     "Actor",
@@ -68,9 +79,14 @@ __all__ = [
     "Record",
     "Resolution",
     "Role",
+    "RollKind",
     "Source",
     "SourceKind",
+    "Sponsor",
+    "SponsorId",
+    "SponsorRole",
     "Tag",
     "TagsFile",
+    "Votes",
     "child_model",
 ]

@@ -15,6 +15,7 @@ from dprkhr.models.common import (
     Strict,
     Text,
 )
+from dprkhr.models.resolution import Adoption
 
 
 class Participant(Strict):
@@ -44,6 +45,13 @@ class Event(Record):
     participants: list[Participant] = Field(default_factory=list)
     resolutions: list[RecordId] = Field(
         default_factory=list, description="Ids of resolutions this event adopted or concerns."
+    )
+    adoption: Adoption | None = Field(
+        default=None,
+        description=(
+            "For a `vote` event (a Third Committee vote on a draft, a Security Council"
+            " procedural vote): the counts and roll call, as on a resolution."
+        ),
     )
     tags: list[RecordId] = Field(default_factory=list, description="Tags from data/tags.yaml.")
     summary: Text | None = Field(default=None, description="What happened, in your own words.")

@@ -15,7 +15,10 @@ from dprkhr.names import forum_named
 from dprkhr.suggest import close_matches, did_you_mean
 
 _VOCAB_FILE = {"forum": "forums.yaml", "tag": "tags.yaml", "event-type": "event-types.yaml"}
-_NOUN = {"event-type": "event type"}
+_NOUN = {"event-type": "event type", "state": "actor"}
+_RECORD_TYPE = {"state": "actor"}
+"""Reference kinds that name a kind of record: an id in a roll call must be an actor (that
+it is a state is DPK312's to say)."""
 
 
 def _a(noun: str) -> str:
@@ -33,8 +36,10 @@ def _forum_hint(text: str, forums: list[Forum]) -> str | None:
 
 
 class DanglingReference(Rule):
-    """Every reference points at something that exists: participants, sponsors, states
-    that dissociated themselves from an adoption and role organisations at actors; `follows` and `resolutions` at resolutions; citations at
+    """Every reference points at something that exists: participants, sponsors, the
+    states of a roll call (`adoption.votes`), states that dissociated themselves from an
+    adoption and role organisations at actors; `roll_source` and a sponsor's `source` at
+    sources; `follows` and `resolutions` at resolutions; citations at
     sources; `forum` at a forum code; `tags` at tags; `type` at an event type.
 
     The message names the closest existing id when there is one.
@@ -90,12 +95,13 @@ class DanglingReference(Rule):
                     if target in defined[kind]:
                         continue
                 other = by_id.get(target)
-                if vocab_file is None and other == kind:
+                record_type = _RECORD_TYPE.get(kind, kind)
+                if vocab_file is None and other == record_type:
                     continue
-                if vocab_file is None and unloaded.get(target) == kind:
+                if vocab_file is None and unloaded.get(target) == record_type:
                     continue  # its own file failed to load; that is reported there
                 noun = _NOUN.get(kind, kind)
-                if other is not None and kind in ("actor", "resolution", "source"):
+                if other is not None and record_type in ("actor", "resolution", "source"):
                     yield (index, line, column, f"`{target}` is {_a(other)}, not {_a(noun)}", None)
                 else:
                     misses.append((index, kind, target, line, column))
@@ -141,7 +147,7 @@ class DanglingReference(Rule):
             elif kind == "event-type":
                 choices = list(dict.fromkeys(view.event_types))
             else:
-                choices = [i for i, k in by_id.items() if k == kind]
+                choices = [i for i, k in by_id.items() if k == _RECORD_TYPE.get(kind, kind)]
             for target, choice in view.closest(kind, targets, choices).items():
                 if choice is not None:
                     hints[(kind, target)] = f"did you mean `{choice}`?"
