@@ -21,7 +21,7 @@ STATES = {
     "indonesia": ("Indonesia", "ID"),
     "japan": ("Japan", "JP"),
     "republic-of-korea": ("Republic of Korea", "KR"),
-    "russian-federation": ("Russian Federation", "RU"),
+    "russia": ("Russian Federation", "RU"),
     "united-kingdom": ("United Kingdom", "GB"),
     "united-states": ("United States", "US"),
 }
@@ -65,7 +65,7 @@ RECORDS: dict[str, str] = {
           roll_source: press-ga-2014
           votes:
             yes: [france, japan, republic-of-korea, united-kingdom, united-states]
-            no: [china, cuba, russian-federation]
+            no: [china, cuba, russia]
             abstain: [indonesia]
             absent: [dprk]
         sponsors:
@@ -96,7 +96,7 @@ RECORDS: dict[str, str] = {
           roll: partial
           roll_source: press-ga-2015
           votes:
-            no: [china, russian-federation]
+            no: [china, russia]
         sponsors: [european-union, japan]
         follows: res-2014
         sources:
@@ -143,7 +143,7 @@ RECORDS: dict[str, str] = {
         participants:
           - actor: china
             role: voted-against
-          - actor: russian-federation
+          - actor: russia
             role: voted-against
           - actor: france
             role: voted-for
@@ -156,7 +156,7 @@ RECORDS: dict[str, str] = {
           roll_source: press-sc-2014
           votes:
             yes: [france, united-kingdom, united-states]
-            no: [china, russian-federation]
+            no: [china, russia]
         sources:
           - source: press-sc-2014
             quote: The Council voted 3 in favour to 2 against

@@ -139,8 +139,8 @@ def test_roll_ids_sponsors_and_their_sources_are_references(root: Path) -> None:
     ("old", "new", "message"),
     [
         (
-            "no: [china, cuba, russian-federation]",
-            "no: [china, cubaa, russian-federation]",
+            "no: [china, cuba, russia]",
+            "no: [china, cubaa, russia]",
             "unknown actor `cubaa`",
         ),
         ("roll_source: press-ga-2014", "roll_source: press-ga-2041", "unknown source"),

@@ -35,6 +35,15 @@ from dprkhr.lint.rules.resolutions import (
     VoteCounts,
 )
 from dprkhr.lint.rules.text import ControlCharacter
+from dprkhr.lint.rules.votes import (
+    RollCounts,
+    RollDuplicate,
+    RollFields,
+    RollMemberKind,
+    RollRoles,
+    RollSize,
+    RollSourceCited,
+)
 
 RULES: tuple[type[Rule], ...] = (
     YamlSyntax,
@@ -52,6 +61,13 @@ RULES: tuple[type[Rule], ...] = (
     SymbolFitsForum,
     VoteCounts,
     ForumLifetime,
+    RollCounts,
+    RollDuplicate,
+    RollMemberKind,
+    RollFields,
+    RollSize,
+    RollSourceCited,
+    RollRoles,
     EndBeforeStart,
     FutureDate,
     AbsenceEvent,
