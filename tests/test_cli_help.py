@@ -27,6 +27,7 @@ COMMANDS = [
     "timeline",
     "related",
     "stats",
+    "votes",
     "vocab",
     "export",
     "lint",

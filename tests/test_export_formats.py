@@ -50,6 +50,9 @@ def test_json_round_trip(kb) -> None:
         "yes": 30,
         "no": 6,
         "abstain": 11,
+        "roll": None,
+        "roll_source": None,
+        "votes": None,
         "dissociated": [],
     }
     assert res["date"] == "2014-03-28" and res["session"] == 99

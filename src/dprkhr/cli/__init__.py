@@ -223,8 +223,10 @@ from dprkhr.cli import export as _export  # noqa: E402
 from dprkhr.cli import lint as _lint  # noqa: E402
 from dprkhr.cli import query as _query  # noqa: E402  (events, actors, ... stats)
 from dprkhr.cli import vocab as _vocab  # noqa: E402
+from dprkhr.cli import votes as _votes  # noqa: E402
 
 _query.register(app)
+_votes.register(app)
 _vocab.register(app)
 _export.register(app)
 _lint.register(app)

@@ -34,6 +34,8 @@ FACETS: dict[str, list[str]] = {
     "participants": ["role"],
     "citations": ["record_type"],
     "roles": ["organization_id"],
+    "votes": ["vote", "state_id", "record_type", "roll"],
+    "sponsorships": ["role", "actor_id"],
 }
 """Table -> the facets datasette suggests first."""
 

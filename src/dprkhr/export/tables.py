@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dprkhr.export.output import stamp
 from dprkhr.export.selection import Selection
-from dprkhr.models import Resolution
+from dprkhr.models import Event, Resolution
 
 Value = str | int | None
 Row = tuple[Value, ...]
@@ -165,6 +165,38 @@ def _sponsors(sel: Selection) -> Iterator[Row]:
     for r in sel.resolutions:
         for i, actor in enumerate(r.sponsors, 1):
             yield (r.id, i, actor)
+
+
+def _sponsorships(sel: Selection) -> Iterator[Row]:
+    seen: set[tuple[str, str]] = set()
+    for r in sel.resolutions:
+        for sponsor in r.sponsors:
+            if (r.id, sponsor) in seen:
+                continue
+            seen.add((r.id, sponsor))
+            yield (
+                r.id,
+                str(sponsor),
+                getattr(sponsor, "role", None),
+                getattr(sponsor, "source", None),
+            )
+
+
+def _votes(sel: Selection) -> Iterator[Row]:
+    records: list[Resolution | Event] = [*sel.resolutions, *sel.events]
+    for record in records:
+        adoption = record.adoption
+        if adoption is None:
+            continue
+        kind = record.record_type
+        resolution_id = record.id if kind == "resolution" else None
+        event_id = record.id if kind == "event" else None
+        roll = adoption.roll.value if adoption.roll is not None else None
+        groups = adoption.votes.groups() if adoption.votes is not None else []
+        for vote, ids in [*groups, ("dissociated", list(adoption.dissociated))]:
+            source = adoption.roll_source if vote != "dissociated" else None
+            for i, state in enumerate(ids, 1):
+                yield (kind, record.id, resolution_id, event_id, vote, i, state, roll, source)
 
 
 def _resolution_tags(sel: Selection) -> Iterator[Row]:
@@ -385,6 +417,43 @@ TABLES: tuple[Table, ...] = (
         ("resolution_id", "position"),
         _sponsors,
         indexes=(("actor_id",),),
+    ),
+    Table(
+        "sponsorships",
+        "One row per sponsor of a resolution, with its `role` (lead or co-sponsor; empty "
+        "when not recorded) and the `source_id` naming it, if recorded.",
+        (
+            _c("resolution_id", ref="resolutions", nn=True),
+            _c("actor_id", ref="actors", nn=True),
+            _c("role"),
+            _c("source_id", ref="sources"),
+        ),
+        ("resolution_id", "actor_id"),
+        _sponsorships,
+        indexes=(("actor_id",), ("role",)),
+    ),
+    Table(
+        "votes",
+        "How states voted, as roll calls name them: one row per state named in a "
+        "resolution's or a vote event's roll (`vote` yes, no, abstain or absent) or among "
+        "those that dissociated themselves (`vote` dissociated). `record_type` and "
+        "`record_id` name the record (also in `resolution_id` or `event_id`); `roll` is "
+        "complete or partial (a partial roll names only some voters: a state missing from "
+        "it is not recorded, not absent); `source_id` is the page naming the voters.",
+        (
+            _c("record_type", nn=True),
+            _c("record_id", nn=True),
+            _c("resolution_id", ref="resolutions"),
+            _c("event_id", ref="events"),
+            _c("vote", nn=True),
+            *_LINK,
+            _c("state_id", ref="actors", nn=True),
+            _c("roll"),
+            _c("source_id", ref="sources"),
+        ),
+        ("record_type", "record_id", "vote", "position"),
+        _votes,
+        indexes=(("state_id",), ("resolution_id",), ("event_id",), ("vote",)),
     ),
     Table(
         "resolution_tags",

@@ -1,0 +1,492 @@
+"""Votes and voices: how each state voted on, sponsored, dissociated from and spoke about
+each DPRK resolution (and each recorded `vote` event), read from the loaded records.
+
+Pure functions over a `KnowledgeBase`: nothing is printed, nothing exits. The CLI
+(`dprkhr votes`) renders what they return.
+
+What a record says about one state's vote is one of `POSITIONS`:
+
+- `yes`, `no`, `abstain`, `absent`: the roll call names it so;
+- `dissociated`: it dissociated itself from an adoption without a vote;
+- `without-vote`: the resolution was adopted without a vote and the state is not named
+  as dissociating ("no recorded vote");
+- `not-recorded`: a recorded vote whose roll is partial (or known only from the event's
+  participant roles) and does not name the state;
+- `no-roll`: a recorded vote with no roll call at all;
+- `not-in-roll`: a complete roll that does not name the state (it did not vote: not a
+  member of the body then);
+- `unknown`: the record does not say how it was adopted;
+- `non-voter`: an actor that is not a state (the European Union) and that no roll names:
+  it takes no part in the vote (its sponsorships and statements still count).
+
+`not-recorded`, `no-roll` and `unknown` are what we do not know; they are never taken
+for a change of position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dprkhr.kb import KnowledgeBase
+from dprkhr.models import POSITIONS as ROLL_POSITIONS
+from dprkhr.models import Actor, Adoption, Event, Resolution, RollKind
+from dprkhr.models.common import PartialDate
+
+VOTED = ROLL_POSITIONS
+"""Positions a roll call records: yes, no, abstain, absent."""
+KNOWN = (*VOTED, "dissociated", "without-vote", "not-in-roll", "non-voter")
+"""Positions that say something about the state."""
+UNKNOWN = ("not-recorded", "no-roll", "unknown")
+"""Positions that say the record does not know."""
+POSITIONS = (*KNOWN, *UNKNOWN)
+
+LABELS = {
+    "yes": "yes",
+    "no": "no",
+    "abstain": "abstained",
+    "absent": "absent",
+    "dissociated": "dissociated",
+    "without-vote": "no recorded vote",
+    "not-in-roll": "not in the roll",
+    "non-voter": "does not vote",
+    "not-recorded": "not recorded",
+    "no-roll": "no roll recorded",
+    "unknown": "adoption unknown",
+}
+"""How each position reads in a table."""
+
+CELLS = {
+    "yes": "Y",
+    "no": "N",
+    "abstain": "A",
+    "absent": "X",
+    "dissociated": "D",
+    "without-vote": "",
+    "not-in-roll": "",
+    "non-voter": "",
+    "not-recorded": "?",
+    "no-roll": "?",
+    "unknown": "?",
+}
+"""A position as one matrix cell (see `LEGEND`)."""
+
+SPONSOR_CELLS = {"lead": "L", "co-sponsor": "C", "sponsor": "S"}
+
+LEGEND = {
+    "Y": "voted yes",
+    "N": "voted no",
+    "A": "abstained",
+    "X": "absent or non-voting, as the roll lists it",
+    "D": "dissociated itself from an adoption without a vote",
+    "L": "lead sponsor",
+    "C": "co-sponsor",
+    "S": "sponsor (role not recorded)",
+    "?": "not recorded: a recorded vote whose roll is partial or missing does not name "
+    "the state (or the adoption itself is not recorded)",
+    "": "no vote: adopted without a vote (and not recorded as dissociating), or a "
+    "complete roll that does not name the state (not a voting member)",
+}
+"""The matrix legend: a cell is a vote code, then `+` and a sponsor code when it
+sponsored (`Y+L`); blank and `?` differ: blank is no vote, `?` is not recorded."""
+
+_ROLE_POSITIONS = {
+    "voted-for": "yes",
+    "voted-in-favour": "yes",
+    "voted-against": "no",
+    "abstained": "abstain",
+    "dissociated": "dissociated",
+}
+"""Participant roles on a `vote` event that record a position."""
+
+SPEAKING_ROLES = ("speaker", "on-behalf-of")
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A record that was voted on (or adopted without a vote): a resolution, or a `vote`
+    event with an adoption block or participants recorded by how they voted."""
+
+    record: Resolution | Event
+
+    @property
+    def kind(self) -> str:
+        return self.record.record_type
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def date(self) -> PartialDate | None:
+        return self.record.date
+
+    @property
+    def forum(self) -> str | None:
+        return self.record.forum
+
+    @property
+    def adoption(self) -> Adoption | None:
+        return self.record.adoption
+
+    @property
+    def symbol(self) -> str | None:
+        return self.record.symbol if isinstance(self.record, Resolution) else None
+
+    @property
+    def title(self) -> str:
+        record = self.record
+        return record.title or (record.summary or "" if isinstance(record, Resolution) else "")
+
+    @property
+    def label(self) -> str:
+        """The symbol, else the id."""
+        return self.symbol or self.id
+
+    @property
+    def resolutions(self) -> list[str]:
+        """The resolution itself, or those a vote event concerns."""
+        if isinstance(self.record, Resolution):
+            return [self.record.id]
+        return list(self.record.resolutions)
+
+    def role_positions(self) -> dict[str, str]:
+        """For a vote event: actor id -> position, from participant roles."""
+        if not isinstance(self.record, Event):
+            return {}
+        out: dict[str, str] = {}
+        for p in self.record.participants:
+            position = _ROLE_POSITIONS.get((p.role or "").strip().lower())
+            if position is not None:
+                out.setdefault(p.actor, position)
+        return out
+
+    def roll(self) -> str | None:
+        """`complete`, `partial`, `roles` (only participant roles name voters) or None."""
+        adoption = self.adoption
+        if adoption is not None and adoption.votes is not None and adoption.roll is not None:
+            return adoption.roll.value
+        if self.role_positions():
+            return "roles"
+        return None
+
+    def position(self, actor_id: str, state: bool = True) -> str:
+        """How the record says the actor voted: one of `POSITIONS`. An actor that is not
+        a `state` (pass `state=False`) and that no roll names is a `non-voter`."""
+        found = self._position(actor_id)
+        if not state and found in (*UNKNOWN, "without-vote", "not-in-roll"):
+            return "non-voter"
+        return found
+
+    def _position(self, actor_id: str) -> str:
+        adoption = self.adoption
+        by_role = self.role_positions().get(actor_id)
+        if adoption is not None and actor_id in adoption.dissociated:
+            return "dissociated"
+        if adoption is None:
+            if by_role is not None:
+                return by_role
+            return "unknown"
+        if adoption.method.value == "without-vote":
+            return "dissociated" if by_role == "dissociated" else "without-vote"
+        votes = adoption.votes
+        if votes is not None:
+            named = votes.position_of(actor_id)
+            if named is not None:
+                return named
+            if by_role is not None:
+                return by_role
+            return "not-in-roll" if adoption.roll is RollKind.complete else "not-recorded"
+        if by_role is not None:
+            return by_role
+        return "not-recorded" if self.role_positions() else "no-roll"
+
+    def sponsor_role(self, actor_id: str) -> str | None:
+        """`lead`, `co-sponsor` or `sponsor` (role not recorded) if the actor sponsored
+        the resolution; None otherwise."""
+        if not isinstance(self.record, Resolution):
+            return None
+        for sponsor in self.record.sponsors:
+            if sponsor == actor_id:
+                return getattr(sponsor, "role", None) or "sponsor"
+        return None
+
+
+def ballots(kb: KnowledgeBase) -> list[Ballot]:
+    """Every resolution and every `vote` event that records an adoption or how
+    participants voted, in date order (undated last)."""
+    found = [Ballot(r) for r in kb.resolutions]
+    for event in kb.events:
+        if event.type != "vote":
+            continue
+        ballot = Ballot(event)
+        if event.adoption is not None or ballot.role_positions():
+            found.append(ballot)
+    return sorted(found, key=_order)
+
+
+def _order(ballot: Ballot) -> tuple[Any, ...]:
+    date = ballot.date
+    if date is None:
+        return (1, "", "", ballot.kind != "resolution", ballot.id)
+    return (0, date.start, date.end, ballot.kind != "resolution", ballot.id)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which ballots a question is about: forums (any of them) and dates (overlapping)."""
+
+    forums: Sequence[str] = ()
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+
+    def keeps(self, ballot: Ballot) -> bool:
+        if self.forums and ballot.forum not in self.forums:
+            return False
+        if self.since is None and self.until is None:
+            return True
+        return ballot.date is not None and ballot.date.overlaps(self.since, self.until)
+
+    def undated(self, found: Iterable[Ballot]) -> list[Ballot]:
+        """The ballots passing the forum filter that --since/--until cannot judge."""
+        if self.since is None and self.until is None:
+            return []
+        return [b for b in found if b.date is None and (not self.forums or b.forum in self.forums)]
+
+
+def statements(kb: KnowledgeBase, actor_id: str | None = None) -> dict[str, list[Event]]:
+    """Resolution id -> the `statement` events linked to it (where `actor_id`, if given,
+    is a participant as speaker or on whose behalf one spoke), in date order."""
+    out: dict[str, list[Event]] = {}
+    for event in kb.events:
+        if event.type != "statement" or not event.resolutions:
+            continue
+        if actor_id is not None and not any(
+            p.actor == actor_id and (p.role or "").strip().lower() in SPEAKING_ROLES
+            for p in event.participants
+        ):
+            continue
+        for resolution in dict.fromkeys(event.resolutions):
+            out.setdefault(resolution, []).append(event)
+    for events in out.values():
+        events.sort(key=lambda e: (e.date.start, e.date.end, e.id))
+    return out
+
+
+# --- one state across every resolution ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateRow:
+    """One ballot as it concerns one state."""
+
+    ballot: Ballot
+    position: str
+    sponsor: str | None
+    statements: list[Event]
+
+    @property
+    def dissociated(self) -> bool:
+        return self.position == "dissociated"
+
+
+@dataclass(frozen=True)
+class StateRecord:
+    actor: Actor
+    rows: list[StateRow]
+    undated: list[Ballot] = field(default_factory=list)
+    """Ballots that --since/--until could not judge (no date)."""
+
+
+def state_record(kb: KnowledgeBase, actor_id: str, selection: Selection) -> StateRecord:
+    """The state's record across every selected ballot, in date order."""
+    actor = kb.actor(actor_id)
+    if actor is None:
+        raise KeyError(actor_id)
+    is_state = actor.kind.value == "state"
+    spoken = statements(kb, actor_id)
+    everything = ballots(kb)
+    rows = [
+        StateRow(
+            ballot,
+            ballot.position(actor_id, is_state),
+            ballot.sponsor_role(actor_id),
+            [e for r in ballot.resolutions for e in spoken.get(r, [])]
+            if ballot.kind == "resolution"
+            else [],
+        )
+        for ballot in everything
+        if selection.keeps(ballot)
+    ]
+    return StateRecord(actor, rows, selection.undated(everything))
+
+
+# --- one resolution's roll call ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollCall:
+    ballot: Ballot
+    groups: list[tuple[str, list[str]]]
+    """(position, actor ids) for each group the record gives, in yes/no/abstain/absent
+    order; a group the page does not name is absent from the list."""
+    sponsors: list[tuple[str, str | None]]
+    """(actor id, role or None)."""
+    dissociated: list[str]
+    statements: list[Event]
+    role_positions: dict[str, str]
+    """For a vote event without a roll: actor -> position from participant roles."""
+
+    @property
+    def roll(self) -> str | None:
+        return self.ballot.roll()
+
+    def counts(self) -> dict[str, int | None]:
+        adoption = self.ballot.adoption
+        if adoption is None:
+            return {}
+        return {"yes": adoption.yes, "no": adoption.no, "abstain": adoption.abstain}
+
+    def missing(self) -> list[tuple[str, int | None, int]]:
+        """For a partial roll: (position, count, named) of each group not fully named."""
+        if self.roll not in ("partial", "roles"):
+            return []
+        counts = self.counts()
+        named = dict(self.groups)
+        if self.roll == "roles":
+            named = {}
+            for actor, position in self.role_positions.items():
+                named.setdefault(position, []).append(actor)
+        out = []
+        for position in ("yes", "no", "abstain"):
+            count = counts.get(position)
+            have = len(named.get(position, []))
+            if count is None or have < count:
+                out.append((position, count, have))
+        return out
+
+
+def roll_call(kb: KnowledgeBase, ballot: Ballot) -> RollCall:
+    adoption = ballot.adoption
+    groups = adoption.votes.groups() if adoption is not None and adoption.votes else []
+    sponsors: list[tuple[str, str | None]] = []
+    if isinstance(ballot.record, Resolution):
+        sponsors = [(str(s), getattr(s, "role", None)) for s in ballot.record.sponsors]
+    spoken = statements(kb)
+    said = (
+        [e for r in ballot.resolutions for e in spoken.get(r, [])]
+        if ballot.kind == "resolution"
+        else []
+    )
+    roles = ballot.role_positions() if not groups else {}
+    return RollCall(
+        ballot,
+        groups,
+        sponsors,
+        list(adoption.dissociated) if adoption is not None else [],
+        said,
+        roles,
+    )
+
+
+def find_ballot(kb: KnowledgeBase, record_id: str) -> Ballot | None:
+    """The ballot of a resolution id, or of a vote event id."""
+    record = kb.get(record_id)
+    if isinstance(record, (Resolution, Event)):
+        ballot = Ballot(record)
+        if isinstance(record, Resolution) or ballot.adoption or ballot.role_positions():
+            return ballot
+    return None
+
+
+# --- the matrix -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matrix:
+    columns: list[Ballot]
+    """The resolutions, in date order."""
+    rows: list[tuple[Actor, list[str]]]
+    """Each state named in a selected resolution, with one cell per column."""
+    left_out: int
+    """States (actors of kind state) that no selected resolution names."""
+    undated: list[Ballot] = field(default_factory=list)
+
+
+def cell(ballot: Ballot, actor_id: str, state: bool = True) -> str:
+    """One matrix cell: the vote code, and `+` and the sponsor code if it sponsored."""
+    vote = CELLS[ballot.position(actor_id, state)]
+    role = ballot.sponsor_role(actor_id)
+    sponsor = None if role is None else SPONSOR_CELLS.get(role, "S")
+    return "+".join(part for part in (vote, sponsor) if part)
+
+
+def named_in(ballot: Ballot) -> list[str]:
+    """Every actor a ballot names: roll, dissociated, sponsors, participant roles."""
+    ids: list[str] = []
+    adoption = ballot.adoption
+    if adoption is not None:
+        if adoption.votes is not None:
+            ids += [i for _p, group in adoption.votes.groups() for i in group]
+        ids += adoption.dissociated
+    if isinstance(ballot.record, Resolution):
+        ids += [str(s) for s in ballot.record.sponsors]
+    ids += list(ballot.role_positions())
+    return list(dict.fromkeys(ids))
+
+
+def matrix(kb: KnowledgeBase, selection: Selection) -> Matrix:
+    """States by resolutions (vote events are not columns: see `state_record`)."""
+    everything = [b for b in ballots(kb) if b.kind == "resolution"]
+    columns = [b for b in everything if selection.keeps(b)]
+    named: dict[str, None] = {}
+    for ballot in columns:
+        for actor_id in named_in(ballot):
+            named.setdefault(actor_id, None)
+    actors = [a for a in (kb.actor(i) for i in named) if a is not None]
+    actors.sort(key=lambda a: (a.kind.value != "state", a.name.casefold(), a.id))
+    rows = [(a, [cell(b, a.id, a.kind.value == "state") for b in columns]) for a in actors]
+    states = {a.id for a in kb.actors if a.kind.value == "state"}
+    return Matrix(columns, rows, len(states - set(named)), selection.undated(everything))
+
+
+# --- changes along a series ---------------------------------------------------------------
+
+
+COMPARABLE = (*VOTED, "dissociated")
+"""Positions compared along a series: what a state did, as recorded. `without-vote`
+(not named as dissociating), `not-in-roll` and the unknowns are never a change."""
+
+
+@dataclass(frozen=True)
+class Change:
+    actor: Actor
+    before: Ballot
+    before_position: str
+    after: Ballot
+    after_position: str
+
+
+def changes(kb: KnowledgeBase, selection: Selection) -> list[Change]:
+    """States whose position differs between consecutive resolutions of a series (a
+    resolution and the one it `follows`), both selected; in date order, then by state."""
+    by_id = {b.id: b for b in ballots(kb) if b.kind == "resolution"}
+    out: list[Change] = []
+    for after in by_id.values():
+        record = after.record
+        previous = record.follows if isinstance(record, Resolution) else None
+        before = by_id.get(previous or "")
+        if before is None or not (selection.keeps(before) and selection.keeps(after)):
+            continue
+        for actor_id in dict.fromkeys([*named_in(before), *named_in(after)]):
+            actor = kb.actor(actor_id)
+            if actor is None:
+                continue
+            is_state = actor.kind.value == "state"
+            old, new = before.position(actor_id, is_state), after.position(actor_id, is_state)
+            if old == new or old not in COMPARABLE or new not in COMPARABLE:
+                continue
+            out.append(Change(actor, before, old, after, new))
+    out.sort(key=lambda c: (_order(c.after), c.actor.name.casefold(), c.actor.id))
+    return out
