@@ -132,6 +132,13 @@ def bench_dataset(
         measure("`lint` warm, nothing changed", [*dprkhr(), *data, "lint"], env, runs),
         measure("`lint` warm, one file changed", [*dprkhr(), *data, "lint"], env, runs, change_one),
         measure(f"`show {actor}` warm", [*dprkhr(), *data, "show", actor], env, runs),
+        measure(f"`votes {actor}` warm", [*dprkhr(), *data, "votes", actor], env, runs),
+        measure(
+            "`votes --matrix --format csv` warm",
+            [*dprkhr(), *data, "votes", "--matrix", "--format", "csv"],
+            env,
+            runs,
+        ),
         measure(f"`search {text}` warm", [*dprkhr(), *data, "search", text], env, runs),
         measure(
             f"completion `events --actor {actor[:3]}<TAB>` warm (bash)",

@@ -176,6 +176,20 @@ RECORDS: dict[str, str] = {
           - source: press-ga-2014
             quote: The representative of the DPRK rejected the text
     """,
+    # a statement in the debate of a procedural vote: no resolution to link
+    "events/2014-12-22-china-statement.yaml": """
+        id: 2014-12-22-china-statement
+        date: "2014-12-22"
+        type: statement
+        forum: UNSC
+        title: China opposes putting the DPRK on the Council's agenda
+        participants:
+          - actor: china
+            role: speaker
+        sources:
+          - source: press-sc-2014
+            quote: The representative of China said the Council was not the place
+    """,
     "events/2015-12-17-eu-statement.yaml": """
         id: 2015-12-17-eu-statement
         date: "2015-12-17"

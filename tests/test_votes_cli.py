@@ -57,6 +57,14 @@ def test_positions_say_what_is_not_known(kb: KnowledgeBase) -> None:
     assert japan["res-2015"].sponsor == "sponsor"  # a bare id: role not recorded
 
 
+def test_a_vote_event_has_the_statements_of_its_forum_and_day(kb: KnowledgeBase) -> None:
+    found = {r.ballot.id: r for r in state_record(kb, "china", Selection()).rows}
+    assert [e.id for e in found["2014-12-22-unsc-agenda-vote"].statements] == [
+        "2014-12-22-china-statement"
+    ]
+    assert found["res-2014"].statements == []
+
+
 def test_a_bloc_does_not_vote_but_sponsors_and_is_spoken_for(kb: KnowledgeBase) -> None:
     found = {r.ballot.id: r for r in state_record(kb, "european-union", Selection()).rows}
     assert {r.position for r in found.values()} == {"non-voter"}

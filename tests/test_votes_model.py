@@ -107,7 +107,7 @@ def test_the_json_schemas_accept_and_refuse_as_the_models_do(root: Path) -> None
         for path in sorted((root / folder).glob("*.yaml")):
             jsonschema.validate(parse_text(path.read_text()).data, schema_for(kind))
             checked += 1
-    assert checked == 7
+    assert checked == 8
     schema = schema_for("resolution")
     bad = {"id": "r", "sponsors": [{"actor": "japan", "role": "leader"}]}
     with pytest.raises(jsonschema.ValidationError):

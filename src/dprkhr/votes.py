@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from dprkhr.kb import KnowledgeBase
@@ -103,7 +104,7 @@ _ROLE_POSITIONS = {
 SPEAKING_ROLES = ("speaker", "on-behalf-of")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Ballot:
     """A record that was voted on (or adopted without a vote): a resolution, or a `vote`
     event with an adoption block or participants recorded by how they voted."""
@@ -153,6 +154,10 @@ class Ballot:
 
     def role_positions(self) -> dict[str, str]:
         """For a vote event: actor id -> position, from participant roles."""
+        return self._roles
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
         if not isinstance(self.record, Event):
             return {}
         out: dict[str, str] = {}
@@ -160,6 +165,31 @@ class Ballot:
             position = _ROLE_POSITIONS.get((p.role or "").strip().lower())
             if position is not None:
                 out.setdefault(p.actor, position)
+        return out
+
+    @cached_property
+    def _in_roll(self) -> dict[str, str]:
+        """Actor id -> the first group of the roll call naming it."""
+        adoption = self.adoption
+        out: dict[str, str] = {}
+        if adoption is not None and adoption.votes is not None:
+            for position, ids in adoption.votes.groups():
+                for actor_id in ids:
+                    out.setdefault(actor_id, position)
+        return out
+
+    @cached_property
+    def _dissociated(self) -> frozenset[str]:
+        adoption = self.adoption
+        return frozenset(adoption.dissociated) if adoption is not None else frozenset()
+
+    @cached_property
+    def _sponsors(self) -> dict[str, str]:
+        """Actor id -> `lead`, `co-sponsor` or `sponsor` (role not recorded)."""
+        out: dict[str, str] = {}
+        if isinstance(self.record, Resolution):
+            for sponsor in self.record.sponsors:
+                out.setdefault(str(sponsor), getattr(sponsor, "role", None) or "sponsor")
         return out
 
     def roll(self) -> str | None:
@@ -181,8 +211,8 @@ class Ballot:
 
     def _position(self, actor_id: str) -> str:
         adoption = self.adoption
-        by_role = self.role_positions().get(actor_id)
-        if adoption is not None and actor_id in adoption.dissociated:
+        by_role = self._roles.get(actor_id)
+        if actor_id in self._dissociated:
             return "dissociated"
         if adoption is None:
             if by_role is not None:
@@ -190,9 +220,8 @@ class Ballot:
             return "unknown"
         if adoption.method.value == "without-vote":
             return "dissociated" if by_role == "dissociated" else "without-vote"
-        votes = adoption.votes
-        if votes is not None:
-            named = votes.position_of(actor_id)
+        if adoption.votes is not None:
+            named = self._in_roll.get(actor_id)
             if named is not None:
                 return named
             if by_role is not None:
@@ -200,26 +229,21 @@ class Ballot:
             return "not-in-roll" if adoption.roll is RollKind.complete else "not-recorded"
         if by_role is not None:
             return by_role
-        return "not-recorded" if self.role_positions() else "no-roll"
+        return "not-recorded" if self._roles else "no-roll"
 
     def sponsor_role(self, actor_id: str) -> str | None:
         """`lead`, `co-sponsor` or `sponsor` (role not recorded) if the actor sponsored
         the resolution; None otherwise."""
-        if not isinstance(self.record, Resolution):
-            return None
-        for sponsor in self.record.sponsors:
-            if sponsor == actor_id:
-                return getattr(sponsor, "role", None) or "sponsor"
-        return None
+        return self._sponsors.get(actor_id)
 
 
 def ballots(kb: KnowledgeBase) -> list[Ballot]:
-    """Every resolution and every `vote` event that records an adoption or how
-    participants voted, in date order (undated last)."""
+    """Every resolution, and every event that records a vote: an `adoption` block (a
+    `vote` event: a Third Committee vote, a Security Council procedural vote), or
+    participants by how they voted (`voted-against`, `abstained`...); in date order,
+    undated last."""
     found = [Ballot(r) for r in kb.resolutions]
     for event in kb.events:
-        if event.type != "vote":
-            continue
         ballot = Ballot(event)
         if event.adoption is not None or ballot.role_positions():
             found.append(ballot)
@@ -256,22 +280,38 @@ class Selection:
 
 
 def statements(kb: KnowledgeBase, actor_id: str | None = None) -> dict[str, list[Event]]:
-    """Resolution id -> the `statement` events linked to it (where `actor_id`, if given,
-    is a participant as speaker or on whose behalf one spoke), in date order."""
+    """Resolution id -> the `statement` events linked to it, and, for a statement linked
+    to no resolution, `FORUM@DATE` -> the statements made in that forum that day (a
+    vote event's debate: a Security Council procedural vote has no resolution); only
+    those where `actor_id`, if given, is the speaker or the one spoken for
+    (`on-behalf-of`); in date order."""
     out: dict[str, list[Event]] = {}
     for event in kb.events:
-        if event.type != "statement" or not event.resolutions:
+        if event.type != "statement":
             continue
         if actor_id is not None and not any(
             p.actor == actor_id and (p.role or "").strip().lower() in SPEAKING_ROLES
             for p in event.participants
         ):
             continue
-        for resolution in dict.fromkeys(event.resolutions):
-            out.setdefault(resolution, []).append(event)
+        keys = list(dict.fromkeys(event.resolutions))
+        if not keys and event.forum:
+            keys = [f"{event.forum}@{event.date}"]
+        for key in keys:
+            out.setdefault(key, []).append(event)
     for events in out.values():
         events.sort(key=lambda e: (e.date.start, e.date.end, e.id))
     return out
+
+
+def debate(ballot: Ballot, spoken: dict[str, list[Event]]) -> list[Event]:
+    """The statements on a ballot: for a resolution, those linked to it; for a vote
+    event, those linked to no resolution made in its forum on its day."""
+    if ballot.kind == "resolution":
+        return list(spoken.get(ballot.id, []))
+    if ballot.forum is None or ballot.date is None:
+        return []
+    return list(spoken.get(f"{ballot.forum}@{ballot.date}", []))
 
 
 # --- one state across every resolution ---------------------------------------------------
@@ -312,9 +352,7 @@ def state_record(kb: KnowledgeBase, actor_id: str, selection: Selection) -> Stat
             ballot,
             ballot.position(actor_id, is_state),
             ballot.sponsor_role(actor_id),
-            [e for r in ballot.resolutions for e in spoken.get(r, [])]
-            if ballot.kind == "resolution"
-            else [],
+            debate(ballot, spoken),
         )
         for ballot in everything
         if selection.keeps(ballot)
@@ -373,12 +411,7 @@ def roll_call(kb: KnowledgeBase, ballot: Ballot) -> RollCall:
     sponsors: list[tuple[str, str | None]] = []
     if isinstance(ballot.record, Resolution):
         sponsors = [(str(s), getattr(s, "role", None)) for s in ballot.record.sponsors]
-    spoken = statements(kb)
-    said = (
-        [e for r in ballot.resolutions for e in spoken.get(r, [])]
-        if ballot.kind == "resolution"
-        else []
-    )
+    said = debate(ballot, statements(kb))
     roles = ballot.role_positions() if not groups else {}
     return RollCall(
         ballot,
@@ -446,7 +479,24 @@ def matrix(kb: KnowledgeBase, selection: Selection) -> Matrix:
             named.setdefault(actor_id, None)
     actors = [a for a in (kb.actor(i) for i in named) if a is not None]
     actors.sort(key=lambda a: (a.kind.value != "state", a.name.casefold(), a.id))
-    rows = [(a, [cell(b, a.id, a.kind.value == "state") for b in columns]) for a in actors]
+    kinds = {a.id: a.kind.value == "state" for a in actors}
+    # a column's cells: those of the actors it names, and one for everyone else (a state
+    # it does not name, or an actor that does not vote), computed once
+    explicit = [{i: cell(b, i, kinds.get(i, True)) for i in named_in(b)} for b in columns]
+    unnamed = "\0"  # no actor has this id
+    default = [(cell(b, unnamed, False), cell(b, unnamed, True)) for b in columns]
+    rows = []
+    for a in actors:
+        is_state = kinds[a.id]
+        rows.append(
+            (
+                a,
+                [
+                    cells[a.id] if a.id in cells else other[is_state]
+                    for cells, other in zip(explicit, default, strict=True)
+                ],
+            )
+        )
     states = {a.id for a in kb.actors if a.kind.value == "state"}
     return Matrix(columns, rows, len(states - set(named)), selection.undated(everything))
 

@@ -420,9 +420,9 @@ def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None
             lines += ["", f"Sponsors ({len(call.sponsors)}): {shown}"]
         else:
             lines += ["", "Sponsors: not recorded"]
-        if call.statements:
-            lines += ["", "Statements:"]
-            lines += [f"  {e.date}  {e.id}: {e.title}" for e in call.statements]
+    if call.statements:
+        lines += ["", "Statements:"]
+        lines += [f"  {e.date}  {e.id}: {e.title}" for e in call.statements]
     echo("".join(safe(line) + "\n" for line in lines))
 
 
