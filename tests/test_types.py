@@ -36,6 +36,7 @@ STRICT_CLEAN = [
     "cli/output.py",
     "cli/schema.py",
     "cli/vocab.py",
+    "cli/votes.py",
     "completion.py",
     "dataset.py",
     "dates.py",
@@ -72,6 +73,7 @@ STRICT_CLEAN = [
     "lint/rules/meta.py",
     "lint/rules/resolutions.py",
     "lint/rules/text.py",
+    "lint/rules/votes.py",
     "lint/runner.py",
     "lint/summary.py",
     "lint/view.py",
@@ -91,6 +93,7 @@ STRICT_CLEAN = [
     "suggest.py",
     "textmatch.py",
     "vocab.py",
+    "votes.py",
     "yamlio.py",
 ]
 """Paths under src/dprkhr that `mypy --strict` passes on."""

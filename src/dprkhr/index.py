@@ -380,7 +380,7 @@ def _text(date: PartialDate | None) -> str | None:
     return None if date is None else str(date)
 
 
-def _ids(values: list[str]) -> str:
+def _ids(values: Sequence[str]) -> str:
     """A list of ids in one column: ids never hold spaces (they are validated slugs)."""
     return " ".join(values)
 

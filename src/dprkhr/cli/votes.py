@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dprkhr.cli.common import at_least_one, state
-from dprkhr.cli.output import Column, echo, emit_data, note, note_cut, table, to_csv
+from dprkhr.cli.output import Column, echo, note, note_cut, table, to_csv, to_json, to_yaml
 from dprkhr.errors import UsageError
 from dprkhr.safetext import safe
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dprkhr.kb import KnowledgeBase
-    from dprkhr.models import Event
+    from dprkhr.models import Actor, Event
     from dprkhr.votes import Ballot, Change, Matrix, RollCall, Selection, StateRecord
 
 
@@ -178,6 +180,11 @@ def _resolution_ballot(kb: KnowledgeBase, text: str) -> Ballot:
     return ballot
 
 
+def _emit(data: Any, output: VotesFormat) -> None:
+    """A JSON-ready list or document as json or yaml."""
+    echo(to_json(data) if output is VotesFormat.json else to_yaml(data))
+
+
 def _note_undated(undated: list[Ballot]) -> None:
     if undated:
         n = len(undated)
@@ -273,7 +280,7 @@ def _render_state(found: StateRecord, output: VotesFormat, limit: int | None) ->
             }
             for r in rows
         ]
-        emit_data(items, output)
+        _emit(items, output)
     if len(rows) < len(found.rows):
         note_cut(len(rows), len(found.rows), "records")
     elif output is VotesFormat.table and rows:
@@ -378,7 +385,7 @@ def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None
             "dissociated": _names(kb, call.dissociated),
             "statements": [_statement(e) for e in call.statements],
         }
-        emit_data(data, output)  # type: ignore[arg-type]
+        _emit(data, output)
         _roll_notes(call)
         return
     lines = [f"{ballot.label}  ({ballot.id})" if ballot.symbol else ballot.id]
@@ -484,7 +491,7 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
             return
         columns = [Column("State", lambda r: r[0].name, no_wrap=True)]
         for i, label in enumerate(labels):
-            columns.append(Column(label, lambda r, i=i: r[1][i], no_wrap=True))
+            columns.append(Column(label, _nth_cell(i), no_wrap=True))
         table(rows, columns)
         note("legend: " + "; ".join(f"{k or 'blank'} {v}" for k, v in LEGEND.items()))
     elif output is VotesFormat.csv:
@@ -514,7 +521,7 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
                 for a, cells in rows
             ],
         }
-        emit_data(data, output)  # type: ignore[arg-type]
+        _emit(data, output)
     note_cut(len(rows), len(found.rows), "states")
     if found.left_out:
         n = found.left_out
@@ -524,6 +531,13 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
             f"{'theirs' if n != 1 else 'its'} would be blank or ?)"
         )
     _note_undated(found.undated)
+
+
+def _nth_cell(i: int) -> Callable[[tuple[Actor, list[str]]], str]:
+    def get(row: tuple[Actor, list[str]]) -> str:
+        return row[1][i]
+
+    return get
 
 
 def _short_labels(columns: list[Ballot]) -> list[str]:
@@ -605,7 +619,7 @@ def _render_changes(
             }
             for c in rows
         ]
-        emit_data(items, output)
+        _emit(items, output)
     note_cut(len(rows), len(found), "changes")
     if output is VotesFormat.table:
         note(

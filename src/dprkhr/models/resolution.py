@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -201,11 +201,14 @@ def _sponsor_data(value: SponsorId | str) -> str | dict[str, str]:
     return value.to_data() if isinstance(value, SponsorId) else str(value)
 
 
-SponsorItem = Annotated[
-    Sponsor,
-    AfterValidator(_sponsor),
-    PlainSerializer(_sponsor_data, return_type=Any),
-]
+if TYPE_CHECKING:
+    SponsorItem = SponsorId
+else:
+    SponsorItem = Annotated[
+        Sponsor,
+        AfterValidator(_sponsor),
+        PlainSerializer(_sponsor_data, return_type=Any),
+    ]
 """A sponsor as written: a bare id or a mapping; validated into a `SponsorId`."""
 
 
@@ -225,7 +228,7 @@ class Resolution(Record):
     date: PartialDate | None = Field(default=None, description="Date of adoption.")
     title: Text | None = None
     adoption: Adoption | None = None
-    sponsors: list[SponsorItem] = Field(  # type: ignore[assignment]
+    sponsors: list[SponsorItem] = Field(
         default_factory=list,
         description=(
             "Actors that sponsored or co-sponsored it: ids, or `{actor, role, source}` with"

@@ -3,10 +3,7 @@ its forum, its sources and the event's participants; only states vote or dissoci
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
-from typing import Any
 
 from dprkhr.dataset import LoadedFile
 from dprkhr.lint.base import FileEnv, Finding, Rule
@@ -581,9 +578,6 @@ def _full(adoption: Adoption, position: str) -> bool:
     return ids is not None and count is not None and len(ids) >= count
 
 
-_MEMORY = "DPK312-findings"
-
-
 class RollMemberKind(Rule):
     """Only states vote and dissociate: every id in a roll call (`adoption.votes`) or
     in `dissociated` is an actor of kind `state`.
@@ -629,54 +623,27 @@ class RollMemberKind(Rule):
     code = "DPK312"
     name = "roll-member-not-state"
     summary = "an id in a roll call or `dissociated` is not a state"
-    remembers = (_MEMORY,)
 
     def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
         kinds: dict[str, str] = {}
         for summary in view.summaries:
             if summary.state & SERVED and summary.id is not None and summary.actor is not None:
                 kinds.setdefault(summary.id, str(summary.actor[0]))
-        # findings depend on the file and on the actors' kinds only: while those are the
-        # same as in the previous run, an unchanged file's findings are the remembered
-        # ones and its references are not read
-        context = hashlib.blake2b(
-            json.dumps(sorted(kinds.items())).encode(), digest_size=16
-        ).hexdigest()
-        remembered = view.memory.get(_MEMORY)
-        reuse = (
-            isinstance(remembered, list)
-            and len(remembered) == 2
-            and remembered[0] == context
-            and isinstance(remembered[1], dict)
-        )
-        old: dict[str, Any] = remembered[1] if reuse else {}
-        found: dict[str, list[Any]] = {}
         for index in range(len(view.summaries)):
-            key = view.keys[index] if view.keys else str(index)
-            state = list(view.states[index] or ()) if view.states else []
-            if reuse and view.cached[index]:
-                before = old.get(key)
-                if before is None:
-                    continue
-                if isinstance(before, list) and len(before) == 2 and before[0] == state:
-                    found[key] = before
-                    for line, column, message, suggestion in before[1]:
-                        yield (index, line, column, message, suggestion)
-                    continue
             for kind, target, line, column in view.refs(index):
                 if kind != "state":
                     continue
                 actual = kinds.get(target)
                 if actual is None or actual == "state":
-                    continue  # unknown ids are DPK201's
-                message = f"`{target}` is {_a(actual)}, not a state: only states vote or dissociate"
-                suggestion = (
+                    continue  # an id that is no actor is DPK201's
+                yield (
+                    index,
+                    line,
+                    column,
+                    f"`{target}` is {_a(actual)}, not a state: only states vote or dissociate",
                     "remove it; if the page shows it voting, keep it and add "
-                    "`lint: {ignore: [DPK312], reason: ...}` naming the page"
+                    "`lint: {ignore: [DPK312], reason: ...}` naming the page",
                 )
-                found.setdefault(key, [state, []])[1].append([line, column, message, suggestion])
-                yield (index, line, column, message, suggestion)
-        view.memory[_MEMORY] = [context, found]
 
 
 def _a(kind: str) -> str:
