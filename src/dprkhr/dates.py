@@ -6,7 +6,12 @@ import calendar
 import datetime as dt
 import re
 from functools import total_ordering
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 _DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 """The shape of a partial date (matched whole, ASCII digits only); `DATE_PATTERN` is exact."""
@@ -79,7 +84,7 @@ class PartialDate:
             self._end = dt.date(year, 12, 31)
 
     @classmethod
-    def coerce(cls, value: Any) -> PartialDate:
+    def coerce(cls, value: object) -> PartialDate:
         """Build from a string (surrounding spaces dropped: for command-line options), a bare
         year (YAML reads `2024` as a number) or a date."""
         if isinstance(value, str):
@@ -87,7 +92,7 @@ class PartialDate:
         return cls.from_data(value)
 
     @classmethod
-    def from_data(cls, value: Any) -> PartialDate:
+    def from_data(cls, value: object) -> PartialDate:
         """Build from a value read from a record file, exactly as the JSON Schema allows: a
         string `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as written, or a bare year as an integer."""
         if isinstance(value, PartialDate):
@@ -155,10 +160,12 @@ class PartialDate:
         return f"PartialDate({self.text!r})"
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
         from pydantic_core import core_schema
 
-        def validate(value: Any) -> PartialDate:
+        def validate(value: object) -> PartialDate:
             try:
                 return cls.from_data(value)
             except DateError as exc:
@@ -171,7 +178,9 @@ class PartialDate:
         )
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return {
             "anyOf": [
                 {"type": "string", "pattern": DATE_PATTERN},

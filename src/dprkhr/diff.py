@@ -12,7 +12,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from dprkhr import gitio
 from dprkhr.dataset import format_loc, record_kind
@@ -25,7 +25,7 @@ class _Missing:
         return "MISSING"
 
 
-MISSING: Any = _Missing()
+MISSING: Final = _Missing()
 """Marks a value that is absent on one side of a change."""
 
 VOCAB_ENTRIES: dict[str, tuple[str, str, str]] = {

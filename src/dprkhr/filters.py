@@ -118,7 +118,9 @@ class EventFilter:
 
             if kb is None:
                 raise ValueError("a text filter needs the knowledge base")
-            return record_holds(kb, record, query or self.text_query())  # type: ignore[arg-type]
+            wanted = query or self.text_query()
+            assert wanted is not None  # self.text is set: its query is made, or an error
+            return record_holds(kb, record, wanted)
         return True
 
     def _dates(self, first: Any, last: Any) -> bool:

@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from types import FrameType
 
 RECORD_LIMIT = 1024 * 1024
 """Larger record files are refused: no record needs a megabyte."""
@@ -140,12 +140,12 @@ def racy(info: os.stat_result, written_ns: int) -> bool:
 
 
 def unchanged(
-    stored: Any,
+    stored: object,
     info: os.stat_result,
     written_ns: int,
     path: str | os.PathLike[str],
     digest: str,
-    content_digest: Any,
+    content_digest: Callable[[bytes], str],
     limit: int,
 ) -> bool:
     """Whether a file whose `stamp` was `stored` when a cache was written at `written_ns`
@@ -180,7 +180,7 @@ def _discard(temp: str) -> None:
             os.unlink(temp)
 
 
-def _renameat2() -> Any:
+def _renameat2() -> Callable[..., int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -298,7 +298,7 @@ class ForeignContent(FileExistsError):
 
 
 @contextlib.contextmanager
-def atomic_folder(target: Path, replace: Any = None) -> Iterator[Path]:
+def atomic_folder(target: Path, replace: Callable[[str], bool] | None = None) -> Iterator[Path]:
     """Yield a temporary folder beside `target`; on success put it in place of `target`.
 
     Without `replace`, the folder is renamed in only where nothing exists
@@ -331,7 +331,7 @@ def atomic_folder(target: Path, replace: Any = None) -> Iterator[Path]:
         raise
 
 
-def _replace_folder(target: Path, temp: Path, folder: Path, replace: Any) -> None:
+def _replace_folder(target: Path, temp: Path, folder: Path, replace: Callable[[str], bool]) -> None:
     """Put `temp` in place of the folder `target`, deleting only the files of `target`
     that `replace` names. The old folder is moved aside (`<aside>/old`) for the switch;
     until the new one is in place, any failure or interruption puts it back, and the
@@ -424,7 +424,7 @@ def sweep(folder: Path | str) -> int:
     return removed
 
 
-def _die_clean(signum: int, _frame: Any) -> None:
+def _die_clean(signum: int, _frame: FrameType | None) -> None:
     """Remove this process's temporary files, then die of the signal as if unhandled.
     (Not unwinding: an exception raised at an arbitrary point could leave a lock held
     and hang the exit.)"""
