@@ -27,14 +27,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from dprkhr.errors import UsageError
 from dprkhr.names import normalize
 
 if TYPE_CHECKING:
     from dprkhr.kb import KnowledgeBase
-    from dprkhr.models import Record
+    from dprkhr.models import Actor, Event, Record, Resolution, Source
 
 FIELD_WEIGHT = {
     "id": 3.0,
@@ -124,19 +124,21 @@ def field_holds(want: Wanted, folded: str) -> bool:
 
 def record_fields(record: Record, tag_names: Mapping[str, str]) -> list[tuple[str, str]]:
     """(field, text) of every searchable field of a record (see the module docstring)."""
+    # `record_type` names the model class (an isinstance test would import the models)
     fields: list[tuple[str, str]] = [("id", record.id)]
     kind = record.record_type
     if kind == "actor":
-        fields += [("name", n) for n in record.all_names()]  # type: ignore[attr-defined]
-    if kind == "resolution" and record.symbol:  # type: ignore[attr-defined]
-        fields.append(("symbol", record.symbol))  # type: ignore[attr-defined]
+        fields += [("name", n) for n in cast("Actor", record).all_names()]
+    if kind == "resolution" and (symbol := cast("Resolution", record).symbol):
+        fields.append(("symbol", symbol))
     title = getattr(record, "title", None)
     if title:
         fields.append(("title", title))
     if kind == "source":
-        fields += [("name", x) for x in (record.publisher, record.author) if x]  # type: ignore[attr-defined]
+        source = cast("Source", record)
+        fields += [("name", x) for x in (source.publisher, source.author) if x]
     if kind == "event":
-        fields += [("symbol", d) for d in record.documents]  # type: ignore[attr-defined]
+        fields += [("symbol", d) for d in cast("Event", record).documents]
     fields += [("tag", tag_names.get(t, t)) for t in getattr(record, "tags", None) or ()]
     summary = getattr(record, "summary", None)
     if summary:
