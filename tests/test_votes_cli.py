@@ -86,7 +86,10 @@ def test_matrix_cells_tell_no_vote_from_not_recorded(kb: KnowledgeBase) -> None:
 
 
 def test_changes_never_count_what_is_not_known(kb: KnowledgeBase) -> None:
-    found = changes(kb, Selection())
+    series = changes(kb, Selection())
+    found = series.changes
+    # 2014-2015: china no-no, russia no-no; 2015-2016: china no-dissociated
+    assert series.pairs == 2 and series.compared == 3
     assert [
         (c.actor.id, c.before.id, c.before_position, c.after.id, c.after_position) for c in found
     ] == [("china", "res-2015", "no", "res-2016", "dissociated")]
@@ -278,6 +281,7 @@ def test_changed(root: Path) -> None:
     ]
     table = run(root, "votes", "--matrix", "--changed")
     assert "China" in table.stdout and "never counted as a change" in table.stderr
+    assert "1 change in 3 comparisons" in table.stderr
     assert run(root, "votes", "Cuba", "--changed", "-f", "json").stdout.strip() == "[]"
 
 

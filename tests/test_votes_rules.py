@@ -211,3 +211,11 @@ def test_a_partial_roll_may_leave_a_participant_out(tmp_path: Path) -> None:
     assert [m for _, _, m, _ in only(lint(root), "DPK316")] == [
         "`cuba` has the role `voted-against`, but the roll call does not name it"
     ]
+
+
+def test_vote_counts_of_a_vote_event(tmp_path: Path) -> None:
+    """DPK304 checks a vote event's counts against its forum too (not the votes needed
+    to adopt: a vote event may record a motion that failed)."""
+    root = edited(tmp_path, VOTE_EVENT, "yes: 3\n", "yes: 14\n")
+    [(_, _, message, _)] = only(lint(root), "DPK304")
+    assert message == "16 votes counted, but UNSC has 15 members"

@@ -518,25 +518,40 @@ class Change:
     after_position: str
 
 
-def changes(kb: KnowledgeBase, selection: Selection) -> list[Change]:
+@dataclass(frozen=True)
+class Changes:
+    """The changes along the series, and how much could be compared at all."""
+
+    changes: list[Change]
+    pairs: int
+    """Consecutive pairs of selected resolutions (one `follows` the other)."""
+    compared: int
+    """(state, pair) comparisons where both positions are recorded."""
+
+
+def changes(kb: KnowledgeBase, selection: Selection) -> Changes:
     """States whose position differs between consecutive resolutions of a series (a
     resolution and the one it `follows`), both selected; in date order, then by state."""
     by_id = {b.id: b for b in ballots(kb) if b.kind == "resolution"}
     out: list[Change] = []
+    pairs = compared = 0
     for after in by_id.values():
         record = after.record
         previous = record.follows if isinstance(record, Resolution) else None
         before = by_id.get(previous or "")
         if before is None or not (selection.keeps(before) and selection.keeps(after)):
             continue
+        pairs += 1
         for actor_id in dict.fromkeys([*named_in(before), *named_in(after)]):
             actor = kb.actor(actor_id)
             if actor is None:
                 continue
             is_state = actor.kind.value == "state"
             old, new = before.position(actor_id, is_state), after.position(actor_id, is_state)
-            if old == new or old not in COMPARABLE or new not in COMPARABLE:
+            if old not in COMPARABLE or new not in COMPARABLE:
                 continue
-            out.append(Change(actor, before, old, after, new))
+            compared += 1
+            if old != new:
+                out.append(Change(actor, before, old, after, new))
     out.sort(key=lambda c: (_order(c.after), c.actor.name.casefold(), c.actor.id))
-    return out
+    return Changes(out, pairs, compared)

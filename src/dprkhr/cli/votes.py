@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Actor, Event
-    from dprkhr.votes import Ballot, Change, Matrix, RollCall, Selection, StateRecord
+    from dprkhr.votes import Ballot, Change, Matrix, RollCall, StateRecord
 
 
 class VotesFormat(str, Enum):
@@ -156,10 +156,19 @@ def votes(
         return
     if changed:
         actor_id = actor_id_from_name(kb, actor) if actor is not None else None
-        found = changes(kb, selection)
+        series = changes(kb, selection)
+        found = series.changes
         if actor_id is not None:
             found = [c for c in found if c.actor.id == actor_id]
-        _render_changes(found, output, limit, selection)
+        _render_changes(found, output, limit)
+        n, pairs = series.compared, series.pairs
+        note(
+            f"{len(series.changes)} change{'s' if len(series.changes) != 1 else ''} in {n} "
+            f"comparison{'s' if n != 1 else ''} (a state whose position is recorded in both "
+            f"resolutions of a consecutive pair; {pairs} pair{'s' if pairs != 1 else ''}); "
+            'a position not recorded is never counted as a change, nor is "no recorded '
+            'vote" (adopted without a vote, the state not named as dissociating)'
+        )
         return
     if matrix:
         _render_matrix(states_by_resolutions(kb, selection), output, limit)
@@ -550,15 +559,13 @@ def _short_labels(columns: list[Ballot]) -> list[str]:
 # --- changes ----------------------------------------------------------------------------------
 
 
-def _render_changes(
-    found: list[Change], output: VotesFormat, limit: int | None, selection: Selection
-) -> None:
+def _render_changes(found: list[Change], output: VotesFormat, limit: int | None) -> None:
     from dprkhr.votes import LABELS
 
     rows = found[:limit]
     if output is VotesFormat.table:
         if not rows:
-            note("No state's recorded position changed between consecutive resolutions.")
+            note("No change found.")
         else:
             columns = [
                 Column("State", lambda c: c.actor.name, ratio=1, min_width=10),

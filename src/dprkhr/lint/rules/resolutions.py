@@ -149,12 +149,14 @@ class SymbolFitsForum(Rule):
 
 
 class VoteCounts(Rule):
-    """Vote counts are consistent with how the resolution was adopted and where.
+    """Vote counts are consistent with how the resolution was adopted and where (and so
+    are those of a `vote` event's `adoption`).
 
     A resolution adopted without a vote has no counts, and only such a resolution lists
     states that `dissociated` themselves from its adoption; counts never add up to more
     than the forum's members; in the Security Council a resolution needs at least 9 votes
-    in favour (the forum's `votes_to_adopt`).
+    in favour (the forum's `votes_to_adopt`; not checked on an event, whose vote may have
+    failed).
 
     Fails:
         # data/resolutions/s-res-2397.yaml
@@ -184,8 +186,8 @@ class VoteCounts(Rule):
     summary = "vote counts do not fit the adoption method or the forum"
 
     def check_file(self, loaded: LoadedFile, env: FileEnv) -> Iterator[Finding]:
-        resolution = _resolution(loaded)
-        if resolution is None or resolution.adoption is None:
+        resolution = loaded.record
+        if not isinstance(resolution, (Resolution, Event)) or resolution.adoption is None:
             return
         adoption = resolution.adoption
         counts = {
@@ -210,7 +212,7 @@ class VoteCounts(Rule):
                 ("adoption", "dissociated"),
                 "adopted by a vote, yet states are listed as having dissociated themselves "
                 "from a consensus",
-                "record them as voting against or abstaining in an event, or set "
+                "record how they voted in the roll call (`votes.no`, `votes.abstain`), or set "
                 "`method: without-vote`",
             )
         forum = env.forum_by_code.get(resolution.forum or "")
@@ -224,7 +226,8 @@ class VoteCounts(Rule):
                 "check the counts against the voting record",
             )
         if (
-            forum.votes_to_adopt is not None
+            isinstance(resolution, Resolution)  # a vote event may record a motion that failed
+            and forum.votes_to_adopt is not None
             and adoption.yes is not None
             and adoption.yes < forum.votes_to_adopt
         ):
