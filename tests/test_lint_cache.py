@@ -1,5 +1,5 @@
-"""The per-file lint cache and worker processes: a warm lint equals a cold one, re-reads
-only what changed, and survives a damaged cache; workers give the same results."""
+"""Lint's rows in the store and worker processes: a warm lint equals a cold one, re-reads
+only what changed, and survives a damaged store; workers give the same results."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import random
+import sqlite3
 import time
 from pathlib import Path
 
@@ -14,13 +15,15 @@ import pytest
 from conftest import MakeData
 from typer.testing import CliRunner
 
-from dprkhr import cache
 from dprkhr.cli import app
 from dprkhr.dataset import load_dataset
-from dprkhr.lint import LintConfig, filecache, lint_dataset, lint_paths, workers
+from dprkhr.lint import LintConfig, lint_dataset, lint_paths, workers
 from dprkhr.lint import collect as collect_module
+from dprkhr.lint import summary as summary_module
 from dprkhr.lint.rules.references import _closest, closest_ids
 from dprkhr.lint.runner import lint_files
+from dprkhr.models import VOCAB_FILES
+from dprkhr.store import store_file
 
 FILES = {
     "actors/x.yaml": "id: x\nname: Xavier Dupont\nkind: person\n",
@@ -62,7 +65,7 @@ def test_warm_equals_cold_equals_uncached(make_data: MakeData):
     plain = _lint(root, cache_on=False)
     assert {p.code for p in plain} >= {"DPK001", "DPK004", "DPK101", "DPK201", "DPK402", "DPK501"}
     assert _lint(root) == plain  # cold: writes the cache
-    assert filecache.folder(root).is_dir()
+    assert store_file(root).is_file()
     assert _lint(root) == plain  # warm, files racy: compared by content
     _age(root)
     assert _lint(root) == plain  # warm, every summary from the cache
@@ -74,13 +77,14 @@ def test_only_changed_files_are_read(make_data: MakeData, monkeypatch: pytest.Mo
     _age(root)
     _lint(root)
     read: list[str] = []
-    real = collect_module.process
+    real = summary_module.summarise
 
-    def spy(job, *args):
-        read.append(Path(job[0]).name)
-        return real(job, *args)
+    def spy(loaded, env):
+        if loaded.kind not in VOCAB_FILES:  # the vocabularies are read by every run
+            read.append(Path(loaded.location).name)
+        return real(loaded, env)
 
-    monkeypatch.setattr(collect_module, "process", spy)
+    monkeypatch.setattr(summary_module, "summarise", spy)
     _lint(root)
     assert read == []
     path = root / "actors" / "x.yaml"
@@ -107,7 +111,7 @@ def test_a_damaged_cache_is_ignored(make_data: MakeData, damage: str):
     root = make_data(FILES)
     plain = _lint(root, cache_on=False)
     _lint(root)
-    for path in filecache.folder(root).iterdir():
+    for path in [store_file(root)]:
         raw = path.read_bytes()
         if damage == "truncate":
             path.write_bytes(raw[: len(raw) // 2])
@@ -123,41 +127,51 @@ def test_a_damaged_cache_is_ignored(make_data: MakeData, damage: str):
     assert _lint(root) == plain
 
 
-def _forge(root: Path, name: str, change) -> None:
-    """Rewrite every `name` document (shard or refs) with `change(value)` applied to each
-    entry's summary (or references), with a valid digest."""
-    for path in sorted(filecache.folder(root).glob(f"{name}-*.json")):
-        document = cache.read_document(path, root)
-        assert document is not None
-        meta, body = document
-        for entry in body.values():
-            change(entry[2] if name == "shard" else entry)
-        extra = {k: meta[k] for k in ("lint", "key", "as_of")}
-        cache.write_document(path, root, body, meta["written_ns"], extra=extra)
+def _forge(root: Path, change) -> None:
+    """Rewrite every stored summary with `change(value)` applied to it (as
+    `[state, id, id_at, None, actor, ignores, problems, dates]`), or run `change` (an SQL
+    statement) on the store."""
+    db = sqlite3.connect(store_file(root))
+    with db:
+        if isinstance(change, str):
+            db.execute(change)
+        else:
+            rows = db.execute("SELECT file, state, id, id_line, id_column, rest FROM lint_files")
+            for file, state, record_id, line, column, rest in rows.fetchall():
+                summary = [state, record_id, [line, column], None]
+                summary += json.loads(rest) if rest else [None, [], [], []]
+                change(summary)
+                db.execute(
+                    "UPDATE lint_files SET state = ?, rest = ? WHERE file = ?",
+                    (summary[0], json.dumps(summary[4:]), file),
+                )
+    db.close()
 
 
 @pytest.mark.parametrize(
-    ("name", "change"),
+    "change",
     [
-        ("refs", lambda r: r.append(["actor", ["not", "a", "string"], 1, 1])),
-        ("refs", lambda r: r.append(["actor", "somebody", "1", 1])),
-        ("refs", lambda r: r.append(["actor", "somebody"])),
-        ("shard", lambda s: s[6].append([1, 1, "DPK999", "made up", None])),
-        ("shard", lambda s: s[6].append(["1", 1, "DPK004", "made up", None])),
-        ("shard", lambda s: s[5].append([7, 1, 1])),
-        ("shard", lambda s: s[7].append([1, 1, "2099", "not a date"])),
-        ("shard", lambda s: s.__setitem__(4, ["person", "N", 1, 1, [3]]) if s[4] else None),
-        ("shard", lambda s: s.__setitem__(3, [])),
+        "UPDATE lint_refs SET target = x'00ff'",
+        "UPDATE lint_refs SET line = 'one'",
+        "UPDATE lint_refs SET kind = x'01'",
+        "UPDATE lint_files SET rest = 'not json'",
+        "UPDATE lint_files SET state = 'x'",
+        "UPDATE lint_files SET id_line = 'x'",
+        lambda s: s[6].append([1, 1, "DPK999", "made up", None]),
+        lambda s: s[6].append(["1", 1, "DPK004", "made up", None]),
+        lambda s: s[5].append([7, 1, 1]),
+        lambda s: s[7].append([1, 1, "2099", "not a date"]),
+        lambda s: s.__setitem__(4, ["person", "N", 1, 1, [3]]) if s[4] else None,
+        lambda s: s.pop(),
     ],
 )
-def test_a_forged_cache_gives_no_traceback_and_no_wrong_types(
-    make_data: MakeData, name: str, change
-):
+def test_a_forged_store_gives_no_traceback_and_no_wrong_types(make_data: MakeData, change):
     root = make_data(FILES)
     plain = _lint(root, cache_on=False)
     _age(root)
     _lint(root)
-    _forge(root, name, change)
+    _forge(root, change)
+    assert _lint(root) == plain
     assert _lint(root) == plain
 
 
@@ -204,7 +218,7 @@ def test_workers_give_the_same_results(make_data: MakeData, monkeypatch: pytest.
     monkeypatch.setattr(collect_module, "CHUNK", 2)
     assert _lint(root, cache_on=False, workers=2) == plain
     assert _lint(root, workers=2) == plain
-    assert cache.read(root) is not None  # the record cache was written by the workers' entries
+    assert _lint(root, workers=2) == plain  # from the summaries the workers made
 
 
 def _die(jobs: object) -> None:
@@ -281,13 +295,11 @@ def test_closest_ids_reuses_answers_exactly(monkeypatch: pytest.MonkeyPatch):
     assert closest_ids(targets, ids, forged)[0] == full(ids)
 
 
-def test_references_are_loaded_when_asked_even_from_a_damaged_cache(make_data: MakeData):
+def test_stored_references_are_the_ones_read(make_data: MakeData):
     root = make_data(FILES)
-    plain = lint_files(root, config=LintConfig(), with_refs=True)
+    plain = lint_files(root, config=LintConfig())
     _age(root)
     lint_files(root, config=LintConfig(), cache=True)
-    for path in filecache.folder(root).glob("refs-*.json"):
-        path.write_bytes(path.read_bytes()[:10])
     warm = lint_files(root, config=LintConfig(), cache=True, with_refs=True)
     assert warm.problems == plain.problems
     assert [warm.view.refs(i) for i in range(len(warm.files))] == [
@@ -356,9 +368,31 @@ def test_forged_suggestions_change_nothing(make_data: MakeData, forged: object):
     plain = _lint(root, cache_on=False)
     _age(root)
     _lint(root)
-    path = filecache.folder(root) / "suggestions.json"
-    meta, _body = cache.read_document(path, root)
-    extra = {k: meta[k] for k in ("lint", "key", "as_of")}
-    cache.write_document(path, root, forged, meta["written_ns"], extra=extra)
+    db = sqlite3.connect(store_file(root))
+    with db:
+        db.execute(
+            "INSERT OR REPLACE INTO lint_meta VALUES ('suggestions', ?)", (json.dumps(forged),)
+        )
+    db.close()
     assert _lint(root) == plain
     assert _lint(root) == plain
+
+
+def test_a_warm_lint_sees_other_settings_and_any_edit(make_data: MakeData):
+    root = make_data({"actors/x.yaml": "id: x\nname: X\nkind: person\n"})
+    _age(root)
+    assert [p.code for p in lint_paths(root, config=LintConfig(), cache=True).problems] == [
+        "DPK601"
+    ]
+    # other settings: another result
+    ignoring = LintConfig().merged(ignore=["DPK601"])
+    assert lint_paths(root, config=ignoring, cache=True).problems == []
+    # a fixed file, even one edited just now with its size and time kept
+    path = root / "actors" / "x.yaml"
+    stat = os.stat(path)
+    path.write_text("id: x\nname: X\nkind: persn\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _age(root)
+    assert [p.code for p in lint_paths(root, config=LintConfig(), cache=True).problems] == [
+        "DPK004"
+    ]

@@ -45,8 +45,8 @@ class Finding:
 class FileEnv:
     """What a per-file rule may look at besides its file: the forums, the day, the archive.
 
-    Everything here is part of the key of the per-file lint cache (see
-    `dprkhr.lint.filecache`), except `today`: the one rule that reads it (DPK402) keeps
+    Everything here is part of the key of the stored summaries (see
+    `dprkhr.lint.storage`), except `today`: the one rule that reads it (DPK402) keeps
     what it needs to decide again on a later day.
     """
 

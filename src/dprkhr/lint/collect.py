@@ -1,38 +1,30 @@
-"""Collecting every file's `FileSummary` for lint: from the per-file cache when the file is
-unchanged, else by reading, validating and summarising it, in worker processes when there
-are many files to read."""
+"""Collecting every file's `FileSummary` for lint: from the store (`dprkhr.lint.storage`)
+when the file is unchanged since it was summarised, else by reading, validating and
+summarising it, in worker processes when there are many files to read."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import time
-from collections.abc import Callable, Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from dprkhr.cache import Entry, content_digest
-from dprkhr.dataset import (
-    Job,
-    LoadedFile,
-    _attach_vocab,
-    _problem,
-    display_path,
-    file_jobs,
-    load_file,
-    no_gc,
-)
-from dprkhr.fsio import read_regular, stamp
+from dprkhr.dataset import Job, _attach_vocab, _problem, file_jobs, load_file, no_gc
+from dprkhr.fsio import read_regular
+from dprkhr.layout import display_path
 from dprkhr.lint.base import FileEnv
-from dprkhr.lint.filecache import FileCache, member
 from dprkhr.lint.view import DamagedSummary, DatasetView, FileSummary
 from dprkhr.models import VOCAB_FILES
 from dprkhr.problems import UNKNOWN_FILE, Problem
 from dprkhr.yamlio import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
+    from dprkhr.lint.storage import LintRows
     from dprkhr.lint.workers import Pool
+    from dprkhr.store import Changes
 
 PARALLEL_FROM = 1500
 """Read files in worker processes when at least this many must be read (starting workers
@@ -40,9 +32,9 @@ costs about 0.1 s; a file takes about 0.1 ms to read, validate and summarise).""
 CHUNK = 400
 """Files a worker reads per task."""
 
-Result = tuple[FileSummary, tuple[str, str] | None, str | None]
-"""A file's summary; its lint cache entry and references; its record cache entry (each
-encoded as a `"path":value` member, or None)."""
+Result = tuple[FileSummary, str | None]
+"""A file's summary, and the digest of the bytes it was made from (None when not asked
+for, or when the file could not be read as a plain file)."""
 
 
 @dataclass
@@ -55,21 +47,35 @@ class Collected:
     """Problems that belong to no file read (a missing vocabulary)."""
     pool: Pool | None = None
     """The worker processes, if files were read in some; `close` ends them."""
-    stored: FileCache | None = None
-    entries: dict[str, Any] = field(default_factory=dict)
-    started_ns: int = 0
+    rows: LintRows | None = None
+    """Lint's rows in the store, when the run uses it."""
+    made: list[tuple[str, str, FileSummary]] = field(default_factory=list)
+    """The summaries made by this run, to be stored: (file, digest, summary)."""
     reused: int = 0
-    """How many summaries (and remembered answers) came from the cache."""
+    """How many summaries (and remembered answers) came from the store."""
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
 
+    def drop(self) -> None:
+        """Close the store without storing anything."""
+        if self.rows is not None:
+            self.rows.store.close()
+            self.rows = None
+
     def save(self) -> None:
-        """Write back the per-file lint cache and the "did you mean" answers. Never
-        raises."""
-        if self.stored is not None:
-            self.stored.write(self.entries, self.started_ns, self.view.suggestions)
+        """Store the summaries made and the "did you mean" answers, and close the store.
+        Never raises."""
+        if self.rows is None:
+            return
+        try:
+            self.rows.write(self.made, self.view.suggestions)
+        except (sqlite3.Error, OSError):
+            pass  # the store is remade or caught up by a later run
+        finally:
+            self.rows.store.close()
+            self.rows = None
 
 
 def _read(path: str) -> tuple[os.stat_result, bytes | None] | None:
@@ -79,89 +85,109 @@ def _read(path: str) -> tuple[os.stat_result, bytes | None] | None:
         return None
 
 
-def process(job: Job, env: FileEnv, entries: bool, records: bool) -> Result:
-    """Read, validate and summarise one file; with `entries`, also encode its lint cache
-    entry, and with `records` its record cache entry (see `dprkhr.cache`)."""
+def process(job: Job, env: FileEnv, digest: bool) -> Result:
+    """Read, validate and summarise one file; with `digest`, also the digest of its
+    content (see `dprkhr.store.content_digest`)."""
     from dprkhr.lint.summary import summarise
 
     path, kind, display, relative = job
-    read = _read(path) if relative is not None and (entries or records) else None
+    read = _read(path) if relative is not None and digest else None
     if read is None or read[1] is None:
-        loaded = load_file(path, kind, display)
-        return summarise(loaded, env), None, None
-    stat, raw = read
+        return summarise(load_file(path, kind, display), env), None
+    from dprkhr.store import content_digest
+
+    raw = read[1]
     loaded = load_file(path, kind, display, raw)
     summary = summarise(loaded, env)
     loaded.doc = None
-    digest = content_digest(raw)
-    record_entry = _record_entry(relative, stat, raw, digest, loaded) if records else None
-    lint_entry = None
-    if entries:
-        stored = list(summary)
-        stored[3] = None  # the references are cached apart (see `filecache.FileCache`)
-        lint_entry = (
-            member(relative, [stamp(stat), digest, stored]),
-            member(relative, summary.refs),
-        )
-    return summary, lint_entry, record_entry
+    return summary, content_digest(raw)
 
 
-def _record_entry(
-    relative: str, stat: os.stat_result, raw: bytes, digest: str, loaded: LoadedFile
-) -> str:
-    """The record cache entry of a file, encoded as a member of the cache's JSON object:
-    what `dprkhr.dataset._to_entry` makes (and `dprkhr.cache.write` would encode), with
-    the data encoded once rather than twice."""
-    entry = Entry(
-        stamp=stamp(stat),
-        digest=digest,
-        data=loaded.data,
-        problems=[
-            [p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
-            for p in loaded.problems
-        ],
-        failed=loaded.failed,
-        validated=loaded.record is not None,
-    )
-    try:
-        return member(relative, entry.to_json())
-    except (TypeError, ValueError):
-        entry.data = None  # not representable: the file is parsed again next time
-        entry.digest = digest if loaded.failed else ""
-        return member(relative, entry.to_json())
+class Readers:
+    """Reads files for one run: in this process, or in worker processes (started on first
+    need, for many files) that also serve `DatasetView.map`."""
+
+    def __init__(self, env: FileEnv, workers: int) -> None:
+        self.env = env
+        self.workers = workers
+        self.pool: Pool | None = None
+
+    def _pool(self, files: int) -> Pool | None:
+        if self.pool is None and self.workers >= 2 and files >= PARALLEL_FROM:
+            from dprkhr.lint.workers import Pool
+
+            self.pool = Pool(self.workers, self.env)
+        return self.pool
+
+    def summarise(self, jobs: list[Job], digest: bool) -> Iterable[Result]:
+        """Each file's summary (see `process`)."""
+        pool = self._pool(len(jobs))
+        if pool is None:
+            return (process(job, self.env, digest) for job in jobs)
+        return pool.read(jobs, digest, CHUNK)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
 
 @dataclass
 class Scan:
-    """The files of a lint run, in dataset order, each with its state on disk."""
+    """The files of a lint run, in dataset order."""
 
     jobs: list[Job]
-    stats: list[os.stat_result | None]
-    """Each file's `os.stat`, or None if it could not be had."""
     in_root: int
     """How many of the jobs are the data root's own files (the others come after)."""
     cwd: Path | None = None
-    started_ns: int = 0
-    """When the scan started: files changed since may have been missed, so the caches
-    written by this run count as written then."""
 
 
-def scan(root: Path, extra: Sequence[Path] = (), cwd: Path | None = None) -> Scan:
+def scan(root: Path, extra: list[Path] | tuple[Path, ...] = (), cwd: Path | None = None) -> Scan:
     """Every file under `root` (as `dprkhr.dataset.discover` finds them) and the `extra`
-    files not among them, with their `os.stat`."""
-    started_ns = time.time_ns()
+    files not among them."""
     jobs, in_root = file_jobs(root, extra, cwd)
-    stats: list[os.stat_result | None]
+    return Scan(jobs, in_root, cwd)
+
+
+def _stored(
+    root: Path, cwd: Path | None, key: str, env: FileEnv, reuse: bool
+) -> tuple[LintRows, dict[str, FileSummary | None], set[str]] | None:
+    """Lint's rows in the store of `root`, brought up to date with the files: the files
+    the refresh reads are summarised as it reads them (their node trees in hand) and their
+    rows written in its transaction; then the stored summaries of the others, and the files
+    the store has no summary of. None when the store cannot be used: the files are read."""
+    from dprkhr.lint.storage import LintRows
+    from dprkhr.lint.summary import summarise
+    from dprkhr.store import StoreError, open_store
+
+    store = open_store(root)
+    if store is None:
+        return None
+    rows = LintRows(store, key, env.today)
+    made: dict[str, FileSummary | None] = {}
+
+    def hook(db: sqlite3.Connection, changes: Changes) -> None:
+        derived = {}
+        for relative, loaded in changes.loaded.items():
+            derived[relative] = summarise(loaded, env)
+            loaded.doc = None
+        rows.insert(db, derived)
+        made.update(derived)
+
     try:
-        stats = list(map(os.stat, [job[0] for job in jobs]))  # the common case, quickly
-    except OSError:
-        stats = []
-        for job in jobs:
-            try:
-                stats.append(os.stat(job[0]))
-            except OSError:
-                stats.append(None)
-    return Scan(jobs, stats, in_root, cwd, started_ns)
+        if not reuse:
+            rows.clear()
+        rows.prepare()
+        store.refresh(cwd=cwd, hooks=[hook])
+        missing = rows.missing() - made.keys()
+        stored = rows.summaries(made)
+        stored.update(made)
+        return rows, stored, missing
+    except (StoreError, sqlite3.Error):
+        store.close()
+        return None
+    except BaseException:
+        store.close()
+        raise
 
 
 def collect(
@@ -173,15 +199,14 @@ def collect(
     workers: int | None = None,
     reuse: bool = True,
 ) -> Collected:
-    """Summarise every file of the run, reusing the per-file lint cache with `cache=True`
-    (unless `reuse` is False: then it is only rewritten) and then updating it (and writing
-    the record cache when every record file had to be read, so that a query after a cold
-    lint is warm)."""
-    started_ns = files.started_ns
+    """Summarise every file of the run: with `cache=True`, from the store for the files
+    summarised since they last changed (unless `reuse` is False: then every summary is
+    made again and stored)."""
     day = today or dt.date.today()
     jobs = files.jobs
 
     from dprkhr.dataset import Dataset
+    from dprkhr.lint.summary import summarise
 
     with no_gc():
         # the vocabularies first: per-file rules read them, and they are part of the key
@@ -204,68 +229,46 @@ def collect(
                 _attach_vocab(vocab, loaded.vocab)
         env = FileEnv(forums=vocab.forums, today=day, archive=archive)
 
-        from dprkhr.lint import filecache
-
-        stored: FileCache | None = None
-        if cache:
-            key = filecache.cache_key(raw_vocab, archive)
-            stored = (
-                filecache.FileCache.read(root, key, day)
-                if reuse
-                else filecache.FileCache.empty(root, key, day)
-            )
-        summaries: list[FileSummary | None] = [None] * len(jobs)
-        entries: dict[str, Any] = {}
-        pending: list[int] = []
-        reused = 0
-        from dprkhr.lint.summary import summarise
-
-        for index, job in enumerate(jobs):
-            path, kind, _display, relative = job
-            if index in vocab_files:
-                summaries[index] = summarise(vocab_files[index], env)
-                vocab_files[index].doc = None
-                continue
-            stat = files.stats[index]
-            if stored is not None and relative is not None and stat is not None:
-                hit = stored.fresh(relative, path, stat)
-                if hit is not None:
-                    summaries[index] = hit[0]
-                    entries[relative] = (hit[1], None)
-                    reused += 1
-                    continue
-            pending.append(index)
-        records_wanted = (
-            cache
-            and bool(pending)
-            and all(summaries[i] is None for i, job in enumerate(jobs) if job[3] is not None)
-        )
-        record_entries: list[str] = []
-        count = workers if workers is not None else _cpus()
-        pool = None
-        if count >= 2 and len(pending) >= PARALLEL_FROM:
-            from dprkhr.lint.workers import Pool
-
-            pool = Pool(count, env, cache, records_wanted)
-            results: Iterable[Result] = pool.read([jobs[i] for i in pending], CHUNK)
-        else:
-            results = (process(jobs[i], env, cache, records_wanted) for i in pending)
+        rows: LintRows | None = None
+        stored: dict[str, FileSummary | None] = {}
+        missing: set[str] = set()
+        readers = Readers(env, workers if workers is not None else _cpus())
         try:
-            for index, (summary, lint_entry, record_entry) in zip(pending, results, strict=True):
+            if cache:
+                from dprkhr.lint.storage import summary_key
+
+                key = summary_key(raw_vocab, archive)
+                found = _stored(root, files.cwd, key, env, reuse)
+                if found is not None:
+                    rows, stored, missing = found
+            summaries: list[FileSummary | None] = [None] * len(jobs)
+            pending: list[int] = []
+            reused = 0
+            for index, job in enumerate(jobs):
+                if index in vocab_files:
+                    summaries[index] = summarise(vocab_files[index], env)
+                    vocab_files[index].doc = None
+                    continue
+                relative = job[3]
+                if relative is not None and relative not in missing:
+                    hit = stored.get(relative)
+                    if hit is not None:
+                        summaries[index] = hit
+                        reused += 1
+                        continue
+                pending.append(index)
+            del stored
+            results = readers.summarise([jobs[i] for i in pending], rows is not None)
+            made: list[tuple[str, str, FileSummary]] = []
+            for index, (summary, content) in zip(pending, results, strict=True):
                 summaries[index] = summary
                 relative = jobs[index][3]
-                if relative is None:
-                    continue
-                if lint_entry is not None:
-                    entries[relative] = lint_entry
-                    if stored is not None:
-                        known = stored.index.get(relative)
-                        stored.dirty.add(known[1] if known else filecache.shard_of(relative))
-                if record_entry is not None:
-                    record_entries.append(record_entry)
+                if relative is not None and content is not None:
+                    made.append((relative, content, summary))
         except BaseException:
-            if pool is not None:
-                pool.close()
+            readers.close()
+            if rows is not None:
+                rows.store.close()
             raise
 
     view = DatasetView(
@@ -279,12 +282,13 @@ def collect(
             name: any(f.kind == name and f.vocab is not None for f in vocab_files.values())
             for name in VOCAB_FILES
         },
-        map=pool.map if pool is not None else None,
-        suggested=stored.suggested if stored is not None else {},
+        map=readers.pool.map if readers.pool is not None else None,
+        suggested=rows.suggested if rows is not None else {},
         locations=[job[0] for job in jobs],
-        load_refs=_refs_loader(stored, jobs),
     )
-    collected = Collected(view=view, locations=[job[0] for job in jobs], pool=pool)
+    if rows is not None:
+        view.unresolved, view.load_refs = _stored_refs(rows, view, jobs)
+    collected = Collected(view=view, locations=[job[0] for job in jobs], pool=readers.pool)
     for name in VOCAB_FILES:
         if not any(job[1] == name for job in jobs):
             collected.loose.append(
@@ -297,30 +301,44 @@ def collect(
                     f"restore data/{name} (see docs/data-model.md)",
                 )
             )
-    collected.stored, collected.entries, collected.started_ns = stored, entries, started_ns
+    collected.rows, collected.made = rows, made
     collected.reused = reused + bool(view.suggested)
-    if records_wanted and len(record_entries) == sum(1 for job in jobs if job[3] is not None):
-        from dprkhr.cache import cache_file, write_fragments
-
-        groups = (
-            ",".join(record_entries[i : i + 1000]) for i in range(0, len(record_entries), 1000)
-        )
-        write_fragments(cache_file(root), root, groups, started_ns)
     return collected
 
 
-def _refs_loader(stored: FileCache | None, jobs: list[Job]) -> Callable[[int], list[Any]] | None:
-    if stored is None:
-        return None
+def _stored_refs(
+    rows: LintRows, view: DatasetView, jobs: list[Job]
+) -> tuple[
+    Callable[
+        [Collection[str] | None, Collection[tuple[str, str]]],
+        Iterator[tuple[int, str, str, int, int]],
+    ],
+    Callable[[], dict[int, list[list[Any]]]],
+]:
+    """`DatasetView.unresolved` and `DatasetView.load_refs` for the summaries that came
+    from the store (their references stay in it)."""
+    index_of = {
+        job[3]: index
+        for index, job in enumerate(jobs)
+        if job[3] is not None and view.summaries[index].refs is None
+    }
 
-    def load(index: int) -> list[Any]:
-        relative = jobs[index][3]
-        refs = stored.refs_of(relative) if relative is not None else None
-        if refs is None:
-            raise DamagedSummary(jobs[index][2])
-        return refs
+    def unresolved(
+        kinds: Collection[str] | None, resolved: Collection[tuple[str, str]]
+    ) -> Iterator[tuple[int, str, str, int, int]]:
+        for file, kind, target, line, column in rows.unresolved(kinds, resolved):
+            index = index_of.get(file)
+            if index is None:
+                continue  # read by this run: its summary holds its references
+            if not (type(kind) is str and type(target) is str):
+                raise DamagedSummary(view.displays[index])
+            yield index, kind, target, line, column
 
-    return load
+    def load_refs() -> dict[int, list[list[Any]]]:
+        by_file = rows.refs()
+        return {index: by_file.get(file, []) for file, index in index_of.items()}
+
+    return unresolved, load_refs
 
 
 def _cpus() -> int:

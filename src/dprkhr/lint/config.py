@@ -22,7 +22,7 @@ from dprkhr.suggest import did_you_mean
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10 has no TOML parser of its own: tomli is the same one
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found]  # only installed on 3.10
 
 CONFIG_LIMIT = 4 * 1024 * 1024
 """A pyproject.toml larger than this is not read."""

@@ -2,17 +2,16 @@
 
 A lint run has two steps. Every file is summarised on its own (`dprkhr.lint.summary`):
 read, validated, checked by the per-file rules, and reduced to what the cross-record
-rules need; with the cache on, unchanged files come from the per-file lint cache
-(`dprkhr.lint.filecache`) and the others are read, in worker processes when there are
-many (`dprkhr.lint.collect`). Then the cross-record rules run over the summaries, and
-the selection, the records' suppressions and the severities are applied (`report`).
+rules need; with the cache on, the summaries of files unchanged since they were made come
+from the store (`dprkhr.lint.storage`) and the others are read, in worker processes when
+there are many (`dprkhr.lint.collect`). Then the cross-record rules run over the
+summaries, and the selection, the records' suppressions and the severities are applied
+(`report`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -281,32 +280,33 @@ def lint_files(
     files: Scan | None = None,
     with_refs: bool = False,
 ) -> Linted:
-    """Read (or take from the per-file lint cache) and lint every file under `root` plus
-    `extra` files elsewhere (or the files of a `scan` of them already made). With
-    `with_refs`, every file's references are loaded into the result's view (cached ones
-    are otherwise read only if a rule needs them)."""
+    """Read (or take from the store) and lint every file under `root` plus `extra` files
+    elsewhere (or the files of a `scan` of them already made). With `with_refs`, every
+    file's references are loaded into the result's view (those of summaries from the store
+    are otherwise only there while it is open)."""
     from dprkhr.lint.collect import collect, scan
 
     config = config or LintConfig()
     day = today or dt.date.today()
     with no_gc():
-        files = files or scan(root, extra, cwd)
+        files = files or scan(root, list(extra), cwd)
         collected = collect(root, files, day, config.archive, cache, workers)
         try:
             problems = report(collected.view, collected.loose, config, day)
-            if with_refs:
-                for index in range(len(collected.view.summaries)):
-                    collected.view.refs(index)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             if not collected.reused:
                 raise
-            # something in the cached summaries is not what lint writes (the cache is
-            # checksummed, so it was made so on purpose): read everything again
+            # something stored is not what lint writes (the store was changed by hand, or
+            # damaged unnoticed): make every summary again
             collected.close()
+            collected.drop()
             collected = collect(root, files, day, config.archive, cache, workers, reuse=False)
             problems = report(collected.view, collected.loose, config, day)
         finally:
             collected.close()
+        if with_refs:
+            for index in range(len(collected.view.summaries)):
+                collected.view.refs(index)
     collected.save()
     found = list(zip(collected.view.displays, collected.locations, strict=True))
     return Linted(found, problems, collected.view)
@@ -333,26 +333,12 @@ def lint_paths(
     """Load the dataset at `root` (plus any `paths` outside it) and lint it, reporting on
     `paths` only when some are given.
 
-    With `cache=True`, a run whose every input is unchanged since the last one (each
-    file's size, modification time and, when recent, content; the vocabularies; the
-    settings; the archive; today's date) answers from the remembered result without
-    reading any record; any other run reads only the files that changed since they were
-    last linted (see `dprkhr.lint.filecache`) and remembers its result.
+    With `cache=True`, only the files changed since they were last linted are read (see
+    `dprkhr.lint.storage`); the cross-record rules run over every file's summary.
     """
-    from dprkhr.lint.collect import scan
-
     config = config or LintConfig()
     only = list(paths) if paths else None
-    files = scan(root, expand(paths), cwd)
-    key = _memo_key(root, files, config) if cache else None
-    if key is not None:
-        remembered = _memo_read(root, key)
-        if remembered is not None:
-            found, problems = remembered
-            return report_on(found, problems, config, only)
-    linted = lint_files(root, config=config, cwd=cwd, cache=cache, files=files)
-    if key is not None:
-        _memo_write(root, key, linted.files, linted.problems, files.started_ns)
+    linted = lint_files(root, expand(paths), config=config, cwd=cwd, cache=cache)
     return report_on(linted.files, linted.problems, config, only)
 
 
@@ -371,99 +357,6 @@ def report_on(
         files_checked=len(wanted),
         strict=config.strict,
     )
-
-
-def _memo_file(root: Path) -> Path:
-    from dprkhr.cache import cache_file
-
-    records = cache_file(root)
-    return records.with_name(records.name.replace("records-", "lint-", 1))
-
-
-def _memo_key(root: Path, files: Scan, config: LintConfig) -> str | None:
-    """A digest of everything a lint result depends on, or None when some file changed
-    too recently to be told apart by its modification time."""
-    import hashlib
-    import json
-
-    from dprkhr.fsio import racy, stamp
-
-    digest = hashlib.blake2b(digest_size=20)
-    if None in files.stats:
-        return None
-    stats: list[os.stat_result] = files.stats  # type: ignore[assignment]
-    now = time.time_ns()
-    if any(racy(stat, now) for stat in stats):
-        return None  # a file changed within the last moments (or "later"): read everything
-    lines = [
-        f"{job[0]}\0{job[2]}\0{stamp(stat)}\n" for job, stat in zip(files.jobs, stats, strict=True)
-    ]
-    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
-    archive: list[Any] = []
-    try:
-        if config.archive is not None:
-            for entry in sorted(os.scandir(config.archive), key=lambda e: e.name):
-                if entry.name.endswith(".txt"):
-                    stat = entry.stat()
-                    if racy(stat, now):
-                        return None
-                    archive.append((entry.name, stamp(stat)))
-    except OSError:
-        return None
-    settings = {
-        "select": config.select,
-        "ignore": config.ignore,
-        "strict": config.strict,
-        "severity": {k: v.value for k, v in sorted(config.severity.items())},
-        "archive": str(config.archive) if config.archive else None,
-    }
-    from dprkhr.lint.filecache import code_fingerprint
-
-    document = {
-        "code": code_fingerprint(),  # a rule changed in an editable install, say
-        "archive": archive,
-        "settings": settings,
-        "today": dt.date.today().isoformat(),
-        "root": str(root.resolve()),
-        "cwd": str(files.cwd or Path.cwd()),  # paths are shown relative to it
-    }
-    digest.update(json.dumps(document).encode())
-    return digest.hexdigest()
-
-
-def _memo_read(root: Path, key: str) -> tuple[list[tuple[str, str]], list[Problem]] | None:
-    from dprkhr.cache import read_document
-
-    document = read_document(_memo_file(root), root)
-    if document is None or document[0].get("key") != key:
-        return None
-    body = document[1]
-    try:
-        files = [(str(display), str(location)) for display, location in body["files"]]
-        problems = [
-            Problem(path, line, column, code, rule, Severity(severity), message, suggestion)
-            for path, line, column, code, rule, severity, message, suggestion in body["problems"]
-        ]
-    except (KeyError, TypeError, ValueError):
-        return None
-    if any(p.code not in RULE_BY_CODE for p in problems):
-        return None
-    return files, problems
-
-
-def _memo_write(
-    root: Path, key: str, files: list[tuple[str, str]], problems: list[Problem], started_ns: int
-) -> None:
-    from dprkhr.cache import write_document
-
-    body = {
-        "files": files,
-        "problems": [
-            [p.path, p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
-            for p in problems
-        ],
-    }
-    write_document(_memo_file(root), root, body, started_ns, extra={"key": key})
 
 
 __all__ = ["LintResult", "Rule", "Severity", "lint_dataset", "lint_files", "lint_paths", "report"]

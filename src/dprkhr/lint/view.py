@@ -3,13 +3,13 @@
 A `FileSummary` holds what the cross-record rules and the suppression check need from a
 file (its id, references, actor names and `lint.ignore` entries, each with its line and
 column) and the problems found in the file alone. Summaries are lists and strings only,
-so that they cache as JSON and travel cheaply from worker processes; no pydantic model is
-rebuilt to run the cross-record rules.
+so that they are stored as JSON (`dprkhr.lint.storage`) and travel cheaply from worker
+processes; no pydantic model is rebuilt to run the cross-record rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -24,8 +24,8 @@ RAW = 4
 
 
 class DamagedSummary(ValueError):
-    """A summary (or what a rule remembered) from the cache is not what lint writes; the
-    run is done again without the cache."""
+    """A summary from the store is not what lint writes; the run is done again with every
+    summary made afresh."""
 
 
 Placed = tuple[int, int, int, str, str | None]
@@ -42,7 +42,7 @@ class FileSummary(NamedTuple):
     id_at: list[int] | None
     refs: list[list[Any]] | None
     """`[target_kind, target, line, column]` for every reference, raw records included;
-    None in a summary read from the cache until `DatasetView.refs` loads them."""
+    None in a summary from the store (they are stored apart: `DatasetView.references`)."""
     actor: list[Any] | None
     """For an actor: `[kind, name, line, column, name keys, roles, offices, country]`: name
     keys token-sorted and normalised; roles `[folded title, organization, start, end, line,
@@ -61,11 +61,10 @@ class FileSummary(NamedTuple):
 
     @classmethod
     def from_json(cls, item: Any) -> FileSummary | None:
-        """A summary read from the cache, if its fields have the right types. The cache is
-        checksummed; this check is cheap (it runs for every file of a warm run) and what
-        lies deeper is checked where it is used: `report` builds problems only from values
-        of the right types, and a run that meets anything odd in cached summaries is done
-        again without them."""
+        """A summary read from the store, if its fields have the right types. This check is
+        cheap (it runs for every file of a warm run) and what lies deeper is checked where
+        it is used: `report` builds problems only from values of the right types, and a run
+        that meets anything odd in stored summaries is done again without them."""
         if type(item) is not list or len(item) != 8:
             return None
         state, record_id, id_at, refs, actor, ignores, problems, dates = item
@@ -112,20 +111,50 @@ class DatasetView:
     pure function, checked before use, never findings."""
     suggestions: dict[str, Any] = field(default_factory=dict)
     """The answers of this run, by kind, to be kept for the next."""
-    load_refs: Callable[[int], list[list[Any]]] | None = None
-    """Loads the references of a cached summary (they are cached apart, and read only
-    when a rule needs them)."""
+    unresolved: (
+        Callable[
+            [Collection[str] | None, Collection[tuple[str, str]]],
+            Iterable[tuple[int, str, str, int, int]],
+        ]
+        | None
+    ) = None
+    """For the summaries whose references are stored apart (`refs` None): finds their
+    references as `references` does (the store answers in SQL)."""
+    load_refs: Callable[[], dict[int, list[list[Any]]]] | None = None
+    """Loads the references stored apart, by file index."""
+    _stored_refs: dict[int, list[list[Any]]] | None = field(default=None, repr=False)
 
     def refs(self, index: int) -> list[list[Any]]:
         """The references of a file (see `FileSummary.refs`)."""
-        summary = self.summaries[index]
-        if summary.refs is not None:
-            return summary.refs
+        refs = self.summaries[index].refs
+        if refs is not None:
+            return refs
         if self.load_refs is None:
             raise DamagedSummary(self.displays[index])
-        refs = self.load_refs(index)
-        self.summaries[index] = summary._replace(refs=refs)
-        return refs
+        if self._stored_refs is None:
+            self._stored_refs = self.load_refs()
+        return self._stored_refs.get(index, [])
+
+    def references(
+        self,
+        kinds: Collection[str] | None = None,
+        resolved: Collection[tuple[str, str]] = frozenset(),
+    ) -> Iterator[tuple[int, str, str, int, int]]:
+        """`(file index, kind, target, line, column)` of every reference of the given
+        kinds (all when None) whose `(kind, target)` is not in `resolved` (a set): what
+        the reference rules look at, without reading the ones they would pass over."""
+        unresolved = self.unresolved
+        for index, summary in enumerate(self.summaries):
+            refs = summary.refs
+            if refs is None:
+                if unresolved is not None:
+                    continue  # the store answers for it below
+                refs = self.refs(index)
+            for kind, target, line, column in refs:
+                if (kinds is None or kind in kinds) and (kind, target) not in resolved:
+                    yield index, kind, target, line, column
+        if unresolved is not None:
+            yield from unresolved(kinds, resolved)
 
     def closest(self, kind: str, targets: list[str], choices: list[str]) -> dict[str, str | None]:
         """The closest of `choices` (the ids of `kind`) to each target, or None, as

@@ -2,8 +2,8 @@
 the rules hand out (`DatasetView.map`).
 
 Each worker reads a chunk of files and sends back compact results: the summary (small
-lists and strings) and the cache entries already encoded as JSON, never parsed node trees
-or models. Workers ignore Ctrl-C (the command handles it), never print, and die with
+lists and strings) and the digest of the content read, never parsed node trees or
+models. Workers ignore Ctrl-C (the command handles it), never print, and die with
 their parent (`die_with`); if the pool cannot start or breaks (a worker killed), the work
 not yet done is done in this process instead, so a run always finishes with the same
 results.
@@ -22,8 +22,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from dprkhr.dataset import Job
 from dprkhr.lint.base import FileEnv
-from dprkhr.lint.collect import Job, Result, process
+from dprkhr.lint.collect import Result, process
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,7 +32,7 @@ R = TypeVar("R")
 _STATE: dict[str, Any] = {}
 
 
-def _start(env: FileEnv, entries: bool, records: bool, parent: int) -> None:
+def _start(env: FileEnv, parent: int) -> None:
     import gc
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -41,7 +42,7 @@ def _start(env: FileEnv, entries: bool, records: bool, parent: int) -> None:
     die_with(parent)
     # many small long-lived objects and no cycles worth collecting, as in the main process
     gc.disable()
-    _STATE.update(env=env, entries=entries, records=records)
+    _STATE.update(env=env)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -72,9 +73,9 @@ def die_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def _chunk(jobs: list[Job]) -> list[Result]:
-    env, entries, records = _STATE["env"], _STATE["entries"], _STATE["records"]
-    return [process(job, env, entries, records) for job in jobs]
+def _chunk(work: tuple[list[Job], bool]) -> list[Result]:
+    jobs, digest = work
+    return [process(job, _STATE["env"], digest) for job in jobs]
 
 
 def _context() -> Any:
@@ -89,9 +90,9 @@ def _context() -> Any:
 class Pool:
     """Up to `workers` processes, started on first use and shut down by `close`."""
 
-    def __init__(self, workers: int, env: FileEnv, entries: bool, records: bool) -> None:
+    def __init__(self, workers: int, env: FileEnv) -> None:
         self.workers = workers
-        self.env, self.entries, self.records = env, entries, records
+        self.env = env
         self.executor: ProcessPoolExecutor | None = None
         self.futures: set[Future[Any]] = set()
         self.broken = False
@@ -103,7 +104,7 @@ class Pool:
                     max_workers=self.workers,
                     mp_context=_context(),
                     initializer=_start,
-                    initargs=(self.env, self.entries, self.records, os.getpid()),
+                    initargs=(self.env, os.getpid()),
                 )
             except (OSError, RuntimeError, ValueError, ImportError):
                 self.broken = True
@@ -122,15 +123,16 @@ class Pool:
         if executor is not None:
             try:
                 for item in items:
-                    future = executor.submit(function, item)
-                    futures.append(future)
-                    self.futures.add(future)
+                    submitted = executor.submit(function, item)
+                    futures.append(submitted)
+                    self.futures.add(submitted)
             except (OSError, RuntimeError, BrokenProcessPool):
                 self.broken = True
                 self.close()
                 futures = []
         done = 0
-        for index, future in enumerate(futures):
+        for index in range(len(futures)):
+            future = futures[index]
             assert future is not None
             try:
                 result = future.result()
@@ -157,12 +159,12 @@ class Pool:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
 
-    def read(self, jobs: list[Job], chunk: int) -> Iterator[Result]:
-        """Every job's result, in order."""
-        chunks = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
+    def read(self, jobs: list[Job], digest: bool, chunk: int) -> Iterator[Result]:
+        """Every job's summary (see `collect.process`), in order."""
+        parts = [(jobs[i : i + chunk], digest) for i in range(0, len(jobs), chunk)]
 
-        def here(part: list[Job]) -> list[Result]:
-            return [process(job, self.env, self.entries, self.records) for job in part]
+        def here(part: tuple[list[Job], bool]) -> list[Result]:
+            return [process(job, self.env, digest) for job in part[0]]
 
-        for results in self.imap(_chunk, chunks, here):
+        for results in self.imap(_chunk, parts, here):
             yield from results

@@ -85,26 +85,33 @@ class DanglingReference(Rule):
             "event-type": set(view.event_types),
         }
         unloaded = _unloaded(view, by_id)
+        # the references that resolve as the loop below would find (most of them), left
+        # out of what it is given
+        resolved = {(kind, target) for target, kind in by_id.items()}
+        for alias, record_type in _RECORD_TYPE.items():
+            resolved.update((alias, t) for t, kind in by_id.items() if kind == record_type)
+        for kind, file_name in _VOCAB_FILE.items():
+            if view.vocab_loaded.get(file_name):
+                resolved.update((kind, target) for target in defined[kind])
         misses: list[tuple[int, str, str, int, int]] = []
-        for index in range(len(view.summaries)):
-            for kind, target, line, column in view.refs(index):
-                vocab_file = _VOCAB_FILE.get(kind)
-                if vocab_file is not None:
-                    if not view.vocab_loaded.get(vocab_file):
-                        continue  # the vocabulary itself failed; that is reported there
-                    if target in defined[kind]:
-                        continue
-                other = by_id.get(target)
-                record_type = _RECORD_TYPE.get(kind, kind)
-                if vocab_file is None and other == record_type:
+        for index, kind, target, line, column in view.references(resolved=resolved):
+            vocab_file = _VOCAB_FILE.get(kind)
+            if vocab_file is not None:
+                if not view.vocab_loaded.get(vocab_file):
+                    continue  # the vocabulary itself failed; that is reported there
+                if target in defined[kind]:
                     continue
-                if vocab_file is None and unloaded.get(target) == record_type:
-                    continue  # its own file failed to load; that is reported there
-                noun = _NOUN.get(kind, kind)
-                if other is not None and record_type in ("actor", "resolution", "source"):
-                    yield (index, line, column, f"`{target}` is {_a(other)}, not {_a(noun)}", None)
-                else:
-                    misses.append((index, kind, target, line, column))
+            other = by_id.get(target)
+            record_type = _RECORD_TYPE.get(kind, kind)
+            if vocab_file is None and other == record_type:
+                continue
+            if vocab_file is None and unloaded.get(target) == record_type:
+                continue  # its own file failed to load; that is reported there
+            noun = _NOUN.get(kind, kind)
+            if other is not None and record_type in ("actor", "resolution", "source"):
+                yield (index, line, column, f"`{target}` is {_a(other)}, not {_a(noun)}", None)
+            else:
+                misses.append((index, kind, target, line, column))
         wanted = {(kind, target) for _i, kind, target, _l, _c in misses}
         hints = self._hints(view, by_id, wanted)
         for index, kind, target, line, column in misses:
@@ -222,7 +229,7 @@ def closest_ids(
     scan: list[str] = []
     for target in targets:
         entry = previous.get(target)
-        if not _still_right(entry, target, current):
+        if entry is None or not _still_right(entry, target, current):
             scan.append(target)
             continue
         choice, score = entry[0], float(entry[1])
@@ -264,9 +271,9 @@ def _still_right(entry: Any, target: str, current: set[str]) -> bool:
         return False
     choice, score = entry
     if choice is None:
-        return score == 0
+        return bool(score == 0)
     if not (isinstance(choice, str) and choice in current and isinstance(score, (int, float))):
         return False
     from rapidfuzz import fuzz
 
-    return fuzz.ratio(target.lower(), choice) == score
+    return bool(fuzz.ratio(target.lower(), choice) == score)

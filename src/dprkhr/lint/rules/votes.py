@@ -629,21 +629,18 @@ class RollMemberKind(Rule):
         for summary in view.summaries:
             if summary.state & SERVED and summary.id is not None and summary.actor is not None:
                 kinds.setdefault(summary.id, str(summary.actor[0]))
-        for index in range(len(view.summaries)):
-            for kind, target, line, column in view.refs(index):
-                if kind != "state":
-                    continue
-                actual = kinds.get(target)
-                if actual is None or actual == "state":
-                    continue  # an id that is no actor is DPK201's
-                yield (
-                    index,
-                    line,
-                    column,
-                    f"`{target}` is {_a(actual)}, not a state: only states vote or dissociate",
-                    "remove it; if the page shows it voting, keep it and add "
-                    "`lint: {ignore: [DPK312], reason: ...}` naming the page",
-                )
+        for index, _kind, target, line, column in view.references(kinds=("state",)):
+            actual = kinds.get(target)
+            if actual is None or actual == "state":
+                continue  # an id that is no actor is DPK201's
+            yield (
+                index,
+                line,
+                column,
+                f"`{target}` is {_a(actual)}, not a state: only states vote or dissociate",
+                "remove it; if the page shows it voting, keep it and add "
+                "`lint: {ignore: [DPK312], reason: ...}` naming the page",
+            )
 
 
 def _a(kind: str) -> str:
