@@ -569,11 +569,9 @@ def _render_changes(found: list[Change], output: VotesFormat, limit: int | None)
         else:
             columns = [
                 Column("State", lambda c: c.actor.name, ratio=1, min_width=10),
-                Column(
-                    "From", lambda c: f"{c.before.label} ({c.before.date})", ratio=1, min_width=12
-                ),
+                Column("From", lambda c: c.before.label, no_wrap=True),
                 Column("Was", lambda c: LABELS[c.before_position], no_wrap=True),
-                Column("To", lambda c: f"{c.after.label} ({c.after.date})", ratio=1, min_width=12),
+                Column("To", lambda c: c.after.label, no_wrap=True),
                 Column("Now", lambda c: LABELS[c.after_position], no_wrap=True),
             ]
             table(rows, columns)
@@ -628,11 +626,6 @@ def _render_changes(found: list[Change], output: VotesFormat, limit: int | None)
         ]
         _emit(items, output)
     note_cut(len(rows), len(found), "changes")
-    if output is VotesFormat.table:
-        note(
-            "a position the record does not know (not recorded, no roll recorded) is never "
-            'counted as a change; nor is "no recorded vote" (adopted without a vote)'
-        )
 
 
 def register(app: typer.Typer) -> None:
