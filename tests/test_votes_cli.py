@@ -359,3 +359,17 @@ def test_export_csv_has_votes_and_sponsorships(root: Path, tmp_path: Path) -> No
         "japan",
         "",
     )
+
+
+def test_a_partial_roll_names_what_it_lists(tmp_path: Path) -> None:
+    root = write_dataset(tmp_path)
+    path = root / "resolutions" / "res-2015.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "    no: [china, russia]", "    yes: [france]\n    no: [china, russia]"
+        )
+    )
+    data = json.loads(run(root, "votes", "-r", "res-2015", "-f", "json").stdout)
+    assert data["partial"] == (
+        "the page names only 1 of the 5 voting in favour and the 2 states voting against"
+    )

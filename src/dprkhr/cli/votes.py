@@ -345,7 +345,8 @@ def partial_note(call: RollCall) -> str | None:
     where = "the page" if call.roll == "partial" else "the event's participants"
     if not parts:
         return f"{where} names no voter by group"
-    return f"{where} names only " + " and ".join(parts)
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{where} names only {listed}"
 
 
 def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None:
