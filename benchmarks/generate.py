@@ -235,6 +235,7 @@ def generate(out: Path, records: int, seed: int = 1, broken: float = 0.03) -> di
     actor_ids = []
     for i in range(n_actors):
         roll = rng.random()
+        extra: list[str]
         if roll < 0.7:
             name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}"
             kind, extra = "person", []
