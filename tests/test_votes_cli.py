@@ -373,3 +373,21 @@ def test_a_partial_roll_names_what_it_lists(tmp_path: Path) -> None:
     assert data["partial"] == (
         "the page names only 1 of the 5 voting in favour and the 2 states voting against"
     )
+
+
+def test_roll_call_from_several_pages_says_pages(tmp_path: Path) -> None:
+    root = write_dataset(tmp_path)
+    path = root / "resolutions" / "res-2015.yaml"
+    path.write_text(
+        path.read_text()
+        .replace("roll_source: press-ga-2015", "roll_source: [press-ga-2015, press-c3-2014]")
+        .replace(
+            "sources:\n",
+            "sources:\n  - source: press-c3-2014\n    quote: China and Russia voted against\n",
+        )
+    )
+    out = run(root, "votes", "--resolution", "res-2015")
+    assert "Roll: partial: the pages name only the 2 states voting against." in out.stdout
+    assert "Names from: press-ga-2015, press-c3-2014" in out.stdout
+    data = json.loads(run(root, "votes", "-r", "res-2015", "-f", "json").stdout)
+    assert data["roll_sources"] == ["press-ga-2015", "press-c3-2014"]

@@ -219,3 +219,24 @@ def test_vote_counts_of_a_vote_event(tmp_path: Path) -> None:
     root = edited(tmp_path, VOTE_EVENT, "yes: 3\n", "yes: 14\n")
     [(_, _, message, _)] = only(lint(root), "DPK304")
     assert message == "16 votes counted, but UNSC has 15 members"
+
+
+def test_roll_source_may_name_several_pages_each_cited(tmp_path: Path) -> None:
+    """Names gathered from two pages: `roll_source` lists both, and each must be cited."""
+    root = edited(
+        tmp_path,
+        RES_2015,
+        "roll_source: press-ga-2015",
+        "roll_source: [press-ga-2015, press-c3-2014]",
+    )
+    found = only(lint(root), "DPK315")
+    assert [m for _, _, m, _ in found] == ["`press-c3-2014` is not cited in the record's `sources`"]
+    path = root / RES_2015
+    path.write_text(
+        path.read_text().replace(
+            "sources:\n",
+            "sources:\n  - source: press-c3-2014\n    quote: China and Russia voted against\n",
+        )
+    )
+    assert only(lint(root), "DPK315") == []
+    assert only(lint(root), "DPK201") == []

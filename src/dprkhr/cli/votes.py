@@ -342,11 +342,18 @@ def partial_note(call: RollCall) -> str | None:
             parts.append(f"the {n} state{'s' if n != 1 else ''} {word}")
         else:
             parts.append(f"{n} of the {count} {word}")
-    where = "the page" if call.roll == "partial" else "the event's participants"
+    adoption = call.ballot.adoption
+    several = adoption is not None and len(adoption.roll_sources()) > 1
+    if call.roll != "partial":
+        where, verb = "the event's participants", "names"
+    elif several:
+        where, verb = "the pages", "name"
+    else:
+        where, verb = "the page", "names"
     if not parts:
-        return f"{where} names no voter by group"
+        return f"{where} {verb} no voter by group"
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{where} names only {listed}"
+    return f"{where} {verb} only {listed}"
 
 
 def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None:
@@ -386,6 +393,7 @@ def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None
             "counts": call.counts() or None,
             "roll": call.roll,
             "roll_source": adoption.roll_source if adoption is not None else None,
+            "roll_sources": adoption.roll_sources() if adoption is not None else [],
             "partial": partial_note(call),
             "votes": {position: _names(kb, ids) for position, ids in call.groups},
             "participant_roles": [
@@ -410,9 +418,14 @@ def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None
     if note_text is not None:
         lines.append(f"Roll: partial: {note_text}.")
     elif call.roll == "complete":
-        lines.append("Roll: complete: the page lists every voter.")
+        several = adoption is not None and len(adoption.roll_sources()) > 1
+        lines.append(
+            "Roll: complete: the pages together list every voter."
+            if several
+            else "Roll: complete: the page lists every voter."
+        )
     if adoption is not None and adoption.roll_source:
-        lines.append(f"Names from: {adoption.roll_source}")
+        lines.append(f"Names from: {', '.join(adoption.roll_sources())}")
     for position, ids in call.groups:
         lines += ["", f"{_GROUP_NAMES[position]} ({len(ids)}): {_name_list(kb, ids) or '-'}"]
     if call.role_positions:

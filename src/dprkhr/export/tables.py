@@ -194,7 +194,7 @@ def _votes(sel: Selection) -> Iterator[Row]:
         roll = adoption.roll.value if adoption.roll is not None else None
         groups = adoption.votes.groups() if adoption.votes is not None else []
         for vote, ids in [*groups, ("dissociated", list(adoption.dissociated))]:
-            source = adoption.roll_source if vote != "dissociated" else None
+            source = "; ".join(adoption.roll_sources()) if vote != "dissociated" else None
             for i, state in enumerate(ids, 1):
                 yield (kind, record.id, resolution_id, event_id, vote, i, state, roll, source)
 

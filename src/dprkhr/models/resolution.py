@@ -101,11 +101,12 @@ class Adoption(Strict):
             " `partial` (it names only some). Required with `votes`."
         ),
     )
-    roll_source: RecordId | None = Field(
+    roll_source: RecordId | Annotated[list[RecordId], Field(min_length=1)] | None = Field(
         default=None,
         description=(
-            "Id of the source that names the voters; it is also cited in the record's"
-            " `sources`. Required with `votes`."
+            "Id of the source that names the voters, or a list of ids when the names come"
+            " from several pages; each is also cited in the record's `sources`. Required"
+            " with `votes`."
         ),
     )
     votes: Votes | None = Field(
@@ -119,6 +120,14 @@ class Adoption(Strict):
             " vote, as a source names them."
         ),
     )
+
+    def roll_sources(self) -> list[str]:
+        """The ids of the sources that name the voters (none when no roll is given)."""
+        if self.roll_source is None:
+            return []
+        if isinstance(self.roll_source, str):
+            return [self.roll_source]
+        return list(self.roll_source)
 
 
 class SponsorRole(str, Enum):

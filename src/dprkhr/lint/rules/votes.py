@@ -428,7 +428,10 @@ class RollSourceCited(Rule):
         cited = {c.source for c in record.citations()}
         wanted: list[tuple[tuple[str | int, ...], str]] = []
         if record.adoption is not None and record.adoption.roll_source is not None:
-            wanted.append((("adoption", "roll_source"), record.adoption.roll_source))
+            several = isinstance(record.adoption.roll_source, list)
+            for i, roll_source in enumerate(record.adoption.roll_sources()):
+                loc: tuple[str | int, ...] = ("adoption", "roll_source")
+                wanted.append(((*loc, i) if several else loc, roll_source))
         if isinstance(record, Resolution):
             for i, sponsor in enumerate(record.sponsors):
                 source = getattr(sponsor, "source", None)
