@@ -111,6 +111,9 @@ def test_state_table(root: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "China (china)" in out.stdout
     assert "no roll recorded" in out.stdout and "dissociated" in out.stdout
+    # the statements: counted in the table, listed below it
+    assert "Said" in out.stdout and "Statements (1):" in out.stdout
+    assert "[2014-12-22-china-statement]" in out.stdout
     assert "5 records; the vote is not known for 1 of them" in out.stderr
 
 

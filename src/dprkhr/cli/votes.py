@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Actor, Event
-    from dprkhr.votes import Ballot, Change, Matrix, RollCall, StateRecord
+    from dprkhr.votes import Ballot, Change, Matrix, RollCall, StateRecord, StateRow
 
 
 class VotesFormat(str, Enum):
@@ -108,6 +108,9 @@ def votes(
     """How states voted on the resolutions, sponsored them, dissociated from them and
     spoke on them: one state's record (STATE), one roll call (--resolution), the matrix
     of states by resolutions (--matrix), or the changes along a series (--changed).
+    A state's statements are the `statement` events linked to a resolution (for a vote
+    event: those of its forum and day) where it spoke or was spoken for; the table
+    counts them (Said) and lists them below it.
 
     A position is what the record says: yes, no, abstained, absent (as the roll lists
     it), dissociated; "no recorded vote" (adopted without a vote), "not in the roll" (a
@@ -232,13 +235,10 @@ def _render_state(found: StateRecord, output: VotesFormat, limit: int | None) ->
                 Column("Record", lambda r: r.ballot.label, no_wrap=True),
                 Column("Vote", lambda r: LABELS[r.position], no_wrap=True),
                 Column("Sponsor", lambda r: r.sponsor, no_wrap=True),
-                Column(
-                    "Statements",
-                    lambda r: "; ".join(e.title for e in r.statements),
-                    ratio=2,
-                ),
+                Column("Said", lambda r: len(r.statements) or None, no_wrap=True),
             ]
             table(rows, columns, title=safe(f"{actor.name} ({actor.id})"))
+            _statement_lines(rows)
     elif output is VotesFormat.csv:
         header = [
             "state",
@@ -302,6 +302,30 @@ def _render_state(found: StateRecord, output: VotesFormat, limit: int | None) ->
             else f"{n} record{'s' if n != 1 else ''}"
         )
     _note_undated(found.undated)
+
+
+def _statement_lines(rows: list[StateRow]) -> None:
+    """Below the table: the statements counted in its `Said` column, one a line."""
+    import textwrap
+
+    from dprkhr.cli.output import console
+
+    said = [(r, e) for r in rows for e in r.statements]
+    if not said:
+        return
+    width = max(console().width, 40)
+    lines = ["", f"Statements ({len(said)}):"]
+    for row, event in said:
+        text = f"{event.date}  {row.ballot.label}: {event.title} [{event.id}]"
+        lines += textwrap.wrap(
+            safe(text),
+            width,
+            initial_indent="  ",
+            subsequent_indent="      ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    echo("".join(f"{line}\n" for line in lines))
 
 
 # --- one roll call --------------------------------------------------------------------------
