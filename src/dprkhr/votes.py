@@ -34,6 +34,7 @@ from dprkhr.kb import KnowledgeBase
 from dprkhr.models import POSITIONS as ROLL_POSITIONS
 from dprkhr.models import Actor, Adoption, Event, Resolution, RollKind
 from dprkhr.models.common import PartialDate
+from dprkhr.names import normalize
 
 VOTED = ROLL_POSITIONS
 """Positions a roll call records: yes, no, abstain, absent."""
@@ -478,7 +479,7 @@ def matrix(kb: KnowledgeBase, selection: Selection) -> Matrix:
         for actor_id in named_in(ballot):
             named.setdefault(actor_id, None)
     actors = [a for a in (kb.actor(i) for i in named) if a is not None]
-    actors.sort(key=lambda a: (a.kind.value != "state", a.name.casefold(), a.id))
+    actors.sort(key=lambda a: (a.kind.value != "state", normalize(a.name), a.id))
     kinds = {a.id: a.kind.value == "state" for a in actors}
     # a column's cells: those of the actors it names, and one for everyone else (a state
     # it does not name, or an actor that does not vote), computed once

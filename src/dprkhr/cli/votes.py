@@ -526,7 +526,8 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
         labels = _short_labels(found.columns)
         from dprkhr.cli.output import console
 
-        width = max([len(a.name) for a, _c in rows] + [5]) + sum(max(len(x), 3) + 2 for x in labels)
+        # rich puts three spaces between columns
+        width = max([len(a.id) for a, _c in rows] + [5]) + sum(max(len(x), 3) + 3 for x in labels)
         if width > console().width:
             raise UsageError(
                 f"the matrix is {len(labels)} resolutions wide and does not fit this terminal "
@@ -536,7 +537,7 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
         if not found.columns:
             note("No resolutions match.")
             return
-        columns = [Column("State", lambda r: r[0].name, no_wrap=True)]
+        columns = [Column("State", lambda r: r[0].id, no_wrap=True)]
         for i, label in enumerate(labels):
             columns.append(Column(label, _nth_cell(i), no_wrap=True))
         table(rows, columns)
