@@ -98,7 +98,7 @@ def test_no_dataset_means_nothing_to_offer(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_index_and_records_offer_the_same(kind: str, make_data: MakeData) -> None:
+def test_store_and_records_offer_the_same(kind: str, make_data: MakeData) -> None:
     root = make_data(
         {
             "events/2024-01-01-a.yaml": """
@@ -114,10 +114,10 @@ def test_index_and_records_offer_the_same(kind: str, make_data: MakeData) -> Non
             """,
         }
     )
-    from dprkhr.index import QueryIndex
+    from dprkhr.storequery import StoreSource
 
-    first = AppState(data=root).searchable()  # loads the records, writes the index
-    second = AppState(data=root).searchable()
-    assert not isinstance(first, QueryIndex) and isinstance(second, QueryIndex)
+    first = AppState(data=root, cache=False).source()  # the records in memory
+    second = AppState(data=root).source()  # the store
+    assert not isinstance(first, StoreSource) and isinstance(second, StoreSource)
     for typed in ("", "a", "v", "Tü", "un"):
         assert candidates(first, kind, typed) == candidates(second, kind, typed), (kind, typed)

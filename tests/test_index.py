@@ -1,5 +1,6 @@
-"""The persisted query index (dprkhr.index): a warm `events` answers from it exactly as from
-the records, and it is never used when anything in the dataset changed."""
+"""The query side of the store (dprkhr.storequery): every query command answers from it
+exactly as from the records (`--no-cache`), in every format, through edits, additions and
+deletions, and whatever happened to the store."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import pytest
 from conftest import REPO, MakeData, write
 from typer.testing import CliRunner
 
-from dprkhr import index
 from dprkhr.cli import app, app_for, command_in
 from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES
+from dprkhr.store import store_file
 
 runner = CliRunner()
 
@@ -34,8 +35,9 @@ def run(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def served_by_index(root: Path, *args: str) -> bool:
-    """Whether a warm `events` run takes the index path (no record model is imported)."""
+def served_by_store(root: Path, *args: str) -> bool:
+    """Whether a warm `events` run answers from the store's tables (no record model is
+    imported: no record is rebuilt)."""
     code = (
         "import sys\n"
         "from dprkhr.cli import main\n"
@@ -43,12 +45,12 @@ def served_by_index(root: Path, *args: str) -> bool:
         f"    main(['--data', {str(root)!r}, 'events', *{list(args)!r}, '-f', 'ids'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print('MODELS' if 'dprkhr.models' in sys.modules else 'INDEX', file=sys.stderr)\n"
+        "print('MODELS' if 'dprkhr.models' in sys.modules else 'STORE', file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy()
     )
-    return done.stderr.strip().endswith("INDEX")
+    return done.stderr.strip().endswith("STORE")
 
 
 QUERIES = [  # of events
@@ -140,8 +142,25 @@ RESOLUTIONS = [
     ["--session", "22", "--sponsor", "ROK"],
 ]
 
+SEARCH = [
+    ["commission", "of", "inquiry"],
+    ["Salmon", "--format", "csv"],
+    ["forced", "repatriation", "--type", "event", "--format", "json"],
+    ["Slamon"],
+    ["Comission", "of", "Inquiry", "--type", "event"],
+    ["inquiry", "xyzzyq"],
+    ["sanctions", "--sort", "date", "--limit", "50"],
+    ["resolutions", "--type", "resolution", "--format", "ids"],
+    ["%"],
+    ["accountability", "--limit", "3", "--sort", "-date", "--format", "yaml"],
+    ["Tirk", "--format", "jsonl"],
+    ["report", "--type", "source", "--type", "actor", "--sort", "type"],
+    ["human", "rights", "council", "--limit", "100", "--format", "csv"],
+]
+
 CASES = [
     *(["events", *args] for args in QUERIES),
+    *(["search", *args] for args in SEARCH),
     *(["resolutions", *args] for args in RESOLUTIONS),
     *(["timeline", *args] for args in TIMELINE),
     *(["related", *args] for args in RELATED),
@@ -150,11 +169,11 @@ CASES = [
 
 
 @pytest.mark.parametrize("args", CASES, ids=" ".join)
-def test_index_answers_exactly_as_the_records_do(data: Path, args: list[str]):
+def test_the_store_answers_exactly_as_the_records_do(data: Path, args: list[str]):
     expected = run(data, *args, cache=False)
-    first = run(data, *args)  # loads the records and writes the index
-    assert index.index_file(data).is_file()
-    second = run(data, *args)  # answers from the index
+    first = run(data, *args)  # reads every file into the store
+    assert store_file(data).is_file()
+    second = run(data, *args)  # answers from the store
     assert first == expected
     assert second == expected
 
@@ -186,11 +205,11 @@ def test_warm_queries_do_not_load_the_dataset(
 
 def test_a_warm_query_does_not_load_the_records(data: Path):
     run(data, "events", "--actor", "Salmon")
-    assert served_by_index(data, "--actor", "Salmon")
+    assert served_by_store(data, "--actor", "Salmon")
 
 
 def test_text_search_is_answered_from_the_records(data: Path):
-    """--text reads summaries, which the index does not keep; the answer is still right."""
+    """--text reads summaries, which only the records hold; the answer is the same."""
     expected = run(data, "events", "--text", "inquiry", cache=False)
     run(data, "events")
     assert run(data, "events", "--text", "inquiry") == expected
@@ -207,8 +226,8 @@ def _edit_keeping_size_and_time(path: Path, old: str, new: str) -> None:
 
 
 def test_an_edit_in_the_same_instant_with_the_same_size_is_seen(data: Path):
-    """The index was written moments after the file changed, so the file's time cannot
-    tell a later edit apart: its content is compared."""
+    """The store read the file moments after it changed, so the file's time cannot tell a
+    later edit apart: its content is compared."""
     event = next((data / "events").glob("*.yaml"))
     os.utime(event)  # just written, as far as anyone can tell
     run(data, "events")
@@ -223,7 +242,7 @@ def test_an_edit_in_the_same_instant_with_the_same_size_is_seen(data: Path):
     assert run(data, "events") == run(data, "events", cache=False)
 
 
-def test_added_removed_and_changed_files_make_the_index_stale(data: Path):
+def test_added_removed_and_changed_files_are_seen(data: Path):
     run(data, "events", "--actor", "Salmon")
     before = run(data, "events", "--actor", "Salmon")[1]
     # a new event involving her
@@ -266,31 +285,35 @@ def test_added_removed_and_changed_files_make_the_index_stale(data: Path):
     ],
     ids=["garbage", "truncated", "empty"],
 )
-def test_a_damaged_index_is_ignored_and_rewritten(data: Path, damage):
+def test_a_damaged_store_is_made_again(data: Path, damage):
     expected = run(data, "events", "--actor", "Salmon", cache=False)
     run(data, "events", "--actor", "Salmon")
-    damage(index.index_file(data))
+    path = store_file(data)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    damage(path)
     assert run(data, "events", "--actor", "Salmon") == expected
     assert run(data, "events", "--actor", "Salmon") == expected
-    assert served_by_index(data, "--actor", "Salmon")
+    assert served_by_store(data, "--actor", "Salmon")
 
 
-def test_an_index_of_another_dataset_is_not_used(data: Path, tmp_path: Path):
+def test_a_store_of_another_dataset_is_not_used(data: Path, tmp_path: Path):
     other = tmp_path / "other"
     shutil.copytree(data, other)
+    (other / "events" / "2013-03-21-hrc-establishes-coi.yaml").unlink(missing_ok=True)
     run(other, "events")
-    shutil.copy(index.index_file(other), index.index_file(data))
-    assert not served_by_index(data)  # foreign: the records are loaded, a new index written
-    assert served_by_index(data)
+    shutil.copy(store_file(other), store_file(data))
+    assert not served_by_store(data)  # foreign: made again from the files
+    assert served_by_store(data)
     assert run(data, "events") == run(data, "events", cache=False)
 
 
-def test_no_cache_writes_no_index(data: Path):
+def test_no_cache_writes_no_store(data: Path):
     run(data, "events", cache=False)
-    assert not index.index_file(data).exists()
+    assert not store_file(data).exists()
 
 
-def test_files_that_fail_are_reported_from_the_index_too(make_data: MakeData):
+def test_files_that_fail_are_reported_from_the_store_too(make_data: MakeData):
     root = make_data({"events/broken.yaml": "id: broken\ndate: [not, a, date\n"})
     cold = run(root, "events")
     warm = run(root, "events")
@@ -307,18 +330,6 @@ def test_an_unwritable_cache_folder_leaves_queries_working(
     assert run(data, "events", "--actor", "Salmon") == run(
         data, "events", "--actor", "Salmon", cache=False
     )
-
-
-def test_a_record_that_vanishes_mid_query_is_a_clear_error(data: Path):
-    run(data, "events", "--actor", "Salmon")
-    opened = index.open_index(data, index.snapshot(data))
-    assert opened is not None
-    rows = opened.events_by_actor.get("elizabeth-salmon")
-    assert rows
-    (data / rows[0].file).unlink()
-    with pytest.raises(index.StaleIndex, match="changed while the query ran"):
-        opened.records(rows)
-    opened.close()
 
 
 def test_the_layout_matches_the_models():
@@ -407,16 +418,19 @@ def _damage_pages(path: Path) -> None:
     ],
     ids=" ".join,
 )
-def test_a_damaged_index_body_is_not_trusted(data: Path, args: list[str]):
+def test_a_damaged_store_body_is_not_trusted(data: Path, args: list[str]):
     """The header reads well but the tables do not: the command answers from the records,
-    and the next run writes a good index."""
+    and the next run makes a good store."""
     expected = run(data, *args, cache=False)
     run(data, *args)
-    _damage_pages(index.index_file(data))
+    path = store_file(data)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    _damage_pages(path)
     assert run(data, *args) == expected
     run(data, *args)
     assert run(data, *args) == expected
-    assert served_by_index(data, "--actor", "Salmon")
+    assert served_by_store(data, "--actor", "Salmon")
 
 
 @pytest.mark.parametrize(
@@ -429,7 +443,7 @@ def test_a_damaged_index_body_is_not_trusted(data: Path, args: list[str]):
     ],
     ids=["events", "related", "show", "resolution"],
 )
-def test_undecodable_arguments_are_a_usage_error_from_the_index_too(data: Path, args: list[str]):
+def test_undecodable_arguments_are_a_usage_error_from_the_store_too(data: Path, args: list[str]):
     """Bytes a terminal sent that are not UTF-8 reach Python as lone surrogates."""
     expected = run(data, *args, cache=False)
     assert expected[0] == 2
@@ -448,27 +462,62 @@ def test_a_forums_file_with_a_duplicate_key_is_read_as_the_dataset_reads_it(data
         assert run(data, *args) == expected
 
 
-def test_an_interrupted_index_write_leaves_no_temporary_file(
-    data: Path, monkeypatch: pytest.MonkeyPatch
-):
-    def interrupt(*_args: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(index, "_fill", interrupt)
-    now = index.snapshot(data)
-    assert now is not None
-    from dprkhr.dataset import load_dataset
-    from dprkhr.kb import KnowledgeBase
-
-    dataset = load_dataset(data)
-    with pytest.raises(KeyboardInterrupt):
-        index.write(data, dataset, KnowledgeBase.from_dataset(dataset), now)
-    folder = index.index_file(data).parent
-    assert not [p for p in folder.iterdir() if p.name.startswith(".index-")]
-
-
 def test_a_relative_cache_folder_works(data: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(data.parent)
     monkeypatch.setenv("DPRKHR_CACHE_DIR", "relative-cache")
     run(data, "events", "--actor", "Salmon")
-    assert served_by_index(data, "--actor", "Salmon")
+    assert served_by_store(data, "--actor", "Salmon")
+
+
+EDIT_CASES = [
+    ["events", "--actor", "Salmon", "--format", "json"],
+    ["events", "--forum", "UNSC", "--format", "csv"],
+    ["resolutions", "--sponsor", "Japan"],
+    ["timeline", "--forum", "HRC", "--gaps", "24"],
+    ["related", "Salmon", "--format", "json"],
+    ["show", "Salmon"],
+    ["show", "HRC", "--format", "json"],
+    ["actors", "salmon"],
+    ["search", "commission", "of", "inquiry", "--format", "csv"],
+    ["stats"],
+]
+
+NEW_EVENT = """
+id: new-test-event
+date: "2023-06-01"
+type: statement
+forum: HRC
+title: A new statement for the test
+participants:
+  - actor: elizabeth-salmon
+    role: speaker
+  - actor: volker-turk
+sources:
+  - source: ijks-2024-un-and-nk-human-rights
+"""
+
+
+def test_every_query_agrees_through_a_series_of_edits(data: Path):
+    """Edits, additions, deletions, a duplicate id and a broken file, one after the
+    other: after each, every command answers from the store as from the files."""
+
+    def check() -> None:
+        for args in EDIT_CASES:
+            assert run(data, *args) == run(data, *args, cache=False), args
+
+    check()
+    write(data, "events/2099-new.yaml", NEW_EVENT)
+    check()
+    salmon = data / "actors" / "elizabeth-salmon.yaml"
+    salmon.write_text(
+        salmon.read_text(encoding="utf-8").replace("Elizabeth Salmón", "Elizabeth Salmonova"),
+        encoding="utf-8",
+    )
+    check()
+    write(data, "events/2099-copy.yaml", NEW_EVENT.replace("2023-06-01", "2022-01-01"))
+    check()  # a duplicate id: the same file served, the same warning
+    write(data, "events/2099-new.yaml", "id: [broken\n")
+    check()
+    (data / "events" / "2099-new.yaml").unlink()
+    (data / "events" / "2099-copy.yaml").unlink()
+    check()

@@ -187,7 +187,8 @@ def load_dataset(
             from dprkhr.store import StoreError
 
             try:
-                fresh = store.refresh(cwd=cwd).loaded
+                if not store.refreshed:
+                    fresh = store.refresh(cwd=cwd).loaded
                 rows = store.rows()
             except StoreError:
                 fresh, rows = {}, {}  # read the files: the store is remade next time

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dprkhr.dataset import Dataset, no_gc
 from dprkhr.models import Actor, Event, EventType, Forum, Record, Resolution, Source, Tag
+from dprkhr.storequery import preferred_file
 from dprkhr.yamlio import Path_
+
+if TYPE_CHECKING:
+    from dprkhr.textmatch import SearchResult
 
 T = TypeVar("T")
 
@@ -148,6 +152,15 @@ def unreadable_folders(dataset: Dataset) -> list[str]:
     ]
 
 
+def record_label(record: Record) -> str:
+    """What completion shows beside a record's id: an actor's name, an event's title, a
+    resolution's symbol and title; nothing for a source."""
+    if record.record_type == "source":
+        return ""
+    parts = (getattr(record, "symbol", None), getattr(record, "title", None))
+    return getattr(record, "name", None) or " ".join(x for x in parts if x)
+
+
 def served_duplicates(dataset: Dataset) -> tuple[dict[str, Record], list[str]]:
     """For ids that several files define, the record served (the one in the file named
     after the id, `<id>.yaml`, else the first in path order) and a warning naming the file
@@ -161,8 +174,8 @@ def served_duplicates(dataset: Dataset) -> tuple[dict[str, Record], list[str]]:
     for record_id, files in by_id.items():
         if len(files) < 2:
             continue
-        own = [f for f in files if f.location.rsplit("/", 1)[-1] == f"{record_id}.yaml"]
-        served = own[0] if own else files[0]
+        chosen = preferred_file(record_id, [f.location for f in files])
+        served = next(f for f in files if f.location == chosen)
         assert served.record is not None
         preferred[record_id] = served.record
         ignored = ", ".join(f.display for f in files if f is not served)
@@ -326,6 +339,56 @@ class KnowledgeBase:
 
     def get(self, record_id: str) -> Record | None:
         return self.by_id.get(record_id)
+
+    def whole(self, rows: Sequence[T]) -> list[T]:
+        """The records of rows, to print them whole: here the rows are the records."""
+        return list(rows)
+
+    def prefetch_actors(self, rows: Iterable[Any]) -> None:
+        """Nothing to do: every actor is in memory (the store looks them up at once)."""
+
+    def records_of(self, kind: str, forum: str) -> list[Record]:
+        """The events or resolutions of a forum, by date."""
+        found = self.events_by_forum if kind == "event" else self.resolutions_by_forum
+        return list(found.get(forum, []))
+
+    def completion_entries(self, kind: str) -> Iterator[tuple[str, str, list[str]]]:
+        """(value, description, other names) of what shell completion offers for a kind
+        (see `dprkhr.completion`)."""
+        from dprkhr.names import NAME_SETS
+
+        if kind in NAME_SETS:
+            for record_id, label, names in NAME_SETS[kind](self):
+                yield record_id, label, list(names)
+        elif kind == "tag":
+            yield from ((t.id, t.name, [t.name]) for t in self.tags)
+        elif kind == "event-type":
+            yield from ((t.id, t.name, [t.name]) for t in self.event_types)
+        elif kind in ("role", "participant-role"):
+            yield from ((value, "", []) for value in self.labels(kind))
+        elif kind == "source":
+            yield from ((record.id, "", []) for record in self.sources)
+        elif kind == "record":
+            for record in self.by_id.values():
+                label = record_label(record)
+                kind_name = record.record_type
+                yield record.id, f"{kind_name}: {label}" if label else kind_name, []
+
+    def search(self, text: str, types: Sequence[str] = ()) -> SearchResult:
+        """Records holding every word of `text`, best first (`dprkhr.textmatch.search`)."""
+        from dprkhr.textmatch import search
+
+        return search(self, text, types)
+
+    def labels(self, kind: str) -> list[str]:
+        """Role titles (`role`) or participant roles (`participant-role`), most used first."""
+        from collections import Counter
+
+        if kind == "role":
+            counts = Counter(r.title for a in self.actors for r in a.roles if r.title)
+        else:
+            counts = Counter(p.role for e in self.events for p in e.participants if p.role)
+        return [value for value, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def actor(self, actor_id: str) -> Actor | None:
         record = self.by_id.get(actor_id)

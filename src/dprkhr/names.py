@@ -132,7 +132,8 @@ class NameEntry(NamedTuple):
 
 class NameStore(Protocol):
     """Where a `NameIndex` keeps its tables: in memory (`MemoryNames`) or in the persisted
-    query index (`dprkhr.index`), which answers a look-up without loading every name."""
+    store (`dprkhr.storequery.StoreNames`), which answers a look-up without loading every
+    name."""
 
     def label(self, record_id: str) -> str | None: ...
     def count(self) -> int: ...

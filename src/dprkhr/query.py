@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from dprkhr.dates import DateError, PartialDate
 from dprkhr.errors import UsageError
@@ -32,16 +32,68 @@ from dprkhr.textmatch import TextQuery, record_holds
 from dprkhr.textmatch import search as search
 
 if TYPE_CHECKING:
-    # the models are imported where they are used, so that `events` answered from the
-    # persisted index (dprkhr.index) never loads them
-    from dprkhr.index import ActorRow, EventRow, QueryIndex, RecordView
-    from dprkhr.kb import KnowledgeBase
+    from dprkhr.kb import Backlink, KnowledgeBase
     from dprkhr.models import Actor, Event, Forum, Record, Resolution
+    from dprkhr.storequery import ActorRow, EventRow
 
-    Showable = KnowledgeBase | RecordView
-    Searchable = KnowledgeBase | QueryIndex
-    """What the `events` query and the name resolvers run on: the knowledge base, or the
-    persisted index, which has the same attributes for them (events as `EventRow`s)."""
+
+class Postings(Protocol):
+    """Records (or rows) by a key, in date order: an actor's events, a forum's..."""
+
+    def get(self, key: str, default: Any = None, /) -> Any: ...
+
+
+@runtime_checkable
+class QuerySource(Protocol):
+    """What every query runs on, and the one interface the commands call: the store
+    (`dprkhr.storequery.StoreSource`, answering from SQLite) or the knowledge base in
+    memory (`dprkhr.kb.KnowledgeBase`, with `--no-cache` and in tests). Lists hold rows
+    (`EventRow`, `ResolutionRow`, `ActorRow`) from the store and records from the
+    knowledge base, with the same fields for every query here; `whole` turns rows into
+    records, for the commands that print records whole."""
+
+    failed_files: int
+    duplicates: list[str]
+
+    @property
+    def events(self) -> Sequence[Any]: ...
+    @property
+    def resolutions(self) -> Sequence[Any]: ...
+    @property
+    def forums(self) -> Sequence[Forum]: ...
+    @property
+    def forum_by_code(self) -> dict[str, Forum]: ...
+    @property
+    def tags(self) -> Sequence[Any]: ...
+    @property
+    def event_types(self) -> Sequence[Any]: ...
+    @property
+    def participant_roles(self) -> list[str]: ...
+    @property
+    def events_by_actor(self) -> Postings: ...
+    @property
+    def events_by_forum(self) -> Postings: ...
+    @property
+    def resolutions_by_forum(self) -> Postings: ...
+    @property
+    def resolutions_by_sponsor(self) -> Postings: ...
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any: ...
+    def actor(self, actor_id: str) -> Any: ...
+    def get(self, record_id: str) -> Record | None: ...
+    def whole(self, rows: Sequence[Any]) -> list[Any]: ...
+    def prefetch_actors(self, rows: Iterable[Any]) -> None: ...
+    def records_of(self, kind: str, forum: str) -> list[Record]: ...
+    def resolution_by_symbol(self, folded: str) -> Record | None: ...
+    def position(self, record: Record) -> Any: ...
+    def pointing_at(self, record_id: str) -> list[Backlink]: ...
+    def labels(self, kind: str) -> list[str]: ...
+    def search(self, text: str, types: Sequence[str] = ()) -> SearchResult: ...
+    def completion_entries(self, kind: str) -> Iterable[tuple[str, str, list[str]]]: ...
+
+
+Searchable = QuerySource
+Showable = QuerySource
 
 # --- dates ----------------------------------------------------------------------------------
 
@@ -165,7 +217,7 @@ def filter_events(
     """Events passing the filter (`EventFilter.matches`), by date (ascending, or
     descending with `-date`).
 
-    Works on the knowledge base or on the persisted index (`dprkhr.index`), whose rows
+    Works on the knowledge base or on the store (`dprkhr.storequery`), whose rows
     have the fields read here, except the text that `--text` searches. Starts from the
     smallest index that applies (an actor's events, a forum's events), so
     that a narrow query does not walk the whole knowledge base.
@@ -404,7 +456,7 @@ def filter_resolutions(
     limit: int | None = None,
 ) -> list[Resolution]:
     """Resolutions matching every criterion, by date (undated last); on the knowledge base
-    or on the persisted index (`ResolutionRow`s), except `text`, which the index lacks."""
+    or on the store (`ResolutionRow`s), except `text`, which the store answers from records."""
     pools = [kb.resolutions_by_sponsor.get(s, []) for s in criteria.sponsors]
     if criteria.forum:
         pools.append(kb.resolutions_by_forum.get(criteria.forum, []))
@@ -530,12 +582,7 @@ def find_record(kb: Showable, text: str) -> tuple[Record | Forum, NameMatch | No
             forum = resolve_forum(kb, text)
         except UsageError:
             raise UnknownName("record", text, exc.suggestions) from None
-        found = kb.forum_by_code.get(forum.id)
-        if found is None:  # the forum names and the forums disagree: read them afresh
-            from dprkhr.index import StaleIndex
-
-            raise StaleIndex(f"forum {forum.id} is named but not found") from None
-        return found, forum
+        return kb.forum_by_code[forum.id], forum
     actor = kb.get(match.id)
     assert actor is not None
     return actor, match
@@ -543,8 +590,7 @@ def find_record(kb: Showable, text: str) -> tuple[Record | Forum, NameMatch | No
 
 def backlinks(kb: Showable, text: str) -> Backlinks:
     """`dprkhr show`: the record a text stands for and everything pointing at it (from
-    the knowledge base, or from the persisted index's `RecordView`, which reads just
-    these records from their files)."""
+    the knowledge base, or from the store, which rebuilds just these records)."""
     from dprkhr.models import Actor, Event, Forum, Resolution
 
     record, match = find_record(kb, text)
@@ -552,8 +598,8 @@ def backlinks(kb: Showable, text: str) -> Backlinks:
         return Backlinks(
             record,
             "forum",
-            events=list(kb.events_by_forum.get(record.code, [])),
-            resolutions=list(kb.resolutions_by_forum.get(record.code, [])),
+            events=kb.records_of("event", record.code),
+            resolutions=kb.records_of("resolution", record.code),
             match=match if match is not None and not match.exact else None,
         )
     result = Backlinks(
@@ -793,7 +839,7 @@ class Related:
 
 def related(kb: Searchable, actor_id: str, limit: int | None = None) -> list[Related]:
     """Actors who share events with this one, most shared events first (on the knowledge
-    base, or on the persisted index with `ActorRow`s and `EventRow`s)."""
+    base, or on the store with `ActorRow`s and `EventRow`s)."""
     shared: dict[str, list[Any]] = {}
     for event in kb.events_by_actor.get(actor_id, []):
         for other in dict.fromkeys(event.actor_ids):

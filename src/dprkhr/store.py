@@ -127,8 +127,14 @@ class Extension:
     after the core tables are up to date, with what changed."""
 
     name: str
-    schema: str
+    schema: str | Sequence[str]
+    """SQL statements: one string split at every `;`, or a sequence of statements (for
+    triggers, whose bodies hold `;`)."""
     update: Callable[[sqlite3.Connection, Changes], None] | None = None
+
+    def statements(self) -> list[str]:
+        parts = self.schema.split(";") if isinstance(self.schema, str) else self.schema
+        return [part for part in parts if part.strip()]
 
 
 _EXTENSIONS: dict[str, Extension] = {}
@@ -217,6 +223,10 @@ class Store:
         self.path = path
         self.connection = connection
         self.refreshed = False
+        self.unstored: list[tuple[str, str, str]] = []
+        """(path, kind, relative path) of what the last refresh found but could not store:
+        folders that cannot be listed, files that are not regular or cannot be read (they
+        are read, and reported, on every load)."""
 
     @classmethod
     def open(cls, root: Path) -> Store | None:
@@ -273,10 +283,9 @@ class Store:
             if all(meta.get(k) == v for k, v in wanted.items()):
                 return
             self._drop_all()
-            for script in (_CORE_SCHEMA, *(e.schema for e in extensions())):
-                for statement in script.split(";"):
-                    if statement.strip():  # (executescript would commit first)
-                        self.connection.execute(statement)
+            core = [part for part in _CORE_SCHEMA.split(";") if part.strip()]
+            for statement in (*core, *(s for e in extensions() for s in e.statements())):
+                self.connection.execute(statement)  # (executescript would commit first)
             self.connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [*wanted.items(), ("written_ns", "0")]
             )
@@ -334,8 +343,7 @@ class Store:
         parse the added and modified ones, and apply it all (core tables, extensions'
         `update`, then `hooks`) in one transaction. Raises `StoreError` if the store
         cannot be written (it is then left as it was)."""
-        from dprkhr.dataset import display_path, load_file
-        from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, discover
+        from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, discover, display_path
 
         storable = {*RECORD_FOLDERS.values(), *VOCAB_FILE_NAMES}
 
@@ -356,13 +364,16 @@ class Store:
         new_rows: list[tuple[Any, ...]] = []
         root_display = display_path(self.root, cwd)
         present: set[str] = set()
+        unstored: list[tuple[str, str, str]] = []
         for path, kind, relative in discover(self.root):
             if kind not in storable:
-                continue  # an unreadable folder: reported on every load, never stored
+                unstored.append((path, kind, relative))  # an unreadable folder
+                continue
             try:
                 info = os.stat(path)
             except OSError:
-                continue  # vanished, or a dangling link: read (and reported) on every load
+                unstored.append((path, kind, relative))  # vanished, or a dangling link
+                continue
             present.add(relative)
             old = stored.get(relative)
             stamp = fsio.stamp(info)
@@ -377,9 +388,10 @@ class Store:
                     verified.append((started_ns, relative))
                     continue
             display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
-            loaded, row = _read(path, kind, display, read, started_ns, load_file)
+            loaded, row = _read(path, kind, display, read, started_ns)
             if row is None:
                 present.discard(relative)  # not a regular readable file: never stored
+                unstored.append((path, kind, relative))
                 if old is not None:
                     changes.removed.append(relative)
                 continue
@@ -387,6 +399,7 @@ class Store:
             changes.loaded[relative] = loaded
             new_rows.append((relative, kind, *row))
         changes.removed += [p for p in stored if p not in present]
+        self.unstored = unstored
         if not changes and not verified:
             self.refreshed = True
             return changes
@@ -474,10 +487,11 @@ def _read(
     display: str,
     read: tuple[os.stat_result, bytes] | None,
     started_ns: int,
-    load_file: Callable[..., LoadedFile],
 ) -> tuple[LoadedFile, tuple[Any, ...] | None]:
     """Read and parse one file: what loading produced, and its row for `files` and
     `records` (None when it is not a regular file that can be read: never stored)."""
+    from dprkhr.dataset import load_file
+
     if read is None:
         try:
             read = fsio.read_regular(path, fsio.RECORD_LIMIT)

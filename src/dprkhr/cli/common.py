@@ -14,8 +14,9 @@ from typer.core import TyperCommand
 
 if TYPE_CHECKING:
     from dprkhr.dataset import Dataset
-    from dprkhr.index import QueryIndex
     from dprkhr.kb import KnowledgeBase
+    from dprkhr.query import QuerySource
+    from dprkhr.store import Store
 
 
 @dataclass
@@ -27,6 +28,9 @@ class AppState:
     cache: bool = True
     _dataset: Dataset | None = field(default=None, repr=False)
     _kb: KnowledgeBase | None = field(default=None, repr=False)
+    _store: Store | bool | None = field(default=None, repr=False)
+    """The store once opened and refreshed; False when it cannot be used."""
+    _source: QuerySource | None = field(default=None, repr=False)
     _warned: bool = field(default=False, repr=False)
 
     quiet: bool = False
@@ -68,11 +72,43 @@ class AppState:
     def use_cache(self) -> bool:
         return self.cache and os.environ.get("DPRKHR_NO_CACHE", "") in ("", "0")
 
+    def store(self) -> Store | None:
+        """The store of the data root (`dprkhr.store`), brought up to date with the files
+        once per run; None without the cache, or when it cannot be used (an unwritable
+        cache folder, a store locked by another run for too long): then commands read the
+        files."""
+        if self._store is None:
+            self._store = False
+            if self.use_cache():
+                from dprkhr.store import StoreError, open_store
+
+                found = open_store(self.data_root())
+                if found is not None:
+                    try:
+                        found.refresh()
+                        self._store = found
+                    except StoreError:
+                        found.close()
+        return self._store or None
+
+    def close(self) -> None:
+        """Close the store (at the end of the command)."""
+        if self._store:
+            self._store.close()  # type: ignore[union-attr]
+
+    def forget_store(self) -> None:
+        """Stop using the store in this run (it failed): answer from the files."""
+        self.close()
+        self._store = False
+        self._source = None
+        if self._dataset is not None and self._kb is None:
+            self._dataset = None
+
     def dataset(self) -> Dataset:
         if self._dataset is None:
             from dprkhr.dataset import load_dataset
 
-            self._dataset = load_dataset(self.data_root(), cache=self.use_cache())
+            self._dataset = load_dataset(self.data_root(), store=self.store())
         return self._dataset
 
     def kb(self) -> KnowledgeBase:
@@ -87,26 +123,21 @@ class AppState:
             self.warn_failed(len(dataset.failed_files), self._kb.duplicates)
         return self._kb
 
-    def searchable(self) -> KnowledgeBase | QueryIndex:
-        """What `events`, `resolutions`, `timeline`, `related` and `show` run on: the query
-        index when it describes the dataset as it is now (no record is loaded), else the
-        knowledge base, and then the index is written for the next query. Without the
-        cache, always the knowledge base."""
-        if not self.use_cache() or self._kb is not None:
-            return self.kb()
-        from dprkhr import index
+    def source(self) -> QuerySource:
+        """What the query commands run on: the store (`dprkhr.storequery.StoreSource`), which
+        answers without loading the records, or, without the cache (or once the knowledge
+        base is loaded anyway), the knowledge base in memory. Both answer alike."""
+        if self._source is None:
+            store = self.store() if self._kb is None else None
+            if store is None:
+                self._source = self.kb()
+            else:
+                from dprkhr.storequery import StoreSource
 
-        root = self.data_root()
-        now = index.snapshot(root)  # before reading: a later edit makes the index stale
-        if now is not None:
-            found = index.open_index(root, now)
-            if found is not None:
-                self.warn_failed(found.failed_files, found.duplicates)
-                return found
-        kb = self.kb()
-        if now is not None:
-            index.write(root, self.dataset(), kb, now)
-        return kb
+                source = StoreSource(store, self.kb)
+                self.warn_failed(source.failed_files, source.duplicates)
+                self._source = source
+        return self._source
 
     def warn_failed(self, failed: int, duplicates: list[str] | None = None) -> None:
         """Say (once) that some files were left out of a query, and which file serves an
@@ -240,6 +271,20 @@ class Command(TyperCommand):
         wire(self.params)
         for param in self.params:
             readable_help_type(param)
+
+    def invoke(self, ctx: Any) -> Any:
+        from dprkhr.store import StoreError
+
+        app = state(ctx)
+        try:
+            return super().invoke(ctx)
+        except StoreError:
+            # the store turned out damaged while it answered: it has been removed (the next
+            # run makes it again), and this run answers from the files
+            app.forget_store()
+            return super().invoke(ctx)
+        finally:
+            app.close()
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         rest, found = lift_globals(args, _takes_value(self.params))

@@ -14,7 +14,7 @@ import typer
 
 
 def _source(ctx: typer.Context) -> Any:
-    """The query index (or the knowledge base) of the data folder the command line names."""
+    """The store (or the knowledge base) of the data folder the command line names."""
     from dprkhr.cli.common import AppState
 
     root = ctx.find_root()
@@ -22,7 +22,7 @@ def _source(ctx: typer.Context) -> Any:
     # nothing on stderr in the middle of a command line being typed
     app = AppState(data=params.get("data"), cache=not params.get("no_cache", False), quiet=True)
     app._warned = True
-    return app.searchable()
+    return app.source()
 
 
 def offer(ctx: typer.Context, kind: str, incomplete: str) -> list[tuple[str, str]]:

@@ -30,10 +30,9 @@ from dprkhr.safetext import safe
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from dprkhr.kb import KnowledgeBase
     from dprkhr.models import Actor, Event, Record
     from dprkhr.names import NameMatch
-    from dprkhr.query import EventFilter, Unjudged
+    from dprkhr.query import EventFilter, QuerySource, Unjudged
 
 
 class Sort(str, Enum):
@@ -214,7 +213,7 @@ def _report(query: str, match: NameMatch) -> None:
         note(f"`{safe(query)}` → {match.id} ({safe(match.label)})")
 
 
-def actor_id_from_name(kb: KnowledgeBase, name: str) -> str:
+def actor_id_from_name(kb: QuerySource, name: str) -> str:
     from dprkhr.query import resolve_actor
 
     match = resolve_actor(kb, name)
@@ -222,7 +221,7 @@ def actor_id_from_name(kb: KnowledgeBase, name: str) -> str:
     return match.id
 
 
-def forum_code_from_name(kb: KnowledgeBase, name: str | None) -> str | None:
+def forum_code_from_name(kb: QuerySource, name: str | None) -> str | None:
     if name is None:
         return None
     from dprkhr.query import resolve_forum
@@ -354,7 +353,7 @@ def note_tag_share(kb: Any, query: Any, records: Sequence[Any], noun: str) -> No
 # --- table cells ----------------------------------------------------------------------------
 
 
-def _names(kb: KnowledgeBase, ids: list[str], limit: int | None = None) -> str:
+def _names(kb: QuerySource, ids: list[str], limit: int | None = None) -> str:
     """Actor names for a table cell; past `limit`, the rest is counted, not listed."""
     shown = ids if limit is None or len(ids) <= limit else ids[: limit - 1]
     out = []
@@ -384,7 +383,7 @@ def _adoption(resolution: Any) -> str:
     return "vote " + "-".join("?" if c is None else str(c) for c in counts)
 
 
-def _event_columns(kb: KnowledgeBase) -> list[Column]:
+def _event_columns(kb: QuerySource) -> list[Column]:
     return [
         Column("Date", _date_span, no_wrap=True),
         Column("Forum", lambda e: e.forum or "", no_wrap=True),
@@ -440,33 +439,21 @@ def events(
       dprkhr events --forum UNSC --since 2014 --format csv
       dprkhr events --actor DPRK --as speaker
     """
-    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import filter_events
 
     app = state(ctx)
     whole = output not in (OutputFormat.table, OutputFormat.ids)
-    # --text reads summaries and locations, which the persisted index does not keep
-    kb: Any = app.searchable() if text is None else app.kb()
-    criteria = None
-    try:
-        criteria = event_filter_from_options(
-            kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
-        )
-        matched: Sequence[Any] = filter_events(kb, criteria, sort=sort.value)
-        found = matched[:limit]
-        if isinstance(kb, QueryIndex):  # rows of the persisted index
-            if whole:
-                found = kb.records(found)
-            else:
-                kb.prefetch_actors(found)
-    except StaleIndex:  # damaged, too many records to read one by one, or files changed
-        kb = app.kb()
-        if criteria is None:
-            criteria = event_filter_from_options(
-                kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
-            )
-        matched = filter_events(kb, criteria, sort=sort.value)
-        found = matched[:limit]
+    # --text reads summaries and locations, which only the records hold
+    kb = app.source() if text is None else app.kb()
+    criteria = event_filter_from_options(
+        kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
+    )
+    matched: Sequence[Any] = filter_events(kb, criteria, sort=sort.value)
+    found = matched[:limit]
+    if whole:
+        found = kb.whole(found)
+    else:
+        kb.prefetch_actors(found)
     emit_records(
         found,
         output,
@@ -671,7 +658,6 @@ def resolutions(
       dprkhr resolutions --sponsor Japan --since 2010 --format csv
       dprkhr resolutions --tag accountability --sort=-date
     """
-    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import (
         ResolutionFilter,
         date_range,
@@ -684,37 +670,24 @@ def resolutions(
     app = state(ctx)
     start, end = date_range(since, until)
     whole = output not in (OutputFormat.table, OutputFormat.ids)
-    # --text reads summaries, which the persisted index keeps only for untitled resolutions
-    kb: Any = app.searchable() if text is None else app.kb()
-
-    def criteria_from(kb: Any) -> Any:
-        return ResolutionFilter(
-            forum=forum_code_from_name(kb, forum),
-            session=session,
-            since=start,
-            until=end,
-            sponsors=list(dict.fromkeys(actor_id_from_name(kb, s) for s in sponsor or [])),
-            adopted=adopted.value if adopted else None,
-            tags=[resolve_tag(kb, t) for t in tag or []],
-            text=text,
-        )
-
-    criteria = None
-    try:
-        criteria = criteria_from(kb)
-        found: Sequence[Any] = filter_resolutions(kb, criteria, sort=sort.value)
-        total = len(found)
-        found = found[:limit]
-        unjudged = unjudged_resolutions(kb, criteria)
-        if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
-            found = kb.records(found)
-    except StaleIndex:  # damaged, too many records to read one by one, or files changed
-        kb = app.kb()
-        criteria = criteria or criteria_from(kb)
-        found = filter_resolutions(kb, criteria, sort=sort.value)
-        total = len(found)
-        found = found[:limit]
-        unjudged = unjudged_resolutions(kb, criteria)
+    # --text reads summaries, which only the records hold
+    kb = app.source() if text is None else app.kb()
+    criteria = ResolutionFilter(
+        forum=forum_code_from_name(kb, forum),
+        session=session,
+        since=start,
+        until=end,
+        sponsors=list(dict.fromkeys(actor_id_from_name(kb, s) for s in sponsor or [])),
+        adopted=adopted.value if adopted else None,
+        tags=[resolve_tag(kb, t) for t in tag or []],
+        text=text,
+    )
+    found: Sequence[Any] = filter_resolutions(kb, criteria, sort=sort.value)
+    total = len(found)
+    found = found[:limit]
+    unjudged = unjudged_resolutions(kb, criteria)
+    if whole:
+        found = kb.whole(found)
     report_unjudged(unjudged)
     emit_records(
         found,
@@ -828,16 +801,10 @@ def show(
     """
     import shutil
 
-    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.models import Forum
     from dprkhr.query import backlinks
 
-    app = state(ctx)
-    source = app.searchable()
-    try:
-        result = backlinks(source.view() if isinstance(source, QueryIndex) else source, id_or_name)
-    except StaleIndex:  # many records point at it, or a file changed meanwhile
-        result = backlinks(app.kb(), id_or_name)
+    result = backlinks(state(ctx).source(), id_or_name)
     if result.match is not None:
         _report(id_or_name, result.match)
     record = result.record
@@ -953,13 +920,16 @@ def search(
       dprkhr search forced repatriation --type event
       dprkhr search Salmon --format csv
     """
-    from dprkhr.ordering import sort_hits
-    from dprkhr.query import search as run_search
+    import dataclasses
 
-    kb = state(ctx).kb()
-    result = run_search(kb, " ".join(words), types=[t.value for t in type_ or []])
+    from dprkhr.ordering import sort_hits
+
+    kb = state(ctx).source()
+    result = kb.search(" ".join(words), types=[t.value for t in type_ or []])
     everything = sort_hits(result.hits or result.near, sort.value)
-    hits = everything[:limit]
+    shown = everything[:limit]
+    whole = kb.whole([h.record for h in shown])
+    hits = [dataclasses.replace(h, record=r) for h, r in zip(shown, whole, strict=True)]
     near = not result.hits and bool(result.near)
 
     def date(hit: Any) -> str:
@@ -1109,29 +1079,19 @@ def timeline(
       dprkhr timeline --actor Salmon --since 2022
       dprkhr timeline --forum HRC --gaps 24
     """
-    from dprkhr.index import QueryIndex, StaleIndex
     from dprkhr.query import timeline as build_timeline
 
     app = state(ctx)
     today = dt.date.today()
     whole = output not in (OutputFormat.table, OutputFormat.ids, OutputFormat.csv)
-    # --text reads summaries and locations, which the persisted index does not keep
-    kb: Any = app.searchable() if text is None else app.kb()
-    criteria = None
-    try:
-        criteria = event_filter_from_options(
-            kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
-        )
-        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
-        if isinstance(kb, QueryIndex) and whole:  # rows of the index: read their records
-            result.items = kb.records(result.items)
-    except StaleIndex:  # damaged, too many records to read one by one, or files changed
-        kb = app.kb()
-        if criteria is None:
-            criteria = event_filter_from_options(
-                kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
-            )
-        result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
+    # --text reads summaries and locations, which only the records hold
+    kb = app.source() if text is None else app.kb()
+    criteria = event_filter_from_options(
+        kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
+    )
+    result = build_timeline(kb, criteria, gaps=gaps, sort=sort.value, today=today)
+    if whole:
+        result.items = kb.whole(result.items)
     note_role_unknown(kb, criteria)
     note_sponsors_unknown(kb, criteria)
     note_undated(result.undated, "cannot be placed on a timeline")
@@ -1268,7 +1228,7 @@ def _silence(gap: Any, today: Any) -> str:
     return text
 
 
-def _timeline_table(kb: KnowledgeBase, entries: list[tuple[str, Any]], today: Any) -> None:
+def _timeline_table(kb: QuerySource, entries: list[tuple[str, Any]], today: Any) -> None:
     def when(entry: tuple[str, Any]) -> str:
         kind, item = entry
         return (
@@ -1328,20 +1288,11 @@ def related(
       dprkhr related Salmon
       dprkhr related japan --limit 5 --format csv
     """
-    from dprkhr.index import StaleIndex
     from dprkhr.query import related as find_related
 
-    app = state(ctx)
-    kb: Any = app.searchable()
-    actor_id = None
-    try:
-        actor_id = actor_id_from_name(kb, actor)
-        everyone = find_related(kb, actor_id)
-    except StaleIndex:  # a damaged index: answer from the records
-        kb = app.kb()
-        if actor_id is None:
-            actor_id = actor_id_from_name(kb, actor)
-        everyone = find_related(kb, actor_id)
+    kb = state(ctx).source()
+    actor_id = actor_id_from_name(kb, actor)
+    everyone = find_related(kb, actor_id)
     from dprkhr.ordering import sort_related
 
     found = sort_related(everyone, sort.value)[:limit]

@@ -1,0 +1,1173 @@
+"""The query tables of the store, and the knowledge base as the query commands see it when
+it is answered from them (`StoreSource`).
+
+Every table holds rows per file (`file` references `files (path)`, so a file's rows go
+when it changes, in the refresh's transaction), filled by `update` from the records just
+parsed: for each event what its filters and its table need (dates, forum, type, tags,
+participants, resolutions, title), the same for resolutions, every record's type and
+date order, the references between records (for `show`), actors' names and kinds, the
+name tables of actors and resolutions, role titles and participant roles (completion),
+and the search text of every field (an FTS5 table: `dprkhr.textmatch`).
+
+A look-up reads a few pages: resolving a name and listing an actor's events costs
+milliseconds however large the dataset. Records are rebuilt (validated again from the
+JSON the store keeps) only for what a command prints whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from dprkhr import store as store_module
+from dprkhr.dates import PartialDate
+from dprkhr.names import NameEntry, NameIndex, normalize
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dprkhr.kb import Backlink, KnowledgeBase
+    from dprkhr.models import Forum, Record
+    from dprkhr.store import Changes, Store
+    from dprkhr.textmatch import SearchResult
+
+NAME_KINDS = ("actor", "forum", "resolution")
+
+_SCHEMA = """
+CREATE TABLE q_records (
+    file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
+    id TEXT NOT NULL, type TEXT NOT NULL, forum TEXT,
+    undated INTEGER NOT NULL, start TEXT, finish TEXT, label TEXT NOT NULL,
+    day TEXT, tags TEXT NOT NULL
+);
+CREATE INDEX q_records_id ON q_records (id);
+CREATE INDEX q_records_order ON q_records (type, undated, start, finish, id);
+CREATE INDEX q_records_forum ON q_records (type, forum);
+CREATE TABLE q_events (
+    file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
+    id TEXT NOT NULL, start TEXT NOT NULL, finish TEXT NOT NULL,
+    date TEXT NOT NULL, end_date TEXT, forum TEXT, type TEXT NOT NULL, title TEXT NOT NULL,
+    tags TEXT NOT NULL, actors TEXT NOT NULL, resolutions TEXT NOT NULL, roles TEXT NOT NULL
+);
+CREATE INDEX q_events_order ON q_events (start, finish, id);
+CREATE INDEX q_events_forum ON q_events (forum, start, finish, id);
+CREATE TABLE q_event_actors (
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE, actor TEXT NOT NULL
+);
+CREATE INDEX q_event_actors_actor ON q_event_actors (actor);
+CREATE INDEX q_event_actors_file ON q_event_actors (file);
+CREATE TABLE q_resolutions (
+    file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
+    id TEXT NOT NULL, undated INTEGER NOT NULL, start TEXT, finish TEXT,
+    date TEXT, forum TEXT, session TEXT, method TEXT, votes TEXT, symbol TEXT, folded TEXT,
+    title TEXT, summary TEXT, sponsors TEXT NOT NULL, tags TEXT NOT NULL
+);
+CREATE INDEX q_resolutions_order ON q_resolutions (undated, start, finish, id);
+CREATE INDEX q_resolutions_forum ON q_resolutions (forum);
+CREATE INDEX q_resolutions_folded ON q_resolutions (folded);
+CREATE TABLE q_sponsors (
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE, sponsor TEXT NOT NULL
+);
+CREATE INDEX q_sponsors_sponsor ON q_sponsors (sponsor);
+CREATE INDEX q_sponsors_file ON q_sponsors (file);
+CREATE TABLE q_actors (
+    file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
+    id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, names TEXT NOT NULL
+);
+CREATE INDEX q_actors_id ON q_actors (id);
+CREATE TABLE q_refs (
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE,
+    target TEXT NOT NULL, field TEXT NOT NULL
+);
+CREATE INDEX q_refs_target ON q_refs (target);
+CREATE INDEX q_refs_file ON q_refs (file);
+CREATE TABLE q_names (
+    n INTEGER PRIMARY KEY,
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE,
+    kind TEXT NOT NULL, id TEXT NOT NULL, j INTEGER NOT NULL, label TEXT NOT NULL,
+    name TEXT NOT NULL, norm TEXT NOT NULL, key TEXT NOT NULL, joined TEXT NOT NULL
+);
+CREATE INDEX q_names_file ON q_names (file);
+CREATE INDEX q_names_id ON q_names (kind, id, j);
+CREATE INDEX q_names_norm ON q_names (kind, norm);
+CREATE INDEX q_names_key ON q_names (kind, key);
+CREATE INDEX q_names_joined ON q_names (kind, joined);
+CREATE TABLE q_name_tokens (
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE,
+    kind TEXT NOT NULL, token TEXT NOT NULL, n INTEGER NOT NULL
+);
+CREATE INDEX q_name_tokens_token ON q_name_tokens (kind, token);
+CREATE INDEX q_name_tokens_file ON q_name_tokens (file);
+CREATE TABLE q_labels (
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE,
+    kind TEXT NOT NULL, value TEXT NOT NULL
+);
+CREATE INDEX q_labels_kind ON q_labels (kind, value);
+CREATE INDEX q_labels_file ON q_labels (file);
+CREATE TABLE q_text (
+    n INTEGER PRIMARY KEY,
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE,
+    type TEXT NOT NULL, i INTEGER NOT NULL, field TEXT NOT NULL, folded TEXT NOT NULL,
+    tag TEXT
+);
+CREATE INDEX q_text_file ON q_text (file);
+CREATE INDEX q_text_tag ON q_text (tag) WHERE tag IS NOT NULL;
+CREATE VIRTUAL TABLE q_search USING fts5 (
+    folded, content = 'q_text', content_rowid = 'n', tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE VIRTUAL TABLE q_search_vocab USING fts5vocab (q_search, 'row')
+"""
+
+_TRIGGERS = (
+    "CREATE TRIGGER q_text_ai AFTER INSERT ON q_text BEGIN "
+    "INSERT INTO q_search (rowid, folded) VALUES (new.n, new.folded); END",
+    "CREATE TRIGGER q_text_ad AFTER DELETE ON q_text BEGIN "
+    "INSERT INTO q_search (q_search, rowid, folded) VALUES ('delete', old.n, old.folded); END",
+)
+"""The search index follows `q_text` (rows deleted with their file, by the cascade)."""
+
+
+# --- the rows ---------------------------------------------------------------------------------
+
+
+class ActorRow(NamedTuple):
+    """An actor as the events table and `related` show it."""
+
+    id: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """What the store keeps of an event: enough to filter it and print it as a table row
+    (`dprkhr.query.filter_events` and the events table read these fields, as they read an
+    `Event`'s)."""
+
+    record_type: ClassVar[str] = "event"
+    id: str
+    file: str
+    """Path relative to the data root."""
+    date: PartialDate
+    end_date: PartialDate | None
+    forum: str | None
+    type: str
+    title: str
+    tags: list[str]
+    actor_ids: list[str]
+    resolutions: list[str]
+    roles: list[str | None]
+    """The participants' roles, in the order of `actor_ids` (None: not recorded)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionRow:
+    """What the store keeps of a resolution: enough for `filter_resolutions` and the
+    timeline (`text`, which reads summaries, is answered from the records)."""
+
+    record_type: ClassVar[str] = "resolution"
+    id: str
+    file: str
+    date: PartialDate | None
+    forum: str | None
+    session: str | None
+    """As text: filters compare it as text."""
+    adoption_method: str | None
+    vote_counts: tuple[int | None, int | None, int | None] | None
+    symbol: str | None
+    title: str | None
+    summary: str | None
+    """Kept only for a resolution without a title (the table shows it instead)."""
+    sponsors: list[str]
+    tags: list[str]
+
+
+class Named(NamedTuple):
+    """A tag or event type as a vocabulary look-up needs it."""
+
+    id: str
+    name: str
+    activity: bool
+
+
+class ForumRow(NamedTuple):
+    """A forum's lifetime, as `timeline --gaps` reads it."""
+
+    code: str
+    established: PartialDate | None
+    abolished: PartialDate | None
+
+
+_EVENT_COLUMNS = "id, file, date, end_date, forum, type, title, tags, actors, resolutions, roles"
+_RESOLUTION_COLUMNS = (
+    "id, file, date, forum, session, method, votes, symbol, title, summary, sponsors, tags"
+)
+_EVENT_ORDER = "ORDER BY start, finish, id, file"
+_RESOLUTION_ORDER = "ORDER BY undated, start, finish, id, file"
+
+
+def _event_row(row: Sequence[Any]) -> EventRow:
+    ident, file, date, end_date, forum, type_, title, tags, actors, resolutions, roles = row
+    return EventRow(
+        ident,
+        file,
+        PartialDate(date),
+        PartialDate(end_date) if end_date else None,
+        forum,
+        type_,
+        title,
+        tags.split(),
+        actors.split(),
+        resolutions.split(),
+        json.loads(roles),
+    )
+
+
+def _resolution_row(row: Sequence[Any]) -> ResolutionRow:
+    ident, file, date, forum, session, method, votes, symbol, title, summary, sponsors, tags = row
+    return ResolutionRow(
+        ident,
+        file,
+        PartialDate(date) if date else None,
+        forum,
+        session,
+        method,
+        None if votes is None else tuple(json.loads(votes)),
+        symbol,
+        title,
+        summary,
+        sponsors.split(),
+        tags.split(),
+    )
+
+
+def preferred_file(record_id: str, files: list[str]) -> str:
+    """Of the files (in path order) that define the same id, the one served: the file
+    named after the id (`<id>.yaml`), else the first."""
+    own = [f for f in files if f.rsplit("/", 1)[-1] == f"{record_id}.yaml"]
+    return own[0] if own else files[0]
+
+
+# --- filling the tables -------------------------------------------------------------------------
+
+
+def _span(date: PartialDate | None) -> tuple[int, str | None, str | None]:
+    if date is None:
+        return 1, None, None
+    return 0, date.start.isoformat(), date.end.isoformat()
+
+
+def _ids(values: Iterable[str]) -> str:
+    """A list of ids in one column: ids never hold spaces (they are validated slugs)."""
+    return " ".join(values)
+
+
+def update(db: sqlite3.Connection, changes: Changes) -> None:
+    """Add the rows of the files just read (the rows of changed and removed files went
+    with their `files` row)."""
+    for file, loaded in changes.loaded.items():
+        record = loaded.record
+        if record is None or loaded.failed:
+            continue
+        _add(db, file, record)
+
+
+def _add(db: sqlite3.Connection, file: str, record: Record) -> None:
+    from dprkhr.kb import REFERENCE_FIELDS, field_path_value, record_label
+    from dprkhr.models import Actor, Event, Resolution
+
+    kind = record.record_type
+    date = getattr(record, "date", None)
+    undated, start, finish = _span(date)
+    when = date if kind != "source" else getattr(record, "published", None)
+    db.execute(
+        "INSERT INTO q_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            file,
+            record.id,
+            kind,
+            getattr(record, "forum", None),
+            undated,
+            start,
+            finish,
+            record_label(record),
+            None if when is None else str(when),
+            _ids(getattr(record, "tags", None) or ()),
+        ),
+    )
+    _add_text(db, file, record)
+    if isinstance(record, Event):
+        first, last = record.date.start.isoformat(), record.date.end.isoformat()
+        db.execute(
+            "INSERT INTO q_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                file,
+                record.id,
+                first,
+                last,
+                str(record.date),
+                str(record.end_date) if record.end_date else None,
+                record.forum,
+                record.type,
+                record.title,
+                _ids(record.tags),
+                _ids(p.actor for p in record.participants),
+                _ids(record.resolutions),
+                json.dumps([p.role for p in record.participants], ensure_ascii=False),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO q_event_actors VALUES (?, ?)",
+            ((file, a) for a in dict.fromkeys(p.actor for p in record.participants)),
+        )
+        db.executemany(
+            "INSERT INTO q_labels VALUES (?, 'participant-role', ?)",
+            ((file, p.role) for p in record.participants if p.role),
+        )
+    elif isinstance(record, Resolution):
+        adoption = record.adoption
+        method = adoption.method.value if adoption is not None else None
+        votes = (
+            json.dumps([adoption.yes, adoption.no, adoption.abstain])
+            if adoption is not None and method == "vote"
+            else None
+        )
+        db.execute(
+            "INSERT INTO q_resolutions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                file,
+                record.id,
+                undated,
+                start,
+                finish,
+                str(record.date) if record.date else None,
+                record.forum,
+                None if record.session is None else str(record.session),
+                method,
+                votes,
+                record.symbol,
+                normalize(record.symbol) if record.symbol else None,
+                record.title,
+                None if record.title else record.summary,
+                _ids(record.sponsors),
+                _ids(record.tags),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO q_sponsors VALUES (?, ?)",
+            ((file, s) for s in dict.fromkeys(record.sponsors)),
+        )
+        _add_names(
+            db,
+            file,
+            "resolution",
+            record.id,
+            record.symbol or record.id,
+            [record.symbol] if record.symbol else [],
+        )
+    elif isinstance(record, Actor):
+        db.execute(
+            "INSERT INTO q_actors VALUES (?, ?, ?, ?, ?)",
+            (
+                file,
+                record.id,
+                record.name,
+                record.kind.value,
+                json.dumps(record.all_names(), ensure_ascii=False),
+            ),
+        )
+        _add_names(db, file, "actor", record.id, record.name, record.all_names())
+        db.executemany(
+            "INSERT INTO q_labels VALUES (?, 'role', ?)",
+            ((file, role.title) for role in record.roles if role.title),
+        )
+    # references that `show` follows back, except participants (in q_event_actors)
+    fields = (*REFERENCE_FIELDS.get(kind, ()), ("sources", "source", "source"))
+    refs: dict[tuple[str, str], None] = {}
+    for name, key, target_kind in fields:
+        if target_kind in ("forum", "tag", "event-type") or name == "participants":
+            continue
+        value = field_path_value(record, name)
+        if value is None:
+            continue
+        items = [value] if isinstance(value, str) else value
+        targets = items if key is None else [getattr(item, key, None) for item in items]
+        for target in targets:
+            if isinstance(target, str):
+                refs[(target, name)] = None
+    db.executemany("INSERT INTO q_refs VALUES (?, ?, ?)", ((file, t, f) for t, f in refs))
+
+
+def _add_text(db: sqlite3.Connection, file: str, record: Record) -> None:
+    """A record's searchable fields (`dprkhr.textmatch.record_fields`), folded, in their
+    order. A tag's field is its name in `tags.yaml`, which may change without the record
+    changing: it is kept as the tag's id and matched by name when searching."""
+    from dprkhr.textmatch import record_fields
+
+    marker = "\x00"
+    fields = record_fields(record, _TagMarks(marker))
+    db.executemany(
+        "INSERT INTO q_text (file, type, i, field, folded, tag) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (file, record.record_type, i, field, "", text[1:])
+            if field == "tag" and text.startswith(marker)
+            else (file, record.record_type, i, field, normalize(text), None)
+            for i, (field, text) in enumerate(fields)
+        ),
+    )
+
+
+class _TagMarks(dict[str, str]):
+    """Tag names as a marker and the tag's id (see `_add_text`)."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+
+    def get(self, key: str, default: Any = None) -> str:  # type: ignore[override]
+        return self.marker + key
+
+
+def _add_names(
+    db: sqlite3.Connection, file: str, kind: str, record_id: str, label: str, names: Iterable[str]
+) -> None:
+    """A record's rows in the name tables, as `dprkhr.names.MemoryNames` makes them."""
+    seen: set[str] = set()
+    j = 0
+    for name in (record_id, label, *names):
+        norm = normalize(name)
+        if not norm or norm in seen:
+            continue
+        seen.add(norm)
+        words = norm.split()
+        key = " ".join(sorted(words))
+        cursor = db.execute(
+            "INSERT INTO q_names (file, kind, id, j, label, name, norm, key, joined) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (file, kind, record_id, j, label, name, norm, key, norm.replace(" ", "")),
+        )
+        j += 1
+        db.executemany(
+            "INSERT INTO q_name_tokens VALUES (?, ?, ?, ?)",
+            ((file, kind, token, cursor.lastrowid) for token in set(words)),
+        )
+
+
+EXTENSION = store_module.register(
+    store_module.Extension(
+        "query", (*(x for x in _SCHEMA.split(";") if x.strip()), *_TRIGGERS), update
+    )
+)
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+
+class _Rows(list[Any]):
+    """The rows of a query, all fetched."""
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+
+class _Reader:
+    """The store's connection for queries: a text SQLite cannot take matches nothing, and
+    any other failure is the store's (`Store.failed`: removed, made again next time)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.connection = store.connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> _Rows:
+        try:
+            return _Rows(self.connection.execute(sql, parameters))
+        except UnicodeEncodeError:  # a lone surrogate, from bytes that were not UTF-8
+            return _Rows()
+        except sqlite3.DatabaseError as exc:
+            raise self.store.failed(exc) from None
+
+
+class StoreNames:
+    """A `dprkhr.names.NameStore` over the name tables of the store. Entries are numbered
+    by their row (`n`); of records defined by several files, only the served one."""
+
+    def __init__(self, source: StoreSource, kind: str) -> None:
+        self.source = source
+        self.db = source.db
+        self.kind = kind
+        self._tokens: list[str] | None = None
+        self._keys: dict[int, str] | None = None
+
+    def _ok(self, file: str) -> bool:
+        return file not in self.source.hidden
+
+    def label(self, record_id: str) -> str | None:
+        for file, label in self.db.execute(
+            "SELECT file, label FROM q_names WHERE kind = ? AND id = ? AND j = 0",
+            (self.kind, record_id),
+        ):
+            if self._ok(file):
+                return str(label)
+        return None
+
+    def count(self) -> int:
+        return int(
+            self.db.execute(
+                "SELECT count(DISTINCT id) FROM q_names WHERE kind = ?", (self.kind,)
+            ).fetchone()[0]
+        )
+
+    def ids_with(self, form: str) -> set[str]:
+        return {
+            ident
+            for ident, file in self.db.execute(
+                "SELECT id, file FROM q_names WHERE kind = ?1 AND norm = ?2 UNION "
+                "SELECT id, file FROM q_names WHERE kind = ?1 AND key = ?2 UNION "
+                "SELECT id, file FROM q_names WHERE kind = ?1 AND joined = ?2",
+                (self.kind, form),
+            )
+            if self._ok(file)
+        }
+
+    def entries_with_token(self, token: str) -> set[int]:
+        return {
+            n
+            for n, file in self.db.execute(
+                "SELECT n, file FROM q_name_tokens WHERE kind = ? AND token = ?",
+                (self.kind, token),
+            )
+            if self._ok(file)
+        }
+
+    def entry(self, index: int) -> NameEntry:
+        row = self.db.execute(
+            "SELECT id, name, norm, key FROM q_names WHERE n = ?", (index,)
+        ).fetchone()
+        if row is None:
+            raise store_module.StoreError("a name entry is missing")
+        return NameEntry(*row)
+
+    def entries_of(self, record_id: str) -> list[NameEntry]:
+        return [
+            NameEntry(*row[:4])
+            for row in self.db.execute(
+                "SELECT id, name, norm, key, file FROM q_names WHERE kind = ? AND id = ? "
+                "ORDER BY j",
+                (self.kind, record_id),
+            )
+            if self._ok(row[4])
+        ]
+
+    def tokens_starting(self, prefix: str) -> list[str]:
+        return [
+            token
+            for (token,) in self.db.execute(
+                "SELECT DISTINCT token FROM q_name_tokens WHERE kind = ? AND token >= ? "
+                "AND token < ? ORDER BY token",
+                (self.kind, prefix, prefix + "\U0010ffff"),
+            )
+        ]
+
+    def keys(self) -> dict[int, str]:  # type: ignore[override]
+        """Entry number -> token-sorted name, in the order of the in-memory index (by id)."""
+        if self._keys is None:
+            self._keys = {
+                n: key
+                for n, key, file in self.db.execute(
+                    "SELECT n, key, file FROM q_names WHERE kind = ? ORDER BY id, file, j",
+                    (self.kind,),
+                )
+                if self._ok(file)
+            }
+        return self._keys
+
+    def tokens(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = [
+                token
+                for (token,) in self.db.execute(
+                    "SELECT DISTINCT token FROM q_name_tokens WHERE kind = ? ORDER BY token",
+                    (self.kind,),
+                )
+            ]
+        return self._tokens
+
+
+class _Postings:
+    """`kb.events_by_actor`, `kb.resolutions_by_forum`... answered from the store."""
+
+    def __init__(self, source: StoreSource, sql: str, make: Any) -> None:
+        self.source = source
+        self.sql = sql
+        self.make = make
+
+    def get(self, key: str, default: Any = None) -> list[Any]:
+        return self.source.rows(self.sql, (key,), self.make)
+
+
+class StoreSource:
+    """The knowledge base as the query commands see it, answered from the store.
+
+    It offers what `dprkhr.query` uses of a `KnowledgeBase` (`events`, `resolutions`, their
+    postings by actor, sponsor and forum, `tags`, `event_types`, `forums`, `memo` for the
+    name indexes, `actor`, and for `show` `get`, `forum_by_code`, `resolution_by_symbol`,
+    `position`, `pointing_at`), with `EventRow`s, `ResolutionRow`s and `ActorRow`s for
+    records in lists, and whole records (rebuilt from the store's JSON) where `show` needs
+    them. `whole(rows)` gives the records of rows, to print them whole.
+    """
+
+    def __init__(
+        self, store: Store, load_kb: Callable[[], KnowledgeBase], cwd: Path | None = None
+    ) -> None:
+        self.store = store
+        self.db = _Reader(store)
+        self.load_kb = load_kb
+        """The knowledge base, for the one query the tables cannot answer (a search for
+        punctuation only, looked for as written)."""
+        self.root = store.root
+        self.cwd = cwd
+        self._actors: dict[str, ActorRow | None] = {}
+        self._records: dict[str, Record | None] = {}
+        self.derived: dict[str, Any] = {}
+        served = " AND file NOT IN (SELECT value FROM json_each(?2))" if self.hidden else ""
+        self._hidden_json = json.dumps(sorted(self.hidden))
+        self.events_by_actor = _Postings(
+            self,
+            f"SELECT {_EVENT_COLUMNS} FROM q_events WHERE file IN "
+            f"(SELECT file FROM q_event_actors WHERE actor = ?1){served} {_EVENT_ORDER}",
+            _event_row,
+        )
+        self.events_by_forum = _Postings(
+            self,
+            f"SELECT {_EVENT_COLUMNS} FROM q_events WHERE forum = ?1{served} {_EVENT_ORDER}",
+            _event_row,
+        )
+        self.resolutions_by_forum = _Postings(
+            self,
+            f"SELECT {_RESOLUTION_COLUMNS} FROM q_resolutions WHERE forum = ?1{served} "
+            f"{_RESOLUTION_ORDER}",
+            _resolution_row,
+        )
+        self.resolutions_by_sponsor = _Postings(
+            self,
+            f"SELECT {_RESOLUTION_COLUMNS} FROM q_resolutions WHERE file IN "
+            f"(SELECT file FROM q_sponsors WHERE sponsor = ?1){served} {_RESOLUTION_ORDER}",
+            _resolution_row,
+        )
+        self._names = {
+            f"names:{kind}": NameIndex.over(kind, StoreNames(self, kind))
+            for kind in ("actor", "resolution")
+        }
+
+    def _display(self, relative: str) -> str:
+        from dprkhr.layout import display_path
+
+        top = display_path(self.root, self.cwd)
+        return relative if top in ("", ".") else f"{top}/{relative}"
+
+    @cached_property
+    def failed_files(self) -> int:
+        """How many files could not be loaded (queries answer from the rest)."""
+        stored = self.db.execute("SELECT count(*) FROM records WHERE failed").fetchone()[0]
+        return int(stored) + len(self.store.unstored)
+
+    @cached_property
+    def duplicates(self) -> list[str]:
+        """What queries warn about which files answer, as `KnowledgeBase.duplicates`: each
+        folder that could not be read, and for each id that more than one file defines,
+        which file is served and which are ignored."""
+        from dprkhr.layout import UNREADABLE_FOLDER
+
+        out = [
+            f"the folder {self._display(relative)} cannot be read: the records in it are "
+            "left out; run `dprkhr lint`"
+            for _path, kind, relative in self.store.unstored
+            if kind == UNREADABLE_FOLDER
+        ]
+        for record_id, files in self._defined_twice():
+            served = self._served_of(record_id, files)
+            ignored = ", ".join(self._display(f) for f in files if f != served)
+            out.append(
+                f"id `{record_id}` is defined by more than one file: serving "
+                f"{self._display(served)}, ignoring {ignored}; run `dprkhr lint`"
+            )
+        return out
+
+    def _defined_twice(self) -> list[tuple[str, list[str]]]:
+        """Ids that several files define, in the order of their first file, with the files."""
+        found = []
+        for (record_id,) in self.db.execute(
+            "SELECT id FROM q_records GROUP BY id HAVING count(*) > 1 ORDER BY min(file)"
+        ):
+            files = [
+                f
+                for (f,) in self.db.execute(
+                    "SELECT file FROM q_records WHERE id = ? ORDER BY file", (record_id,)
+                )
+            ]
+            found.append((record_id, files))
+        return found
+
+    @staticmethod
+    def _served_of(record_id: str, files: list[str]) -> str:
+        return preferred_file(record_id, files)
+
+    @cached_property
+    def hidden(self) -> set[str]:
+        """Files whose record is not served: another file defines the same id and is
+        preferred (the id's own file, else the first in path order; lint reports it)."""
+        out: set[str] = set()
+        for record_id, files in self._defined_twice():
+            served = self._served_of(record_id, files)
+            out.update(f for f in files if f != served)
+        return out
+
+    def rows(self, sql: str, parameters: Sequence[Any] = (), make: Any = None) -> list[Any]:
+        """Rows (as `make` builds them) from a query; `?2` is the list of hidden files."""
+        if "?2" in sql:
+            parameters = (*parameters, self._hidden_json)
+        make = make or _event_row
+        rows = self.db.execute(sql, parameters)
+        try:
+            return [make(row) for row in rows]
+        except (ValueError, TypeError, AttributeError) as exc:  # a value of the wrong shape
+            raise self.store.failed(sqlite3.DatabaseError(f"damaged row: {exc}")) from None
+
+    @cached_property
+    def events(self) -> list[EventRow]:
+        """Every event, in the knowledge base's order (by date)."""
+        where = " WHERE file NOT IN (SELECT value FROM json_each(?1))" if self.hidden else ""
+        params = (self._hidden_json,) if self.hidden else ()
+        return self.rows(f"SELECT {_EVENT_COLUMNS} FROM q_events{where} {_EVENT_ORDER}", params)
+
+    @cached_property
+    def resolutions(self) -> list[ResolutionRow]:
+        """Every resolution, in the knowledge base's order (by date, undated last)."""
+        where = " WHERE file NOT IN (SELECT value FROM json_each(?1))" if self.hidden else ""
+        params = (self._hidden_json,) if self.hidden else ()
+        return self.rows(
+            f"SELECT {_RESOLUTION_COLUMNS} FROM q_resolutions{where} {_RESOLUTION_ORDER}",
+            params,
+            _resolution_row,
+        )
+
+    # --- vocabularies (small: validated from the store's JSON on first use) --------------------
+
+    def _vocab(self, name: str) -> Any:
+        from dprkhr.models import VOCAB_FILES
+
+        rows = self.store.rows([name])
+        row = rows.get(name)
+        if row is None or not row.validated:
+            return None
+        return VOCAB_FILES[name].model_validate(row.data)
+
+    @cached_property
+    def forums(self) -> list[Forum]:
+        found = self._vocab("forums.yaml")
+        return list(found.forums) if found is not None else []
+
+    @cached_property
+    def forum_by_code(self) -> dict[str, Forum]:
+        return {f.code: f for f in self.forums}
+
+    @cached_property
+    def tags(self) -> list[Any]:
+        found = self._vocab("tags.yaml")
+        return list(found.tags) if found is not None else []
+
+    @cached_property
+    def event_types(self) -> list[Any]:
+        found = self._vocab("event-types.yaml")
+        return list(found.event_types) if found is not None else []
+
+    @cached_property
+    def participant_roles(self) -> list[str]:
+        """Every role a participant has in an event, folded, sorted."""
+        return sorted(
+            {
+                normalize(v)
+                for (v,) in self.db.execute(
+                    "SELECT DISTINCT value FROM q_labels WHERE kind = 'participant-role'"
+                )
+            }
+        )
+
+    def labels(self, kind: str) -> list[str]:
+        """Role titles (`role`) or participant roles (`participant-role`), most used first."""
+        return [
+            value
+            for value, _n in self.db.execute(
+                "SELECT value, count(*) AS n FROM q_labels WHERE kind = ? GROUP BY value "
+                "ORDER BY n DESC, value",
+                (kind,),
+            )
+        ]
+
+    def memo(self, key: str, build: Any) -> Any:
+        """The name indexes of actors and resolutions are in the store; the forums' is
+        made from `forums.yaml`; anything else is built once, as the knowledge base does."""
+        if key in self._names:
+            return self._names[key]
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
+
+    # --- records ----------------------------------------------------------------------------
+
+    def actor(self, actor_id: str) -> ActorRow | None:
+        if actor_id not in self._actors:
+            found = None
+            for file, ident, name, kind in self.db.execute(
+                "SELECT file, id, name, kind FROM q_actors WHERE id = ? ORDER BY file",
+                (actor_id,),
+            ):
+                if file not in self.hidden:
+                    found = ActorRow(ident, name, kind)
+            self._actors[actor_id] = found
+        return self._actors[actor_id]
+
+    def prefetch_actors(self, rows: Iterable[EventRow]) -> None:
+        """Look up every participant of `rows` now, so that printing them asks nothing."""
+        wanted = {a for row in rows for a in row.actor_ids if a not in self._actors}
+        if not wanted:
+            return
+        for file, ident, name, kind in self.db.execute(
+            "SELECT file, id, name, kind FROM q_actors WHERE id IN "
+            "(SELECT value FROM json_each(?))",
+            (json.dumps(sorted(wanted)),),
+        ):
+            if file not in self.hidden:
+                self._actors[ident] = ActorRow(ident, name, kind)
+        for ident in wanted:
+            self._actors.setdefault(ident, None)
+
+    def _files_of(self, files: Sequence[str]) -> list[Record]:
+        from dprkhr.models import RECORD_TYPES
+
+        rows = self.store.rows(files)
+        out = []
+        for file in files:
+            row = rows.get(file)
+            try:
+                if row is None or not row.validated or row.data is None:
+                    raise ValueError(f"{file} is missing")
+                out.append(RECORD_TYPES[row.kind].model_validate(row.data))
+            except ValueError as exc:  # (a ValidationError too)
+                raise self.store.failed(sqlite3.DatabaseError(f"damaged row: {exc}")) from None
+        return out
+
+    def whole(self, rows: Sequence[Any]) -> list[Any]:
+        """The records of rows (events, resolutions, search hits), validated again from
+        the store; records among them are kept as they are."""
+        files = [row.file for row in rows if isinstance(row, _ROWS)]
+        records = iter(self._files_of(files))
+        return [next(records) if isinstance(row, _ROWS) else row for row in rows]
+
+    def get(self, record_id: str) -> Record | None:
+        if record_id not in self._records:
+            files = [
+                f
+                for (f,) in self.db.execute(
+                    "SELECT file FROM q_records WHERE id = ? ORDER BY file", (record_id,)
+                )
+                if f not in self.hidden
+            ]
+            self._records[record_id] = self._files_of(files[:1])[0] if files else None
+        return self._records[record_id]
+
+    def resolution_by_symbol(self, folded: str) -> Record | None:
+        for ident, file in self.db.execute(
+            f"SELECT id, file FROM q_resolutions WHERE folded = ? {_RESOLUTION_ORDER}", (folded,)
+        ):
+            if file not in self.hidden:
+                return self.get(ident)
+        return None
+
+    def position(self, record: Record) -> tuple[Any, ...]:
+        """A sort key giving the order of the record's type (events and resolutions by date,
+        undated last; actors and sources by id)."""
+        date = getattr(record, "date", None)
+        if date is None:
+            return (1, "", "", record.id)
+        return (0, date.start.isoformat(), date.end.isoformat(), record.id)
+
+    def pointing_at(self, record_id: str) -> list[Backlink]:
+        from dprkhr.kb import Backlink
+
+        found = []
+        for ident, kind, field, file in self.db.execute(
+            "SELECT e.id, 'event', 'participants', e.file FROM q_event_actors a "
+            "JOIN q_events e ON e.file = a.file WHERE a.actor = ?1 "
+            "UNION ALL SELECT r.id, r.type, f.field, r.file FROM q_refs f "
+            "JOIN q_records r ON r.file = f.file WHERE f.target = ?1",
+            (record_id,),
+        ):
+            if file not in self.hidden:
+                found.append(Backlink(ident, kind, field))
+        return found
+
+    def records_of(self, kind: str, forum: str) -> list[Record]:
+        files = [
+            f
+            for (f,) in self.db.execute(
+                "SELECT file FROM q_records WHERE type = ? AND forum = ? "
+                "ORDER BY undated, start, finish, id, file",
+                (kind, forum),
+            )
+            if f not in self.hidden
+        ]
+        return self._files_of(files)
+
+    def completion_entries(self, kind: str) -> Iterator[tuple[str, str, list[str]]]:
+        """(value, description, other names) of what shell completion offers for a kind."""
+        if kind == "actor":
+            for record_id, label, names, file in self.db.execute(
+                "SELECT id, name, names, file FROM q_actors ORDER BY id, file"
+            ):
+                if file not in self.hidden:
+                    yield record_id, label, json.loads(names)
+        elif kind == "resolution":
+            for record_id, symbol, file in self.db.execute(
+                f"SELECT id, symbol, file FROM q_resolutions {_RESOLUTION_ORDER}"
+            ):
+                if file not in self.hidden:
+                    yield record_id, symbol or record_id, [symbol] if symbol else []
+        elif kind == "source":
+            for (record_id,) in self.db.execute(
+                "SELECT DISTINCT id FROM q_records WHERE type = 'source' ORDER BY id"
+            ):
+                yield record_id, "", []
+        elif kind == "record":
+            for record_id, record_type, label, file in self.db.execute(
+                "SELECT id, type, label, file FROM q_records ORDER BY id, file"
+            ):
+                if file in self.hidden:
+                    continue
+                yield record_id, f"{record_type}: {label}" if label else record_type, []
+        elif kind in ("role", "participant-role"):
+            for value in self.labels(kind):
+                yield value, "", []
+        elif kind == "forum":
+            for forum in self.forums:
+                yield forum.code, forum.name, forum.all_names()
+        elif kind == "tag":
+            for tag in self.tags:
+                yield tag.id, tag.name, [tag.name]
+        elif kind == "event-type":
+            for event_type in self.event_types:
+                yield event_type.id, event_type.name, [event_type.name]
+
+    # --- search ---------------------------------------------------------------------------------
+
+    def search(self, text: str, types: Sequence[str] = ()) -> SearchResult:
+        """`dprkhr.textmatch.search`, answered from the search tables: the same hits, near
+        matches, missing words and corrections. The full-text index only narrows the fields
+        to look at (it holds every word of a field as the folded field does, so it never
+        misses one); every field it offers is then tested exactly as in memory."""
+        from dprkhr.textmatch import RECORD_TYPES, TextQuery
+
+        query = TextQuery.parse(text)
+        wanted_types = [t for t in RECORD_TYPES if not types or t in types]
+        if query.literal is not None:
+            return self.load_kb().search(text, types)
+        return _StoreSearch(self, query, wanted_types).run()
+
+    @cached_property
+    def tag_names(self) -> dict[str, str]:
+        return {t.id: t.name for t in self.tags}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """A record found by `search`, as the store keeps it: enough to rank, sort and count
+    hits; `StoreSource.whole` gives the records of those shown."""
+
+    record_type: str
+    id: str
+    file: str
+    date: PartialDate | None
+    published: PartialDate | None
+    tags: list[str]
+
+
+_ROWS = (EventRow, ResolutionRow, SearchRow)
+
+
+def _fts(options: Iterable[Iterable[str]]) -> str:
+    """An FTS5 query: every group holds one of its terms (each a phrase of its tokens)."""
+    groups = []
+    for group in options:
+        terms = " OR ".join('"' + term.replace('"', '""') + '"' for term in dict.fromkeys(group))
+        groups.append(f"({terms})")
+    return " AND ".join(groups)
+
+
+class _StoreSearch:
+    """One `search` over the store's search tables."""
+
+    def __init__(self, source: StoreSource, query: Any, types: list[str]) -> None:
+        self.source = source
+        self.db = source.db
+        self.query = query
+        self.types = types
+        self.type_list = json.dumps(types)
+        self.all_types = len(types) == 4
+
+    def _fields(self, groups: Sequence[Sequence[str]]) -> dict[str, list[tuple[int, str, str]]]:
+        """By file, the (position, field, folded text) of every field of the wanted types
+        that the full-text index says may hold a term of each group, and of every tag
+        field whose tag name may (both to be tested exactly by the caller)."""
+        out: dict[str, list[tuple[int, str, str]]] = {}
+        hidden = self.source.hidden
+        sql = (
+            "SELECT t.file, t.i, t.field, t.folded FROM q_search s JOIN q_text t ON t.n = s.rowid "
+            "WHERE q_search MATCH ?1"
+        )
+        if not self.all_types:
+            sql += " AND t.type IN (SELECT value FROM json_each(?2))"
+        params: tuple[Any, ...] = (_fts(groups),)
+        if not self.all_types:
+            params += (self.type_list,)
+        try:
+            rows = self.source.store.connection.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" not in str(exc):
+                raise self.source.store.failed(exc) from None
+            rows = []  # a term FTS5 cannot take: no field holds it
+        except sqlite3.DatabaseError as exc:
+            raise self.source.store.failed(exc) from None
+        for file, i, field, folded in rows:
+            if file not in hidden:
+                out.setdefault(file, []).append((i, field, folded))
+        tags = self.source.tag_names
+        used = [
+            t for (t,) in self.db.execute("SELECT DISTINCT tag FROM q_text WHERE tag IS NOT NULL")
+        ]
+        named = {t: normalize(tags.get(t, t)) for t in used}
+        fitting = [
+            t for t, folded in named.items() if all(any(o in folded for o in g) for g in groups)
+        ]
+        if fitting:
+            sql = "SELECT file, i, tag, type FROM q_text WHERE tag IN (SELECT value FROM json_each(?))"
+            for file, i, tag, kind in self.db.execute(sql, (json.dumps(fitting),)):
+                if file not in hidden and kind in self.types:
+                    out.setdefault(file, []).append((i, "tag", named[tag]))
+        for fields in out.values():
+            fields.sort()
+        return out
+
+    def _rows(self, files: Iterable[str]) -> dict[str, SearchRow]:
+        out = {}
+        for file, kind, ident, day, tags in self.db.execute(
+            "SELECT file, type, id, day, tags FROM q_records WHERE file IN "
+            "(SELECT value FROM json_each(?))",
+            (json.dumps(list(files)),),
+        ):
+            when = PartialDate(day) if day else None
+            out[file] = SearchRow(
+                kind,
+                ident,
+                file,
+                when if kind != "source" else None,
+                when if kind == "source" else None,
+                tags.split(),
+            )
+        return out
+
+    def _rank(self, hits: list[Any]) -> None:
+        from dprkhr.textmatch import RECORD_TYPES
+
+        order = {t: i for i, t in enumerate(RECORD_TYPES)}
+        hits.sort(key=lambda h: (-h.score, order[h.record_type], h.record.id))
+
+    def run(self) -> SearchResult:
+        from dprkhr.textmatch import (
+            SearchHit,
+            SearchResult,
+            _close_words,
+            _score,
+            field_holds,
+            wanted,
+        )
+        from dprkhr.textmatch import forms as forms_of
+
+        words = self.query.words
+        want = wanted(words)
+        candidates = self._fields(want)
+        holding: dict[str, list[tuple[str, str]]] = {}
+        for file, fields in candidates.items():
+            kept = [(field, folded) for _i, field, folded in fields if field_holds(want, folded)]
+            if kept:
+                holding[file] = kept
+        rows = self._rows(holding)
+        hits = [SearchHit(rows[f], *_score(words, fields)) for f, fields in holding.items()]  # type: ignore[arg-type]
+        self._rank(hits)
+        result = SearchResult(self.query.text, words, hits, [], [], {})
+        if hits:
+            return result
+        result.missing = [w for w in words if not self._held_anywhere(forms_of(w))]
+        result.corrections = {w: _close_words(w, self._vocabulary(w)) for w in result.missing}
+        if not result.missing or not all(result.corrections.values()):
+            return result
+        choices = [[w, *result.corrections.get(w, [])] for w in words]
+        groups = [[f for option in options for f in forms_of(option)] for options in choices]
+        near_fields = self._fields(groups)
+        rows = self._rows(near_fields)
+        from dprkhr.textmatch import holds
+
+        near = []
+        for file, fields in near_fields.items():
+            best: SearchHit | None = None
+            for _i, field, folded in fields:
+                held = set(folded.split())
+                chosen = [next((o for o in options if holds([o], held)), "") for options in choices]
+                if not all(chosen):
+                    continue
+                score, name = _score(chosen, [(field, folded)])
+                if best is None or score / 10 > best.score:
+                    best = SearchHit(rows[file], round(score / 10, 1), name, near=True)  # type: ignore[arg-type]
+            if best is not None:
+                near.append(best)
+        self._rank(near)
+        result.near = near
+        return result
+
+    def _held_anywhere(self, forms: Sequence[str]) -> bool:
+        """Whether some field of the wanted types holds one of these forms as a word."""
+        for fields in self._fields([forms]).values():
+            for _i, _field, folded in fields:
+                held = folded.split()
+                if any(f in held for f in forms):
+                    return True
+        return False
+
+    def _vocabulary(self, word: str) -> frozenset[str]:
+        """The words of the wanted types that `_close_words` may offer for `word` (those of
+        about its length): from the full-text index's vocabulary and the tags' names."""
+        size = len(word)
+        terms = [
+            term
+            for (term,) in self.db.execute(
+                "SELECT term FROM q_search_vocab WHERE length(term) BETWEEN ? AND ?",
+                (size - 2, size + 2),
+            )
+        ]
+        names = self.source.tag_names
+        for (tag,) in self.db.execute(
+            "SELECT DISTINCT tag FROM q_text WHERE tag IS NOT NULL AND type IN "
+            "(SELECT value FROM json_each(?))",
+            (self.type_list,),
+        ):
+            terms += [t for t in normalize(names.get(tag, tag)).split() if abs(len(t) - size) <= 2]
+        if self.all_types:
+            return frozenset(terms)
+        return frozenset(t for t in dict.fromkeys(terms) if self._held_anywhere([t]))
