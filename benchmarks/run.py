@@ -85,7 +85,7 @@ def dprkhr() -> list[str]:
 
 
 def bench_dataset(
-    root: Path, size: str, runs: int, peers: bool, actor: str, text: str
+    root: Path, size: str, runs: int, peers: bool, actor: str, text: str, lint: bool = True
 ) -> list[str]:
     cache = Path(tempfile.mkdtemp(prefix="dprkhr-bench-cache-"))
     env = {**os.environ, "DPRKHR_CACHE_DIR": str(cache), "NO_COLOR": "1"}
@@ -128,10 +128,29 @@ def bench_dataset(
             runs,
             change_one,
         ),
-        measure("`lint` cold", [*dprkhr(), *data, "lint"], env, runs, clear_cache),
-        measure("`lint` warm, nothing changed", [*dprkhr(), *data, "lint"], env, runs),
-        measure("`lint` warm, one file changed", [*dprkhr(), *data, "lint"], env, runs, change_one),
+        *(
+            [
+                measure("`lint` cold", [*dprkhr(), *data, "lint"], env, runs, clear_cache),
+                measure("`lint` warm, nothing changed", [*dprkhr(), *data, "lint"], env, runs),
+                measure(
+                    "`lint` warm, one file changed",
+                    [*dprkhr(), *data, "lint"],
+                    env,
+                    runs,
+                    change_one,
+                ),
+            ]
+            if lint
+            else []
+        ),
         measure(f"`show {actor}` warm", [*dprkhr(), *data, "show", actor], env, runs),
+        measure(f"`related {actor}` warm", [*dprkhr(), *data, "related", actor], env, runs),
+        measure(
+            f"`timeline --actor {actor}` warm",
+            [*dprkhr(), *data, "timeline", "--actor", actor],
+            env,
+            runs,
+        ),
         measure(f"`votes {actor}` warm", [*dprkhr(), *data, "votes", actor], env, runs),
         measure(
             "`votes --matrix --format csv` warm",
@@ -224,6 +243,8 @@ def main() -> None:
         "--peers", action="store_true", help="also time yamllint, check-jsonschema and the floor"
     )
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "dprkhr-bench")
+    parser.add_argument("--no-lint", action="store_true", help="time the queries only")
+    parser.add_argument("--no-bundled", action="store_true", help="leave out the bundled dataset")
     args = parser.parse_args()
 
     subprocess.run(
@@ -236,13 +257,19 @@ def main() -> None:
     )
     print("| dataset | command | median s | min s | max s | peak MiB | runs |")
     print("|---|---|---|---|---|---|---|")
-    bench_dataset(REPO / "data", "bundled", args.runs, False, "Salmon", "Commission of Inquiry")
+    lint = not args.no_lint
+    if not args.no_bundled:
+        bench_dataset(
+            REPO / "data", "bundled", args.runs, False, "Salmon", "Commission of Inquiry", lint
+        )
     for size in (int(s) for s in args.sizes.split(",") if s):
         root = args.out / f"{size}"
         if not (root / "events").is_dir():
             generate(root, size, seed=1)
         runs = args.runs if size <= 10_000 else max(1, args.runs // 2)
-        bench_dataset(root, f"{size:,}", runs, args.peers, "actor-000010", "accountability inquiry")
+        bench_dataset(
+            root, f"{size:,}", runs, args.peers, "actor-000010", "accountability inquiry", lint
+        )
 
 
 if __name__ == "__main__":

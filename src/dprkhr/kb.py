@@ -116,7 +116,7 @@ def iter_references(
     (pass `record_type` then), so that lint can report dangling references even in a
     record with schema errors. Values of the wrong shape are skipped.
     """
-    kind = record_type or getattr(record, "record_type", "")
+    kind = str(record_type or getattr(record, "record_type", ""))
     fields = (*REFERENCE_FIELDS.get(kind, ()), ("sources", "source", "source"))
     for name, key, target_kind in fields:
         value = field_path_value(record, name)
@@ -134,7 +134,7 @@ def iter_references(
                     yield Reference(target_kind, target, loc)
 
 
-def _date_key(record: Record) -> tuple:
+def _date_key(record: Record) -> tuple[Any, ...]:
     date = getattr(record, "date", None)
     if date is None:
         return (1, None, None, record.id)
@@ -335,7 +335,8 @@ class KnowledgeBase:
             finally:
                 if enabled:
                     gc.enable()
-        return self.derived[key]
+        found: T = self.derived[key]
+        return found
 
     def get(self, record_id: str) -> Record | None:
         return self.by_id.get(record_id)
@@ -347,18 +348,26 @@ class KnowledgeBase:
     def prefetch_actors(self, rows: Iterable[Any]) -> None:
         """Nothing to do: every actor is in memory (the store looks them up at once)."""
 
-    def records_of(self, kind: str, forum: str) -> list[Record]:
-        """The events or resolutions of a forum, by date."""
-        found = self.events_by_forum if kind == "event" else self.resolutions_by_forum
-        return list(found.get(forum, []))
+    def forum_events(self, code: str) -> list[Event]:
+        """The events of a forum, by date (whole records)."""
+        return list(self.events_by_forum.get(code, []))
+
+    def forum_resolutions(self, code: str) -> list[Resolution]:
+        """The resolutions of a forum, by date (whole records)."""
+        return list(self.resolutions_by_forum.get(code, []))
+
+    def name_records(self, kind: str) -> Iterable[tuple[str, str, Iterable[str]]]:
+        """(id, label, other names) of the actors, forums or resolutions, as the name
+        indexes take them (`dprkhr.names`)."""
+        from dprkhr.names import NAME_SETS
+
+        return NAME_SETS[kind](self)
 
     def completion_entries(self, kind: str) -> Iterator[tuple[str, str, list[str]]]:
         """(value, description, other names) of what shell completion offers for a kind
         (see `dprkhr.completion`)."""
-        from dprkhr.names import NAME_SETS
-
-        if kind in NAME_SETS:
-            for record_id, label, names in NAME_SETS[kind](self):
+        if kind in ("actor", "forum", "resolution"):
+            for record_id, label, names in self.name_records(kind):
                 yield record_id, label, list(names)
         elif kind == "tag":
             yield from ((t.id, t.name, [t.name]) for t in self.tags)

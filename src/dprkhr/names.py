@@ -6,10 +6,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dprkhr.errors import UsageError
 
@@ -149,8 +149,9 @@ class NameStore(Protocol):
         """Every token beginning with `prefix`, in order."""
         ...
 
-    def keys(self) -> list[str]:
-        """The token-sorted form of every entry, by entry number."""
+    def keys(self) -> Sequence[str] | Mapping[int, str]:
+        """The token-sorted form of every entry, by entry number (a list, or a mapping
+        when the numbers are not 0 to n - 1)."""
         ...
 
     def tokens(self) -> list[str]:
@@ -453,22 +454,31 @@ NAME_SETS: dict[str, Callable[[KnowledgeBase], NamedRecords]] = {
 """The name indexes a knowledge base has, by kind (memoised as `names:KIND`)."""
 
 
-def name_index(kb: KnowledgeBase, kind: str) -> NameIndex:
+class Named(Protocol):
+    """What has name indexes: the knowledge base, or the store (`dprkhr.query.QuerySource`)."""
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any: ...
+    def name_records(self, kind: str) -> NamedRecords: ...
+
+
+def name_index(kb: Named, kind: str) -> NameIndex:
     """The name index of one kind of record, built on first use."""
-    return kb.memo(f"names:{kind}", lambda: NameIndex(kind, NAME_SETS[kind](kb)))
+    found = kb.memo(f"names:{kind}", lambda: NameIndex(kind, kb.name_records(kind)))
+    assert isinstance(found, NameIndex)
+    return found
 
 
-def actor_index(kb: KnowledgeBase) -> NameIndex:
+def actor_index(kb: Named) -> NameIndex:
     """Actors by id, name, alias and native name."""
     return name_index(kb, "actor")
 
 
-def forum_index(kb: KnowledgeBase) -> NameIndex:
+def forum_index(kb: Named) -> NameIndex:
     """Forums by code, name and alias."""
     return name_index(kb, "forum")
 
 
-def resolution_index(kb: KnowledgeBase) -> NameIndex:
+def resolution_index(kb: Named) -> NameIndex:
     """Resolutions by id and symbol."""
     return name_index(kb, "resolution")
 

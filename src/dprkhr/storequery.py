@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from dprkhr.kb import Backlink, KnowledgeBase
-    from dprkhr.models import Forum, Record
+    from dprkhr.models import Event, Forum, Record, Resolution
     from dprkhr.store import Changes, Store
     from dprkhr.textmatch import SearchResult
 
@@ -429,7 +429,7 @@ class _TagMarks(dict[str, str]):
         super().__init__()
         self.marker = marker
 
-    def get(self, key: str, default: Any = None) -> str:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> str:
         return self.marker + key
 
 
@@ -576,7 +576,7 @@ class StoreNames:
             )
         ]
 
-    def keys(self) -> dict[int, str]:  # type: ignore[override]
+    def keys(self) -> dict[int, str]:
         """Entry number -> token-sorted name, in the order of the in-memory index (by id)."""
         if self._keys is None:
             self._keys = {
@@ -915,32 +915,56 @@ class StoreSource:
                 found.append(Backlink(ident, kind, field))
         return found
 
-    def records_of(self, kind: str, forum: str) -> list[Record]:
+    def _of_forum(self, kind: str, code: str) -> list[Record]:
         files = [
             f
             for (f,) in self.db.execute(
                 "SELECT file FROM q_records WHERE type = ? AND forum = ? "
                 "ORDER BY undated, start, finish, id, file",
-                (kind, forum),
+                (kind, code),
             )
             if f not in self.hidden
         ]
         return self._files_of(files)
 
-    def completion_entries(self, kind: str) -> Iterator[tuple[str, str, list[str]]]:
-        """(value, description, other names) of what shell completion offers for a kind."""
+    def forum_events(self, code: str) -> list[Event]:
+        """The events of a forum, by date (whole records)."""
+        from dprkhr.models import Event
+
+        return [r for r in self._of_forum("event", code) if isinstance(r, Event)]
+
+    def forum_resolutions(self, code: str) -> list[Resolution]:
+        """The resolutions of a forum, by date (whole records)."""
+        from dprkhr.models import Resolution
+
+        return [r for r in self._of_forum("resolution", code) if isinstance(r, Resolution)]
+
+    def name_records(self, kind: str) -> Iterable[tuple[str, str, Iterable[str]]]:
+        """(id, label, other names) of the actors, forums or resolutions, as the name
+        indexes take them (`dprkhr.names`), in the knowledge base's order."""
+        if kind == "forum":
+            return [(f.code, f.name, f.all_names()) for f in self.forums]
         if kind == "actor":
-            for record_id, label, names, file in self.db.execute(
-                "SELECT id, name, names, file FROM q_actors ORDER BY id, file"
-            ):
-                if file not in self.hidden:
-                    yield record_id, label, json.loads(names)
-        elif kind == "resolution":
+            return [
+                (record_id, label, json.loads(names))
+                for record_id, label, names, file in self.db.execute(
+                    "SELECT id, name, names, file FROM q_actors ORDER BY id, file"
+                )
+                if file not in self.hidden
+            ]
+        return [
+            (record_id, symbol or record_id, [symbol] if symbol else [])
             for record_id, symbol, file in self.db.execute(
                 f"SELECT id, symbol, file FROM q_resolutions {_RESOLUTION_ORDER}"
-            ):
-                if file not in self.hidden:
-                    yield record_id, symbol or record_id, [symbol] if symbol else []
+            )
+            if file not in self.hidden
+        ]
+
+    def completion_entries(self, kind: str) -> Iterator[tuple[str, str, list[str]]]:
+        """(value, description, other names) of what shell completion offers for a kind."""
+        if kind in ("actor", "forum", "resolution"):
+            for record_id, label, names in self.name_records(kind):
+                yield record_id, label, list(names)
         elif kind == "source":
             for (record_id,) in self.db.execute(
                 "SELECT DISTINCT id FROM q_records WHERE type = 'source' ORDER BY id"
@@ -956,9 +980,6 @@ class StoreSource:
         elif kind in ("role", "participant-role"):
             for value in self.labels(kind):
                 yield value, "", []
-        elif kind == "forum":
-            for forum in self.forums:
-                yield forum.code, forum.name, forum.all_names()
         elif kind == "tag":
             for tag in self.tags:
                 yield tag.id, tag.name, [tag.name]

@@ -28,8 +28,9 @@ class AppState:
     cache: bool = True
     _dataset: Dataset | None = field(default=None, repr=False)
     _kb: KnowledgeBase | None = field(default=None, repr=False)
-    _store: Store | bool | None = field(default=None, repr=False)
-    """The store once opened and refreshed; False when it cannot be used."""
+    _store: Store | None = field(default=None, repr=False)
+    """The store once opened and refreshed."""
+    _store_tried: bool = field(default=False, repr=False)
     _source: QuerySource | None = field(default=None, repr=False)
     _warned: bool = field(default=False, repr=False)
 
@@ -77,8 +78,8 @@ class AppState:
         once per run; None without the cache, or when it cannot be used (an unwritable
         cache folder, a store locked by another run for too long): then commands read the
         files."""
-        if self._store is None:
-            self._store = False
+        if not self._store_tried:
+            self._store_tried = True
             if self.use_cache():
                 from dprkhr.store import StoreError, open_store
 
@@ -89,17 +90,17 @@ class AppState:
                         self._store = found
                     except StoreError:
                         found.close()
-        return self._store or None
+        return self._store
 
     def close(self) -> None:
         """Close the store (at the end of the command)."""
-        if self._store:
-            self._store.close()  # type: ignore[union-attr]
+        if self._store is not None:
+            self._store.close()
 
     def forget_store(self) -> None:
         """Stop using the store in this run (it failed): answer from the files."""
         self.close()
-        self._store = False
+        self._store, self._store_tried = None, True
         self._source = None
         if self._dataset is not None and self._kb is None:
             self._dataset = None

@@ -28,7 +28,7 @@ from dprkhr.errors import UsageError
 from dprkhr.safetext import safe
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from dprkhr.models import Actor, Event, Record
     from dprkhr.names import NameMatch
@@ -825,7 +825,7 @@ def show(
         if output is DocumentFormat.json:
             echo(_json(document))
         else:
-            emit_data(document, output)  # type: ignore[arg-type]
+            emit_data(document, output)
         return
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     heading = f"{_record_label(record)}  ({result.record_type} {result.id})"
@@ -1431,7 +1431,7 @@ def stats(
     if output is not StatsFormat.table:
         data = dataclasses.asdict(result)
         data["by_year"] = {str(k): v for k, v in data["by_year"].items()}
-        emit_data(data, output)  # type: ignore[arg-type]
+        emit_data(data, output)
         return
     plural = {
         "actor": "actors",
@@ -1476,7 +1476,7 @@ def _breakdown(kb: Any, criteria: EventFilter, by: list[str], output: StatsForma
         return
     if output is not StatsFormat.table:
         data = {"by": by, "filters": criteria.describe(), "rows": result.rows}
-        emit_data(data, output)  # type: ignore[arg-type]
+        emit_data(data, output)
         return
     if not any(row["total"] for row in result.rows):
         note("Nothing to count: no event or resolution matches.")
@@ -1495,20 +1495,24 @@ def _breakdown(kb: Any, criteria: EventFilter, by: list[str], output: StatsForma
         across = result.values(second)
         cells = {(r[first], r[second]): r["total"] for r in result.rows}
         down = result.values(first)
-        columns = [Column(first.capitalize(), lambda v: v, no_wrap=True)]
+        columns = [Column(first.capitalize(), _itself, no_wrap=True)]
         columns += [
-            Column(
-                str(value),
-                lambda v, value=value: cells[(v, value)],
-                min_width=5,
-                justify="right",
-            )
+            Column(str(value), _cell(cells, value), min_width=5, justify="right")
             for value in across
         ]
         table(down, columns)
         note("Cells count events and resolutions together (json and csv give them apart).")
     if "tag" in by:
         note("A record with several tags counts under each.")
+
+
+def _itself(value: Any) -> Any:
+    return value
+
+
+def _cell(cells: dict[tuple[Any, Any], int], across: Any) -> Callable[[Any], int]:
+    """The cell of a row (`down`) in the column `across`."""
+    return lambda down: cells[(down, across)]
 
 
 def register(app: typer.Typer) -> None:
