@@ -375,7 +375,7 @@ def test_a_lean_app_gives_the_same_help_and_errors():
 
 def test_the_snapshot_sees_the_files_the_loader_reads(make_data: MakeData, tmp_path: Path):
     """Whatever `discover` would read, the freshness check stats, and nothing else."""
-    from dprkhr.layout import discover, stat_all
+    from dprkhr.layout import discover, scan
 
     root = make_data(
         {
@@ -391,11 +391,13 @@ def test_the_snapshot_sees_the_files_the_loader_reads(make_data: MakeData, tmp_p
     (root / "sources" / "linked").symlink_to(outside, target_is_directory=True)
     (root / "sources" / "e.yaml").symlink_to(outside / "d.yaml")
     listed = sorted(relative for _path, _kind, relative in discover(root))
-    stats = stat_all(root)
-    assert sorted(stats.paths) == listed
+    scanned = scan(root)
+    assert sorted(relative for relative, _kind, _info in scanned) == listed
+    kinds = {relative: kind for _path, kind, relative in discover(root)}
+    assert {relative: kind for relative, kind, _info in scanned} == kinds
     assert "events/2020/deeper/b.yml" in listed and "actors/folder.yaml/c.yaml" in listed
     assert not any("linked" in p or p.endswith(".txt") for p in listed)
-    assert len(stats.sizes) == len(stats.mtimes) == len(listed)
+    assert all(info is not None for _relative, _kind, info in scanned)
 
 
 def _damage_pages(path: Path) -> None:

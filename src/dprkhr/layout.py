@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR
 
@@ -145,78 +144,61 @@ def discover(root: Path) -> list[tuple[str, str, str]]:
     return found
 
 
-@dataclass
-class FileStats:
-    """The files of a data root with what tells each unchanged (`dprkhr.fsio.stamp`: size,
-    modification and change times in ns, inode, device), as parallel lists in a stable
-    order."""
-
-    paths: list[str] = field(default_factory=list)
-    """Relative to the data root, with `/` separators."""
-    sizes: list[int] = field(default_factory=list)
-    mtimes: list[int] = field(default_factory=list)
-    ctimes: list[int] = field(default_factory=list)
-    inodes: list[int] = field(default_factory=list)
-    devices: list[int] = field(default_factory=list)
+Scanned = tuple[str, str, "os.stat_result | None"]
+"""(path relative to the root with `/` separators, kind, the file's `os.stat`, or None
+when it cannot be had: a dangling link, a file gone meanwhile, a folder that cannot be
+listed, whose kind is `UNREADABLE_FOLDER`)."""
 
 
-def stat_all(root: Path) -> FileStats:
-    """The same files as `discover`, each with its `dprkhr.fsio.stamp` parts: what a
-    cache needs to tell whether anything changed, as fast as Python can ask the file
-    system (one `stat` a file, no path objects). Raises OSError if a file vanishes
-    meanwhile."""
-    out = FileStats()
-    infos: list[os.stat_result] = []
-    add_path, add_info = out.paths.append, infos.append
-
-    def append(relative: str, info: os.stat_result) -> None:
-        add_path(relative)
-        add_info(info)
-
+def scan(root: Path) -> list[Scanned]:
+    """The same files as `discover`, each with its kind and `os.stat`: what the store needs
+    to tell whether anything changed, as fast as Python can ask the file system (one
+    `stat` a file, no path objects). In a stable order (not `discover`'s)."""
+    out: list[Scanned] = []
+    add = out.append
     stat = os.stat
     top = os.fspath(root)
     for name in VOCAB_FILE_NAMES:
+        path = os.path.join(top, name)
         try:
-            info = stat(os.path.join(top, name))
-        except FileNotFoundError:
-            try:  # a dangling link: `discover` lists it (and loading reports it)
-                info = os.lstat(os.path.join(top, name))
-            except FileNotFoundError:
+            info: os.stat_result | None = stat(path)
+        except OSError:
+            if not os.path.lexists(path):
                 continue
-        if S_ISDIR(info.st_mode):
+            info = None  # a dangling link: `discover` lists it (and loading reports it)
+        if info is not None and S_ISDIR(info.st_mode):
             continue
-        append(name, info)
+        add((name, name, info))
 
-    def walk(folder: str, relative: str) -> None:
+    def walk(folder: str, relative: str, kind: str) -> None:
         try:
             names = sorted(os.listdir(folder))
         except (FileNotFoundError, NotADirectoryError):
             return
         except OSError:  # as `discover`: the folder itself stands for its files
-            append(relative.rstrip("/"), os.stat(folder))
+            add((relative.rstrip("/"), UNREADABLE_FOLDER, None))
             return
         base = folder + os.sep
         subfolders: list[str] = []
         for name in names:
             path = base + name
             if name.endswith(RECORD_SUFFIXES):
-                info = stat(path)
+                try:
+                    info = stat(path)
+                except OSError:
+                    if os.path.lexists(path):  # a dangling link, as `discover` lists it
+                        add((relative + name, kind, None))
+                    continue
                 if not S_ISDIR(info.st_mode):
-                    add_path(relative + name)
-                    add_info(info)
+                    add((relative + name, kind, info))
                     continue
             elif not os.path.isdir(path):
                 continue
             if not os.path.islink(path):  # as os.walk: never into linked folders
                 subfolders.append(name)
         for name in subfolders:
-            walk(base + name, f"{relative}{name}/")
+            walk(base + name, f"{relative}{name}/", kind)
 
-    for folder in RECORD_FOLDERS:
-        walk(os.path.join(top, folder), f"{folder}/")
-    out.sizes = [info.st_size for info in infos]
-    out.mtimes = [info.st_mtime_ns for info in infos]
-    out.ctimes = [info.st_ctime_ns for info in infos]
-    out.inodes = [info.st_ino for info in infos]
-    out.devices = [info.st_dev for info in infos]
+    for folder, kind in RECORD_FOLDERS.items():
+        walk(os.path.join(top, folder), f"{folder}/", kind)
     return out

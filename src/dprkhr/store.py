@@ -36,6 +36,7 @@ import sqlite3
 import sys
 import time
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -342,21 +343,41 @@ class Store:
         """Bring the store up to date with the files of the root: stat every file, read and
         parse the added and modified ones, and apply it all (core tables, extensions'
         `update`, then `hooks`) in one transaction. Raises `StoreError` if the store
-        cannot be written (it is then left as it was)."""
-        from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, discover, display_path
+        cannot be written (it is then left as it was).
+
+        When every file has the stamp it had at the last refresh (one digest of them all,
+        `meta.signature`) and none was modified within `RACY_NS` of it, nothing is read
+        from the `files` table at all: a warm run costs one `stat` a file."""
+        from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, display_path, scan
 
         storable = {*RECORD_FOLDERS.values(), *VOCAB_FILE_NAMES}
-
         started_ns = time.time_ns()
+        scanned = scan(self.root)
+        top = os.fspath(self.root) + os.sep
+        self.unstored = [
+            (top + relative, kind, relative)
+            for relative, kind, info in scanned
+            if info is None or kind not in storable
+        ]
         connection = self.connection
         try:
-            stored = {
-                row[0]: row[1:]
-                for row in connection.execute(
-                    "SELECT path, kind, size, mtime_ns, ctime_ns, inode, device, digest, "
-                    "checked_ns FROM files"
-                )
-            }
+            with self.reading():
+                meta = self._meta()
+                signature = _signature(scanned)
+                if meta.get("signature") == signature and not any(
+                    info is not None and fsio.racy(info, int(meta.get("signature_ns", "0")))
+                    for _relative, _kind, info in scanned
+                ):
+                    self.refreshed = True
+                    return Changes()
+                generation = meta.get("generation", "0")
+                stored = {
+                    row[0]: row[1:]
+                    for row in connection.execute(
+                        "SELECT path, kind, size, mtime_ns, ctime_ns, inode, device, digest, "
+                        "checked_ns FROM files"
+                    )
+                }
         except sqlite3.DatabaseError as exc:
             raise self.failed(exc) from None
         changes = Changes(rebuilt=not stored)
@@ -364,16 +385,11 @@ class Store:
         new_rows: list[tuple[Any, ...]] = []
         root_display = display_path(self.root, cwd)
         present: set[str] = set()
-        unstored: list[tuple[str, str, str]] = []
-        for path, kind, relative in discover(self.root):
-            if kind not in storable:
-                unstored.append((path, kind, relative))  # an unreadable folder
-                continue
-            try:
-                info = os.stat(path)
-            except OSError:
-                unstored.append((path, kind, relative))  # vanished, or a dangling link
-                continue
+        stamps: dict[str, os.stat_result | None] = {}
+        for relative, kind, info in scanned:
+            if info is None or kind not in storable:
+                continue  # read (and reported) on every load
+            path = top + relative
             present.add(relative)
             old = stored.get(relative)
             stamp = fsio.stamp(info)
@@ -388,21 +404,22 @@ class Store:
                     verified.append((started_ns, relative))
                     continue
             display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
-            loaded, row = _read(path, kind, display, read, started_ns)
+            loaded, row, got = _read(path, kind, display, read, started_ns)
             if row is None:
                 present.discard(relative)  # not a regular readable file: never stored
-                unstored.append((path, kind, relative))
+                self.unstored.append((path, kind, relative))
+                stamps[relative] = None
                 if old is not None:
                     changes.removed.append(relative)
                 continue
+            stamps[relative] = got  # as read: a later edit shows in the next scan
             (changes.modified if old is not None else changes.added).append(relative)
             changes.loaded[relative] = loaded
             new_rows.append((relative, kind, *row))
         changes.removed += [p for p in stored if p not in present]
-        self.unstored = unstored
-        if not changes and not verified:
-            self.refreshed = True
-            return changes
+        signature = _signature(
+            [(r, k, stamps.get(r, i) if r in stamps else i) for r, k, i in scanned]
+        )
         try:
             with self.transaction() as db:
                 gone = [*changes.removed, *changes.modified]
@@ -416,13 +433,23 @@ class Store:
                     ((row[0], row[1], *row[9:]) for row in new_rows),
                 )
                 db.executemany("UPDATE files SET checked_ns = ? WHERE path = ?", verified)
-                for extension in extensions():
-                    if extension.update is not None:
-                        extension.update(db, changes)
-                for hook in hooks:
-                    hook(db, changes)
-                db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('written_ns', ?)", (str(started_ns),)
+                if changes:
+                    for extension in extensions():
+                        if extension.update is not None:
+                            extension.update(db, changes)
+                    for hook in hooks:
+                        hook(db, changes)
+                now = self._meta()
+                if now.get("generation", "0") != generation:
+                    signature = ""  # another run wrote meanwhile: the next one compares all
+                db.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [
+                        ("written_ns", str(started_ns)),
+                        ("signature", signature),
+                        ("signature_ns", str(started_ns)),
+                        ("generation", str(int(now.get("generation", "0")) + 1)),
+                    ],
                 )
         except sqlite3.DatabaseError as exc:
             raise self.failed(exc) from None
@@ -487,7 +514,7 @@ def _read(
     display: str,
     read: tuple[os.stat_result, bytes] | None,
     started_ns: int,
-) -> tuple[LoadedFile, tuple[Any, ...] | None]:
+) -> tuple[LoadedFile, tuple[Any, ...] | None, os.stat_result | None]:
     """Read and parse one file: what loading produced, and its row for `files` and
     `records` (None when it is not a regular file that can be read: never stored)."""
     from dprkhr.dataset import load_file
@@ -496,7 +523,7 @@ def _read(
         try:
             read = fsio.read_regular(path, fsio.RECORD_LIMIT)
         except OSError:
-            return load_file(path, kind, display), None
+            return load_file(path, kind, display), None, None
     info, raw = read
     loaded = load_file(path, kind, display, raw)
     data = loaded.data
@@ -519,7 +546,20 @@ def _read(
         int(record is not None or loaded.vocab is not None),
         None if record is None else record.id,
     )
-    return loaded, row
+    return loaded, row, info
+
+
+def _signature(scanned: Sequence[tuple[str, str, os.stat_result | None]]) -> str:
+    """One digest of every file's path, kind and stamp (a canonical encoding)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update("\n".join(f"{r}\0{k}" for r, k, _i in scanned).encode("utf-8", "surrogateescape"))
+    infos = [i for _r, _k, i in scanned]
+    digest.update(array("q", [-1 if i is None else i.st_size for i in infos]).tobytes())
+    digest.update(array("q", [-1 if i is None else i.st_mtime_ns for i in infos]).tobytes())
+    digest.update(array("q", [-1 if i is None else i.st_ctime_ns for i in infos]).tobytes())
+    digest.update(array("Q", [0 if i is None else i.st_ino for i in infos]).tobytes())
+    digest.update(array("Q", [0 if i is None else i.st_dev for i in infos]).tobytes())
+    return digest.hexdigest()
 
 
 def open_store(root: Path) -> Store | None:

@@ -267,17 +267,42 @@ def _ids(values: Iterable[str]) -> str:
     return " ".join(values)
 
 
+class _Batch:
+    """Rows to insert, gathered by statement and inserted with one `executemany` each
+    (thousands of small statements cost more than the rows)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.rows: dict[str, list[Sequence[Any]]] = {}
+        self.next_name = int(db.execute("SELECT coalesce(max(n), 0) FROM q_names").fetchone()[0])
+
+    def execute(self, sql: str, parameters: Sequence[Any]) -> None:
+        self.rows.setdefault(sql, []).append(parameters)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.rows.setdefault(sql, []).extend(rows)
+
+    def name_number(self) -> int:
+        self.next_name += 1
+        return self.next_name
+
+    def flush(self, db: sqlite3.Connection) -> None:
+        for sql, rows in self.rows.items():
+            db.executemany(sql, rows)
+
+
 def update(db: sqlite3.Connection, changes: Changes) -> None:
     """Add the rows of the files just read (the rows of changed and removed files went
     with their `files` row)."""
+    batch = _Batch(db)
     for file, loaded in changes.loaded.items():
         record = loaded.record
         if record is None or loaded.failed:
             continue
-        _add(db, file, record)
+        _add(batch, file, record)
+    batch.flush(db)
 
 
-def _add(db: sqlite3.Connection, file: str, record: Record) -> None:
+def _add(db: _Batch, file: str, record: Record) -> None:
     from dprkhr.kb import REFERENCE_FIELDS, field_path_value, record_label
     from dprkhr.models import Actor, Event, Resolution
 
@@ -403,7 +428,7 @@ def _add(db: sqlite3.Connection, file: str, record: Record) -> None:
     db.executemany("INSERT INTO q_refs VALUES (?, ?, ?)", ((file, t, f) for t, f in refs))
 
 
-def _add_text(db: sqlite3.Connection, file: str, record: Record) -> None:
+def _add_text(db: _Batch, file: str, record: Record) -> None:
     """A record's searchable fields (`dprkhr.textmatch.record_fields`), folded, in their
     order. A tag's field is its name in `tags.yaml`, which may change without the record
     changing: it is kept as the tag's id and matched by name when searching."""
@@ -434,7 +459,7 @@ class _TagMarks(dict[str, str]):
 
 
 def _add_names(
-    db: sqlite3.Connection, file: str, kind: str, record_id: str, label: str, names: Iterable[str]
+    db: _Batch, file: str, kind: str, record_id: str, label: str, names: Iterable[str]
 ) -> None:
     """A record's rows in the name tables, as `dprkhr.names.MemoryNames` makes them."""
     seen: set[str] = set()
@@ -446,15 +471,15 @@ def _add_names(
         seen.add(norm)
         words = norm.split()
         key = " ".join(sorted(words))
-        cursor = db.execute(
-            "INSERT INTO q_names (file, kind, id, j, label, name, norm, key, joined) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (file, kind, record_id, j, label, name, norm, key, norm.replace(" ", "")),
+        n = db.name_number()
+        db.execute(
+            "INSERT INTO q_names VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (n, file, kind, record_id, j, label, name, norm, key, norm.replace(" ", "")),
         )
         j += 1
         db.executemany(
             "INSERT INTO q_name_tokens VALUES (?, ?, ?, ?)",
-            ((file, kind, token, cursor.lastrowid) for token in set(words)),
+            [(file, kind, token, n) for token in set(words)],
         )
 
 
