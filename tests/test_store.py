@@ -321,3 +321,24 @@ def test_a_store_locked_by_another_run_is_waited_for_then_given_up(
         holder.execute("ROLLBACK")
         holder.close()
     assert names(root)["x"] == "Locked"
+
+
+def test_many_changed_files_are_read_in_parts_in_one_transaction(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(store_module, "CHUNK", 2)
+    told: list[list[str]] = []
+    monkeypatch.setitem(
+        store_module._EXTENSIONS,
+        "test",
+        Extension("test", "", lambda _db, part: told.append(part.changed)),
+    )
+    root = make_data({f"actors/x{i}.yaml": ACTOR.replace("id: x", f"id: x{i}") for i in range(5)})
+    store = _open(root)
+    changes = store.refresh()
+    assert all(len(part) <= 2 for part in told)
+    assert sorted(p for part in told for p in part) == sorted(changes.added)
+    assert changes.loaded == {}  # more than a part: not kept
+    store.close()
+    plain = sorted(r.model_dump_json() for r in load_dataset(root).records)
+    assert sorted(r.model_dump_json() for r in load_dataset(root, cache=True).records) == plain

@@ -50,6 +50,10 @@ if TYPE_CHECKING:
 FORMAT = 1
 """The layout of the core tables; part of the fingerprint."""
 
+CHUNK = 2000
+"""Files read, parsed and written at a time in a refresh (memory stays bounded however
+many changed); extensions' `update` and the hooks are called once per chunk."""
+
 BUSY_TIMEOUT_MS = 30_000
 """How long a run waits for another run's write transaction before giving up on the store."""
 
@@ -382,64 +386,77 @@ class Store:
             raise self.failed(exc) from None
         changes = Changes(rebuilt=not stored)
         verified: list[tuple[int, str]] = []
-        new_rows: list[tuple[Any, ...]] = []
-        root_display = display_path(self.root, cwd)
+        to_read: list[tuple[str, str, tuple[os.stat_result, bytes] | None, bool]] = []
         present: set[str] = set()
-        stamps: dict[str, os.stat_result | None] = {}
         for relative, kind, info in scanned:
             if info is None or kind not in storable:
                 continue  # read (and reported) on every load
-            path = top + relative
             present.add(relative)
             old = stored.get(relative)
-            stamp = fsio.stamp(info)
             read: tuple[os.stat_result, bytes] | None = None
-            if old is not None and old[0] == kind and list(old[1:6]) == stamp:
+            if old is not None and old[0] == kind and list(old[1:6]) == fsio.stamp(info):
                 if not fsio.racy(info, old[7]):
                     continue
                 with contextlib.suppress(OSError):
-                    read = fsio.read_regular(path, fsio.RECORD_LIMIT)
-                same = read is not None and fsio.stamp(read[0]) == stamp
+                    read = fsio.read_regular(top + relative, fsio.RECORD_LIMIT)
+                same = read is not None and fsio.stamp(read[0]) == fsio.stamp(info)
                 if same and read is not None and content_digest(read[1]) == old[6]:
                     verified.append((started_ns, relative))
                     continue
-            display = relative if root_display in ("", ".") else f"{root_display}/{relative}"
-            loaded, row, got = _read(path, kind, display, read, started_ns)
-            if row is None:
-                present.discard(relative)  # not a regular readable file: never stored
-                self.unstored.append((path, kind, relative))
-                stamps[relative] = None
-                if old is not None:
-                    changes.removed.append(relative)
-                continue
-            stamps[relative] = got  # as read: a later edit shows in the next scan
-            (changes.modified if old is not None else changes.added).append(relative)
-            changes.loaded[relative] = loaded
-            new_rows.append((relative, kind, *row))
-        changes.removed += [p for p in stored if p not in present]
-        signature = _signature(
-            [(r, k, stamps.get(r, i) if r in stamps else i) for r, k, i in scanned]
-        )
+            to_read.append((relative, kind, read, old is not None))
+        changes.removed = [p for p in stored if p not in present]
+        del stored
+        root_display = display_path(self.root, cwd)
+        stamps: dict[str, os.stat_result | None] = {}
+        keep = len(to_read) <= CHUNK  # the files as parsed, for the caller (not too many)
         try:
             with self.transaction() as db:
-                gone = [*changes.removed, *changes.modified]
-                db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
+                db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in changes.removed))
                 db.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (row[:9] for row in new_rows),
-                )
-                db.executemany(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    ((row[0], row[1], *row[9:]) for row in new_rows),
+                    "DELETE FROM files WHERE path = ?", ((r,) for r, _k, _x, old in to_read if old)
                 )
                 db.executemany("UPDATE files SET checked_ns = ? WHERE path = ?", verified)
-                if changes:
-                    for extension in extensions():
-                        if extension.update is not None:
-                            extension.update(db, changes)
-                    for hook in hooks:
-                        hook(db, changes)
+                gone = list(changes.removed)
+                for start in range(0, len(to_read), CHUNK):
+                    # (the files gone are told with the first part)
+                    part = Changes(
+                        removed=list(gone) if start == 0 else [], rebuilt=changes.rebuilt
+                    )
+                    rows: list[tuple[Any, ...]] = []
+                    for relative, kind, read, old in to_read[start : start + CHUNK]:
+                        path = top + relative
+                        shown = (
+                            relative if root_display in ("", ".") else f"{root_display}/{relative}"
+                        )
+                        loaded, row, got = _read(path, kind, shown, read, started_ns)
+                        stamps[relative] = got  # as read: a later edit shows in the next scan
+                        if row is None:  # not a regular readable file: never stored
+                            self.unstored.append((path, kind, relative))
+                            if old:
+                                part.removed.append(relative)
+                            continue
+                        (part.modified if old else part.added).append(relative)
+                        part.loaded[relative] = loaded
+                        rows.append((relative, kind, *row))
+                    db.executemany(
+                        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (row[:9] for row in rows),
+                    )
+                    db.executemany(
+                        "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        ((row[0], row[1], *row[9:]) for row in rows),
+                    )
+                    self._derive(db, part, hooks)
+                    changes.added += part.added
+                    changes.modified += part.modified
+                    changes.removed += part.removed[len(gone) if start == 0 else 0 :]
+                    if keep:
+                        changes.loaded.update(part.loaded)
+                    del part, rows
+                if changes.removed and not to_read:
+                    self._derive(db, Changes(removed=changes.removed), hooks)
                 now = self._meta()
+                signature = _signature([(r, k, stamps.get(r, i)) for r, k, i in scanned])
                 if now.get("generation", "0") != generation:
                     signature = ""  # another run wrote meanwhile: the next one compares all
                 db.executemany(
@@ -455,6 +472,20 @@ class Store:
             raise self.failed(exc) from None
         self.refreshed = True
         return changes
+
+    @staticmethod
+    def _derive(
+        db: sqlite3.Connection,
+        part: Changes,
+        hooks: Sequence[Callable[[sqlite3.Connection, Changes], None]],
+    ) -> None:
+        """Let the extensions, then the hooks, derive their rows from a part of the
+        changes (inside the refresh's transaction)."""
+        for extension in extensions():
+            if extension.update is not None:
+                extension.update(db, part)
+        for hook in hooks:
+            hook(db, part)
 
     def failed(self, exc: sqlite3.DatabaseError) -> StoreError:
         """The error to raise for a failed statement. Unless another run held the store
