@@ -85,7 +85,14 @@ def dprkhr() -> list[str]:
 
 
 def bench_dataset(
-    root: Path, size: str, runs: int, peers: bool, actor: str, text: str, lint: bool = True
+    root: Path,
+    size: str,
+    runs: int,
+    peers: bool,
+    actor: str,
+    text: str,
+    lint: bool = True,
+    cold: bool = True,
 ) -> list[str]:
     cache = Path(tempfile.mkdtemp(prefix="dprkhr-bench-cache-"))
     env = {**os.environ, "DPRKHR_CACHE_DIR": str(cache), "NO_COLOR": "1"}
@@ -108,12 +115,18 @@ def bench_dataset(
     rows = []
     figures = [
         measure("`--version`", [*dprkhr(), "--version"], env, runs),
-        measure(
-            f"`events --actor {actor}` cold",
-            [*dprkhr(), *data, "events", "--actor", actor],
-            env,
-            runs,
-            clear_cache,
+        *(
+            [
+                measure(
+                    f"`events --actor {actor}` cold",
+                    [*dprkhr(), *data, "events", "--actor", actor],
+                    env,
+                    runs,
+                    clear_cache,
+                )
+            ]
+            if cold
+            else []
         ),
         measure(
             f"`events --actor {actor}` warm",
@@ -244,6 +257,9 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "dprkhr-bench")
     parser.add_argument("--no-lint", action="store_true", help="time the queries only")
+    parser.add_argument(
+        "--no-cold", action="store_true", help="leave out the cold runs (one store is built)"
+    )
     parser.add_argument("--no-bundled", action="store_true", help="leave out the bundled dataset")
     args = parser.parse_args()
 
@@ -260,7 +276,14 @@ def main() -> None:
     lint = not args.no_lint
     if not args.no_bundled:
         bench_dataset(
-            REPO / "data", "bundled", args.runs, False, "Salmon", "Commission of Inquiry", lint
+            REPO / "data",
+            "bundled",
+            args.runs,
+            False,
+            "Salmon",
+            "Commission of Inquiry",
+            lint,
+            not args.no_cold,
         )
     for size in (int(s) for s in args.sizes.split(",") if s):
         root = args.out / f"{size}"
@@ -268,7 +291,14 @@ def main() -> None:
             generate(root, size, seed=1)
         runs = args.runs if size <= 10_000 else max(1, args.runs // 2)
         bench_dataset(
-            root, f"{size:,}", runs, args.peers, "actor-000010", "accountability inquiry", lint
+            root,
+            f"{size:,}",
+            runs,
+            args.peers,
+            "actor-000010",
+            "accountability inquiry",
+            lint,
+            not args.no_cold,
         )
 
 
