@@ -40,11 +40,8 @@ SPONSOR = "sponsor"
 
 
 def participations(event: Any) -> list[tuple[str, str | None]]:
-    """(actor id, role) of every participant of an event or an index row."""
-    participants = getattr(event, "participants", None)
-    if participants is not None:
-        return [(p.actor, p.role) for p in participants]
-    return list(zip(event.actor_ids, event.roles, strict=True))
+    """(actor id, role) of every participant of an event or an event row."""
+    return [(p.actor, p.role) for p in event.participants]
 
 
 @dataclass
@@ -154,7 +151,7 @@ class EventFilter:
         if not self.actors:
             return True
         if not (self.roles or self.not_roles):
-            return set(self.actors).issubset(event.actor_ids)
+            return set(self.actors).issubset(p.actor for p in event.participants)
         parts = participations(event)
         return all(
             self._roles_fit(role for who, role in parts if who == actor) for actor in self.actors

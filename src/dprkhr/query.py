@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from dprkhr.dates import DateError, PartialDate
@@ -476,7 +477,7 @@ def filter_resolutions(
             continue
         if sponsors and not sponsors.issubset(resolution.sponsors):
             continue
-        if criteria.adopted and resolution.adoption_method != criteria.adopted:
+        if criteria.adopted and adoption_method(resolution) != criteria.adopted:
             continue
         if tags and not tags.issubset(resolution.tags):
             continue
@@ -489,6 +490,24 @@ def filter_resolutions(
         dated = [r for r in found if r.date is not None]
         found = dated[::-1] + [r for r in found if r.date is None]
     return found[:limit] if limit is not None else found
+
+
+def adoption_method(resolution: Any) -> str | None:
+    """`vote` or `without-vote`, if recorded (of a resolution or a resolution row)."""
+    adoption = resolution.adoption
+    return (
+        None
+        if adoption is None
+        else str(adoption.method.value if isinstance(adoption.method, Enum) else adoption.method)
+    )
+
+
+def vote_counts(resolution: Any) -> tuple[int | None, int | None, int | None] | None:
+    """(yes, no, abstain) when adopted by a vote, each None if not known."""
+    adoption = resolution.adoption
+    if adoption_method(resolution) != "vote":
+        return None
+    return (adoption.yes, adoption.no, adoption.abstain)
 
 
 def unjudged_resolutions(kb: Searchable, criteria: ResolutionFilter) -> list[Unjudged]:
@@ -520,8 +539,8 @@ def unjudged_resolutions(kb: Searchable, criteria: ResolutionFilter) -> list[Unj
         tests.append(
             (
                 "adoption method",
-                lambda r: r.adoption_method is not None,
-                lambda r: r.adoption_method == criteria.adopted,
+                lambda r: r.adoption is not None,
+                lambda r: adoption_method(r) == criteria.adopted,
             )
         )
     if not tests:
@@ -845,7 +864,7 @@ def related(kb: Searchable, actor_id: str, limit: int | None = None) -> list[Rel
     base, or on the store with `ActorRow`s and `EventRow`s)."""
     shared: dict[str, list[Any]] = {}
     for event in kb.events_by_actor.get(actor_id, []):
-        for other in dict.fromkeys(event.actor_ids):
+        for other in dict.fromkeys(p.actor for p in event.participants):
             if other != actor_id:
                 shared.setdefault(other, []).append(event)
     out = [Related(actor, events) for other, events in shared.items() if (actor := kb.actor(other))]

@@ -242,6 +242,7 @@ class Store:
         for attempt in range(2):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fsio.sweep(path.parent)  # what runs killed mid-write left (lint's caches)
                 connection = _connect(path)
             except (OSError, sqlite3.Error):
                 return None

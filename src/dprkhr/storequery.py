@@ -135,6 +135,23 @@ _TRIGGERS = (
 # --- the rows ---------------------------------------------------------------------------------
 
 
+class Taking(NamedTuple):
+    """A participant as an event row holds it: the fields of `models.Participant`."""
+
+    actor: str
+    role: str | None
+
+
+class Adopted(NamedTuple):
+    """How a resolution was adopted, as a row holds it: the fields of
+    `models.resolution.Adoption` (`method` as its text, equal to the model's enum)."""
+
+    method: str
+    yes: int | None
+    no: int | None
+    abstain: int | None
+
+
 class ActorRow(NamedTuple):
     """An actor as the events table and `related` show it."""
 
@@ -159,10 +176,8 @@ class EventRow:
     type: str
     title: str
     tags: list[str]
-    actor_ids: list[str]
+    participants: list[Taking]
     resolutions: list[str]
-    roles: list[str | None]
-    """The participants' roles, in the order of `actor_ids` (None: not recorded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +192,7 @@ class ResolutionRow:
     forum: str | None
     session: str | None
     """As text: filters compare it as text."""
-    adoption_method: str | None
-    vote_counts: tuple[int | None, int | None, int | None] | None
+    adoption: Adopted | None
     symbol: str | None
     title: str | None
     summary: str | None
@@ -222,9 +236,8 @@ def _event_row(row: Sequence[Any]) -> EventRow:
         type_,
         title,
         tags.split(),
-        actors.split(),
+        [Taking(a, r) for a, r in zip(actors.split(), json.loads(roles), strict=True)],
         resolutions.split(),
-        json.loads(roles),
     )
 
 
@@ -236,8 +249,7 @@ def _resolution_row(row: Sequence[Any]) -> ResolutionRow:
         PartialDate(date) if date else None,
         forum,
         session,
-        method,
-        None if votes is None else tuple(json.loads(votes)),
+        None if method is None else Adopted(method, *(json.loads(votes) if votes else (None,) * 3)),
         symbol,
         title,
         summary,
@@ -862,7 +874,7 @@ class StoreSource:
 
     def prefetch_actors(self, rows: Iterable[EventRow]) -> None:
         """Look up every participant of `rows` now, so that printing them asks nothing."""
-        wanted = {a for row in rows for a in row.actor_ids if a not in self._actors}
+        wanted = {p.actor for row in rows for p in row.participants if p.actor not in self._actors}
         if not wanted:
             return
         for file, ident, name, kind in self.db.execute(

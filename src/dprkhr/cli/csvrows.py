@@ -119,8 +119,10 @@ def event_row(kb: ActorLookup, event: Event) -> list[str]:
 
 
 def resolution_row(kb: ActorLookup, resolution: Resolution) -> list[str]:
+    from dprkhr.query import vote_counts
+
     adoption = resolution.adoption
-    counts = resolution.vote_counts or (None, None, None)
+    counts = vote_counts(resolution) or (None, None, None)
     return [
         resolution.id,
         _text(resolution.symbol),

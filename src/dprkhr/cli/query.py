@@ -372,12 +372,14 @@ def _date_span(event: Event) -> str:
 
 def _adoption(resolution: Any) -> str:
     """How a resolution (or an index row) was adopted: `no vote`, `vote 30-6-11`."""
-    method = resolution.adoption_method
+    from dprkhr.query import adoption_method, vote_counts
+
+    method = adoption_method(resolution)
     if method is None:
         return ""
     if method == "without-vote":
         return "no vote"
-    counts = resolution.vote_counts or (None, None, None)
+    counts = vote_counts(resolution) or (None, None, None)
     if all(c is None for c in counts):
         return "vote"
     return "vote " + "-".join("?" if c is None else str(c) for c in counts)
@@ -391,7 +393,7 @@ def _event_columns(kb: QuerySource) -> list[Column]:
         Column("Title", lambda e: e.title, ratio=3),
         Column(
             "Participants",
-            lambda e: _names(kb, e.actor_ids, limit=4),
+            lambda e: _names(kb, [p.actor for p in e.participants], limit=4),
             ratio=2,
         ),
     ]

@@ -56,8 +56,3 @@ class Event(Record):
     tags: list[RecordId] = Field(default_factory=list, description="Tags from data/tags.yaml.")
     summary: Text | None = Field(default=None, description="What happened, in your own words.")
     sources: list[Citation] = Field(default_factory=list)
-
-    @property
-    def actor_ids(self) -> list[str]:
-        """The participants' actor ids, in order (as a persisted index row has them)."""
-        return [p.actor for p in self.participants]

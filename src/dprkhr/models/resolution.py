@@ -250,16 +250,3 @@ class Resolution(Record):
     tags: list[RecordId] = Field(default_factory=list)
     summary: Text | None = None
     sources: list[Citation] = Field(default_factory=list)
-
-    @property
-    def adoption_method(self) -> str | None:
-        """`vote` or `without-vote`, if known (as a persisted index row has it)."""
-        return self.adoption.method.value if self.adoption is not None else None
-
-    @property
-    def vote_counts(self) -> tuple[int | None, int | None, int | None] | None:
-        """(yes, no, abstain) when adopted by a vote, each None if not known."""
-        adoption = self.adoption
-        if adoption is None or adoption.method.value != "vote":
-            return None
-        return (adoption.yes, adoption.no, adoption.abstain)
