@@ -1044,17 +1044,29 @@ class StoreSource:
         return {t.id: t.name for t in self.tags}
 
 
-@dataclass(frozen=True, slots=True)
 class SearchRow:
     """A record found by `search`, as the store keeps it: enough to rank, sort and count
-    hits; `StoreSource.whole` gives the records of those shown."""
+    hits; `StoreSource.whole` gives the records of those shown. Its date is read only
+    when asked for (`search --sort date`)."""
 
-    record_type: str
-    id: str
-    file: str
-    date: PartialDate | None
-    published: PartialDate | None
-    tags: list[str]
+    __slots__ = ("_day", "file", "id", "record_type", "tags")
+
+    def __init__(self, record_type: str, ident: str, file: str, day: str | None, tags: str):
+        self.record_type = record_type
+        self.id = ident
+        self.file = file
+        self._day = day
+        self.tags = tags.split()
+
+    @property
+    def date(self) -> PartialDate | None:
+        """An event's or a resolution's date."""
+        return PartialDate(self._day) if self._day and self.record_type != "source" else None
+
+    @property
+    def published(self) -> PartialDate | None:
+        """A source's date."""
+        return PartialDate(self._day) if self._day and self.record_type == "source" else None
 
 
 _ROWS = (EventRow, ResolutionRow, SearchRow)
@@ -1106,6 +1118,68 @@ class _StoreSearch:
         for file, i, field, folded in rows:
             if file not in hidden:
                 out.setdefault(file, []).append((i, field, folded))
+        for file, fields in self._tag_fields(groups).items():
+            out.setdefault(file, []).extend(fields)
+        for fields in out.values():
+            fields.sort()
+        return out
+
+    def _scored(
+        self, words: Sequence[str], want: Sequence[Sequence[str]]
+    ) -> dict[str, tuple[float, int, str]]:
+        """By file, the best field that holds every word (its score as `textmatch._score`
+        gives it, its position, its name), for the fields the search table holds: found
+        by the full-text index and tested exactly in SQL (a folded field is words with
+        single spaces, so a word of it is ` word ` in ` field `)."""
+        from dprkhr.textmatch import FIELD_WEIGHT
+
+        phrase = " ".join(words)
+        holds = " AND ".join(
+            "(" + " OR ".join("instr(' ' || t.folded || ' ', ?) > 0" for _f in group) + ")"
+            for group in want
+        )
+        weight = " ".join(
+            f"WHEN '{name}' THEN {value * 10!r}" for name, value in FIELD_WEIGHT.items()
+        )
+        score = (
+            f"(CASE t.field {weight} ELSE 0 END) + (CASE WHEN instr(' ' || t.folded || ' ', :bounded) > 0 "
+            "THEN 10 + (CASE WHEN t.folded = :phrase THEN 20 "
+            "WHEN substr(t.folded, 1, length(:phrase)) = :phrase THEN 5 ELSE 0 END) ELSE 0 END)"
+        )
+        types = "" if self.all_types else " AND t.type IN (SELECT value FROM json_each(:types))"
+        sql = (
+            "SELECT file, i, field, score FROM (SELECT t.file, t.i, t.field, "
+            f"{score} AS score, row_number() OVER (PARTITION BY t.file ORDER BY {score} DESC, t.i) "
+            "AS k FROM q_search s JOIN q_text t ON t.n = s.rowid WHERE q_search MATCH :match"
+            f"{types} AND {holds.replace('?', ':w{}')}) WHERE k = 1"
+        )
+        params: dict[str, Any] = {"bounded": f" {phrase} ", "phrase": phrase, "match": _fts(want)}
+        n = 0
+        for group in want:
+            for form in group:
+                sql = sql.replace(":w{}", f":w{n}", 1)
+                params[f"w{n}"] = f" {form} "
+                n += 1
+        if not self.all_types:
+            params["types"] = self.type_list
+        hidden = self.source.hidden
+        try:
+            rows = self.source.store.connection.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" not in str(exc):
+                raise self.source.store.failed(exc) from None
+            rows = []  # a term FTS5 cannot take: no field holds it
+        except sqlite3.DatabaseError as exc:
+            raise self.source.store.failed(exc) from None
+        return {
+            file: (float(score), i, field) for file, i, field, score in rows if file not in hidden
+        }
+
+    def _tag_fields(self, groups: Sequence[Sequence[str]]) -> dict[str, list[tuple[int, str, str]]]:
+        """By file, the tag fields whose tag's name may hold a term of each group (their
+        name in `tags.yaml` now: to be tested exactly by the caller)."""
+        out: dict[str, list[tuple[int, str, str]]] = {}
+        hidden = self.source.hidden
         tags = self.source.tag_names
         used = [
             t for (t,) in self.db.execute("SELECT DISTINCT tag FROM q_text WHERE tag IS NOT NULL")
@@ -1119,27 +1193,17 @@ class _StoreSearch:
             for file, i, tag, kind in self.db.execute(sql, (json.dumps(fitting),)):
                 if file not in hidden and kind in self.types:
                     out.setdefault(file, []).append((i, "tag", named[tag]))
-        for fields in out.values():
-            fields.sort()
         return out
 
     def _rows(self, files: Iterable[str]) -> dict[str, SearchRow]:
-        out = {}
-        for file, kind, ident, day, tags in self.db.execute(
-            "SELECT file, type, id, day, tags FROM q_records WHERE file IN "
-            "(SELECT value FROM json_each(?))",
-            (json.dumps(list(files)),),
-        ):
-            when = PartialDate(day) if day else None
-            out[file] = SearchRow(
-                kind,
-                ident,
-                file,
-                when if kind != "source" else None,
-                when if kind == "source" else None,
-                tags.split(),
+        return {
+            file: SearchRow(kind, ident, file, day, tags)
+            for file, kind, ident, day, tags in self.db.execute(
+                "SELECT file, type, id, day, tags FROM q_records WHERE file IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(list(files)),),
             )
-        return out
+        }
 
     def _rank(self, hits: list[Any]) -> None:
         from dprkhr.textmatch import RECORD_TYPES
@@ -1160,14 +1224,17 @@ class _StoreSearch:
 
         words = self.query.words
         want = wanted(words)
-        candidates = self._fields(want)
-        holding: dict[str, list[tuple[str, str]]] = {}
-        for file, fields in candidates.items():
-            kept = [(field, folded) for _i, field, folded in fields if field_holds(want, folded)]
-            if kept:
-                holding[file] = kept
-        rows = self._rows(holding)
-        hits = [SearchHit(rows[f], *_score(words, fields)) for f, fields in holding.items()]  # type: ignore[arg-type]
+        best = self._scored(words, want)
+        for file, fields in self._tag_fields(want).items():
+            for i, field, folded in fields:
+                if field_holds(want, folded):
+                    score, _name = _score(words, [(field, folded)])
+                    current = best.get(file)
+                    if current is None or (score, -i) > (current[0], -current[1]):
+                        best[file] = (score, i, field)
+        rows = self._rows(best)
+        # a row stands for the record until it is shown (`StoreSource.whole`)
+        hits = [SearchHit(rows[f], score, field) for f, (score, _i, field) in best.items()]  # type: ignore[arg-type]
         self._rank(hits)
         result = SearchResult(self.query.text, words, hits, [], [], {})
         if hits:
@@ -1184,17 +1251,18 @@ class _StoreSearch:
 
         near = []
         for file, fields in near_fields.items():
-            best: SearchHit | None = None
+            top: SearchHit | None = None
             for _i, field, folded in fields:
                 held = set(folded.split())
                 chosen = [next((o for o in options if holds([o], held)), "") for options in choices]
                 if not all(chosen):
                     continue
                 score, name = _score(chosen, [(field, folded)])
-                if best is None or score / 10 > best.score:
-                    best = SearchHit(rows[file], round(score / 10, 1), name, near=True)  # type: ignore[arg-type]
-            if best is not None:
-                near.append(best)
+                if top is None or score / 10 > top.score:
+                    # a row stands for the record until it is shown (`StoreSource.whole`)
+                    top = SearchHit(rows[file], round(score / 10, 1), name, near=True)  # type: ignore[arg-type]
+            if top is not None:
+                near.append(top)
         self._rank(near)
         result.near = near
         return result
