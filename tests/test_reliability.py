@@ -416,13 +416,14 @@ def test_a_terminated_export_leaves_no_temporary_file(tmp_path: Path):
 
 
 def test_temporary_files_of_killed_runs_are_swept_and_ignored_by_git(tmp_path: Path, data: Path):
-    from dprkhr import cache, fsio
+    from dprkhr import fsio
+    from dprkhr.store import cache_dir
 
     dead = 4_194_305  # above any pid_max: no such process
     target = tmp_path / "out.json"
     stale = tmp_path / f".{target.name}.p{dead}-abcd1234.tmp"
     stale.write_text("partial")
-    folder = cache.cache_dir()
+    folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stale_cache = folder / f".records-0123.json.p{dead}-abcd1234.tmp"
     stale_cache.write_text("partial")
