@@ -228,6 +228,10 @@ class Store:
         self.path = path
         self.connection = connection
         self.refreshed = False
+        self.scanned: list[tuple[str, str, os.stat_result | None]] = []
+        """What the last refresh listed (`dprkhr.layout.scan`): every file's relative path,
+        kind and `os.stat` (None when it could not be had), for callers that need the
+        listing too."""
         self.unstored: list[tuple[str, str, str]] = []
         """(path, kind, relative path) of what the last refresh found but could not store:
         folders that cannot be listed, files that are not regular or cannot be read (they
@@ -358,6 +362,7 @@ class Store:
         storable = {*RECORD_FOLDERS.values(), *VOCAB_FILE_NAMES}
         started_ns = time.time_ns()
         scanned = scan(self.root)
+        self.scanned = scanned
         top = os.fspath(self.root) + os.sep
         self.unstored = [
             (top + relative, kind, relative)
