@@ -170,7 +170,8 @@ def _stored(
         for relative, loaded in changes.loaded.items():
             derived[relative] = summarise(loaded, env)
             loaded.doc = None
-        rows.insert(db, derived)
+        if rows.insert(db, derived):  # their references are in the store: not kept here
+            derived = {file: summary._replace(refs=None) for file, summary in derived.items()}
         made.update(derived)
 
     try:

@@ -163,11 +163,11 @@ class LintRows:
             suggested = {}
         self.suggested = suggested if isinstance(suggested, dict) else {}
 
-    def insert(self, db: sqlite3.Connection, derived: dict[str, FileSummary]) -> None:
+    def insert(self, db: sqlite3.Connection, derived: dict[str, FileSummary]) -> bool:
         """Store the summaries of files a refresh read, in its transaction (`db`), unless
-        another run (other settings) has changed the key since."""
+        another run (other settings) has changed the key since; whether they were."""
         if not derived or not self._ours(db):
-            return
+            return False
         db.executemany("DELETE FROM lint_refs WHERE file = ?", ((file,) for file in derived))
         db.executemany(
             "INSERT OR REPLACE INTO lint_files VALUES (?, ?, ?, ?, ?, ?)",
@@ -180,6 +180,7 @@ class LintRows:
         db.execute(
             "INSERT OR REPLACE INTO lint_meta VALUES ('as_of', ?)", (self.today.isoformat(),)
         )
+        return True
 
     def _ours(self, db: sqlite3.Connection) -> bool:
         known = db.execute("SELECT value FROM lint_meta WHERE key = 'key'").fetchone()
