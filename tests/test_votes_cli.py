@@ -176,7 +176,8 @@ def test_since_until_and_forum(root: Path) -> None:
 def test_roll_call_complete(root: Path) -> None:
     out = run(root, "votes", "--resolution", "A/RES/69/188")
     assert out.exit_code == 0, out.output
-    text = out.stdout
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80  # wrapped to the width
+    text = " ".join(out.stdout.split())
     assert "Recorded vote: 5 in favour, 3 against, 1 abstaining." in text
     assert "Roll: complete" in text
     assert "Against (3): China, Cuba, Russian Federation" in text

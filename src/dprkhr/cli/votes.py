@@ -477,7 +477,33 @@ def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None
     if call.statements:
         lines += ["", "Statements:"]
         lines += [f"  {e.date}  {e.id}: {e.title}" for e in call.statements]
-    echo("".join(safe(line) + "\n" for line in lines))
+    echo("".join(f"{line}\n" for line in _wrapped(lines)))
+
+
+def _wrapped(lines: list[str]) -> list[str]:
+    """Lines made safe and wrapped at word boundaries to the terminal's width (80 when
+    not a terminal), continued two spaces further in; a word is never broken."""
+    import textwrap
+
+    from dprkhr.cli.output import console
+
+    width = max(console().width, 40)
+    out: list[str] = []
+    for line in lines:
+        text = safe(line)
+        if len(text) <= width:
+            out.append(text)
+            continue
+        indent = " " * (len(text) - len(text.lstrip(" ")))
+        out += textwrap.wrap(
+            text.strip(" "),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return out
 
 
 def _adoption_line(call: RollCall) -> str:
