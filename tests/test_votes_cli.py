@@ -295,6 +295,7 @@ def test_changed(root: Path) -> None:
         ([], "name a STATE"),
         (["China", "--matrix"], "use one of them"),
         (["--resolution", "res-2014", "--forum", "UNGA"], "--resolution names one"),
+        (["--resolution", "res-2014", "--limit", "3"], "--resolution names one"),
         (["China", "--since", "2099-13"], "--since"),
         (["China", "--limit", "0"], "1 or more"),
         (["China", "--format", "xml"], "xml"),

@@ -145,8 +145,10 @@ def votes(
         )
     if len(modes) > 1:
         raise UsageError(f"{' and '.join(modes)} ask different questions: use one of them")
-    if resolution is not None and (forum or since or until):
-        raise UsageError("--forum, --since and --until select resolutions; --resolution names one")
+    if resolution is not None and (forum or since or until or limit):
+        raise UsageError(
+            "--forum, --since, --until and --limit select resolutions; --resolution names one"
+        )
     if actor is not None and not actor.strip():
         raise UsageError("STATE needs a name; leave it out to use --matrix or --changed")
     app = state(ctx)
