@@ -396,3 +396,30 @@ def test_roll_call_from_several_pages_says_pages(tmp_path: Path) -> None:
     assert "Names from: press-ga-2015, press-c3-2014" in out.stdout
     data = json.loads(run(root, "votes", "-r", "res-2015", "-f", "json").stdout)
     assert data["roll_sources"] == ["press-ga-2015", "press-c3-2014"]
+
+
+def test_a_vote_event_restating_its_resolution_is_one_ballot(tmp_path: Path) -> None:
+    """An HRC vote event that only names voters by role and is linked to the resolution
+    of its forum and day tells the same vote again: the state's record lists it once."""
+    root = write_dataset(
+        tmp_path,
+        {
+            "events/2014-12-18-ga-vote.yaml": """
+id: 2014-12-18-ga-vote
+date: "2014-12-18"
+type: vote
+forum: UNGA
+title: The Assembly votes on its DPRK text
+participants:
+  - actor: china
+    role: voted-against
+resolutions: [res-2014]
+sources:
+  - source: press-ga-2014
+    quote: adopted by a recorded vote of 5 in favour to 3 against, with 1 abstention
+"""
+        },
+    )
+    data = json.loads(run(root, "votes", "china", "-f", "json").stdout)
+    ids = [row["record"] for row in data]
+    assert "res-2014" in ids and "2014-12-18-ga-vote" not in ids

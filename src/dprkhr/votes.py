@@ -246,9 +246,28 @@ def ballots(kb: KnowledgeBase) -> list[Ballot]:
     found = [Ballot(r) for r in kb.resolutions]
     for event in kb.events:
         ballot = Ballot(event)
+        if event.adoption is None and _restates_its_resolution(kb, event):
+            continue
         if event.adoption is not None or ballot.role_positions():
             found.append(ballot)
     return sorted(found, key=_order)
+
+
+def _restates_its_resolution(kb: KnowledgeBase, event: Event) -> bool:
+    """A vote event that only names voters by role and is linked to one resolution of its
+    own forum and date (or year), which records its adoption: the same vote, told twice.
+    Listing both would show one vote as two ballots; the resolution's roll is what counts
+    (DPK316 keeps the event's roles in agreement with it)."""
+    if len(event.resolutions) != 1 or event.date is None:
+        return False
+    resolution = kb.get(event.resolutions[0])
+    if not isinstance(resolution, Resolution) or resolution.adoption is None:
+        return False
+    if resolution.forum != event.forum or resolution.date is None:
+        return False
+    return str(resolution.date)[:4] == str(event.date)[:4] and (
+        resolution.date.start <= event.date.end and event.date.start <= resolution.date.end
+    )
 
 
 def _order(ballot: Ballot) -> tuple[Any, ...]:
