@@ -119,6 +119,7 @@ CREATE TABLE records (
     id TEXT
 );
 CREATE INDEX records_id ON records (id);
+CREATE INDEX records_failed ON records (failed) WHERE failed;
 """
 
 
@@ -373,11 +374,9 @@ class Store:
         try:
             with self.reading():
                 meta = self._meta()
-                signature = _signature(scanned)
-                if meta.get("signature") == signature and not any(
-                    info is not None and fsio.racy(info, int(meta.get("signature_ns", "0")))
-                    for _relative, _kind, info in scanned
-                ):
+                signature, newest = _signature(scanned)
+                racy = newest >= int(meta.get("signature_ns", "0")) - fsio.RACY_NS
+                if meta.get("signature") == signature and not racy:  # (as `fsio.racy`)
                     self.refreshed = True
                     return Changes()
                 generation = meta.get("generation", "0")
@@ -462,7 +461,7 @@ class Store:
                 if changes.removed and not to_read:
                     self._derive(db, Changes(removed=changes.removed), hooks)
                 now = self._meta()
-                signature = _signature([(r, k, stamps.get(r, i)) for r, k, i in scanned])
+                signature = _signature([(r, k, stamps.get(r, i)) for r, k, i in scanned])[0]
                 if now.get("generation", "0") != generation:
                     signature = ""  # another run wrote meanwhile: the next one compares all
                 db.executemany(
@@ -586,17 +585,19 @@ def _read(
     return loaded, row, info
 
 
-def _signature(scanned: Sequence[tuple[str, str, os.stat_result | None]]) -> str:
-    """One digest of every file's path, kind and stamp (a canonical encoding)."""
+def _signature(scanned: Sequence[tuple[str, str, os.stat_result | None]]) -> tuple[str, int]:
+    """One digest of every file's path, kind and stamp (a canonical encoding), and the
+    latest modification time among them."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update("\n".join(f"{r}\0{k}" for r, k, _i in scanned).encode("utf-8", "surrogateescape"))
     infos = [i for _r, _k, i in scanned]
+    mtimes = array("q", [-1 if i is None else i.st_mtime_ns for i in infos])
     digest.update(array("q", [-1 if i is None else i.st_size for i in infos]).tobytes())
-    digest.update(array("q", [-1 if i is None else i.st_mtime_ns for i in infos]).tobytes())
+    digest.update(mtimes.tobytes())
     digest.update(array("q", [-1 if i is None else i.st_ctime_ns for i in infos]).tobytes())
     digest.update(array("Q", [0 if i is None else i.st_ino for i in infos]).tobytes())
     digest.update(array("Q", [0 if i is None else i.st_dev for i in infos]).tobytes())
-    return digest.hexdigest()
+    return digest.hexdigest(), max(mtimes, default=-1)
 
 
 def open_store(root: Path) -> Store | None:

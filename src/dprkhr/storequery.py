@@ -713,7 +713,9 @@ class StoreSource:
     @cached_property
     def failed_files(self) -> int:
         """How many files could not be loaded (queries answer from the rest)."""
-        stored = self.db.execute("SELECT count(*) FROM records WHERE failed").fetchone()[0]
+        stored = self.db.execute("SELECT count(*) FROM records WHERE failed").fetchone()[
+            0
+        ]  # (an index)
         return int(stored) + len(self.store.unstored)
 
     @cached_property
