@@ -162,7 +162,10 @@ class Column:
 NARROW = 60
 """At this width and below, list commands print one record per block."""
 _GAP = 2
-"""Columns are two spaces apart."""
+"""In blocks, a value starts two spaces after the widest field name."""
+_COLUMN_GAP = 3
+"""Table columns are three characters apart: rich pads each cell by one space on either side
+of a one-space divider (`box.SIMPLE_HEAD`, no edge padding)."""
 
 
 def _longest_word(value: str) -> int:
@@ -199,7 +202,7 @@ def table(
     out = console()
     cells = [[safe("" if (v := c.get(row)) is None else str(v)) for c in columns] for row in rows]
     widths = [_min_width(c, [r[i] for r in cells]) for i, c in enumerate(columns)]
-    if out.width <= NARROW or sum(widths) + _GAP * (len(columns) - 1) > out.width:
+    if out.width <= NARROW or sum(widths) + _COLUMN_GAP * (len(columns) - 1) > out.width:
         _blocks(rows, cells, columns, out.width, title, group)
         return
     grid = Table(
