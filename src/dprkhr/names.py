@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -165,6 +165,20 @@ def name_forms(norm: str) -> tuple[str, str, str]:
     return norm, " ".join(sorted(norm.split())), norm.replace(" ", "")
 
 
+def name_entries(
+    record_id: str, label: str, names: Iterable[str]
+) -> Iterator[tuple[str, str, str]]:
+    """A record's names as the name tables hold them: (name, folded form, token-sorted
+    key) for its id, its label and each other name, the first of each folded form only."""
+    seen: set[str] = set()
+    for name in (record_id, label, *names):
+        norm = normalize(name)
+        if not norm or norm in seen:
+            continue
+        seen.add(norm)
+        yield name, norm, " ".join(sorted(norm.split()))
+
+
 class MemoryNames:
     """A `NameStore` built from records, in dictionaries."""
 
@@ -180,14 +194,8 @@ class MemoryNames:
                 continue
             labels[record_id] = label
             own: list[NameEntry] = []
-            seen: set[str] = set()
-            for name in (record_id, label, *names):
-                norm = normalize(name)
-                if not norm or norm in seen:
-                    continue
-                seen.add(norm)
+            for name, norm, key in name_entries(record_id, label, names):
                 words = norm.split()
-                key = " ".join(sorted(words))
                 index = len(entries)
                 entry = NameEntry(record_id, name, norm, key)
                 entries.append(entry)

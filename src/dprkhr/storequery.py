@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from dprkhr import store as store_module
 from dprkhr.dates import PartialDate
-from dprkhr.names import NameEntry, NameIndex, normalize
+from dprkhr.names import NameEntry, NameIndex, name_entries, normalize
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -474,21 +474,13 @@ def _add_names(
     db: _Batch, file: str, kind: str, record_id: str, label: str, names: Iterable[str]
 ) -> None:
     """A record's rows in the name tables, as `dprkhr.names.MemoryNames` makes them."""
-    seen: set[str] = set()
-    j = 0
-    for name in (record_id, label, *names):
-        norm = normalize(name)
-        if not norm or norm in seen:
-            continue
-        seen.add(norm)
+    for j, (name, norm, key) in enumerate(name_entries(record_id, label, names)):
         words = norm.split()
-        key = " ".join(sorted(words))
         n = db.name_number()
         db.execute(
             "INSERT INTO q_names VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (n, file, kind, record_id, j, label, name, norm, key, norm.replace(" ", "")),
         )
-        j += 1
         db.executemany(
             "INSERT INTO q_name_tokens VALUES (?, ?, ?, ?)",
             [(file, kind, token, n) for token in set(words)],
@@ -1094,6 +1086,18 @@ class _StoreSearch:
         self.type_list = json.dumps(types)
         self.all_types = len(types) == 4
 
+    def _match(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
+        """The rows of a full-text query; none for a term FTS5 cannot take (no field holds
+        it); a damaged store is reported as such."""
+        try:
+            return self.source.store.connection.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" not in str(exc):
+                raise self.source.store.failed(exc) from None
+            return []
+        except sqlite3.DatabaseError as exc:
+            raise self.source.store.failed(exc) from None
+
     def _fields(self, groups: Sequence[Sequence[str]]) -> dict[str, list[tuple[int, str, str]]]:
         """By file, the (position, field, folded text) of every field of the wanted types
         that the full-text index says may hold a term of each group, and of every tag
@@ -1109,14 +1113,7 @@ class _StoreSearch:
         params: tuple[Any, ...] = (_fts(groups),)
         if not self.all_types:
             params += (self.type_list,)
-        try:
-            rows = self.source.store.connection.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "fts5" not in str(exc):
-                raise self.source.store.failed(exc) from None
-            rows = []  # a term FTS5 cannot take: no field holds it
-        except sqlite3.DatabaseError as exc:
-            raise self.source.store.failed(exc) from None
+        rows = self._match(sql, params)
         for file, i, field, folded in rows:
             if file not in hidden:
                 out.setdefault(file, []).append((i, field, folded))
@@ -1165,14 +1162,7 @@ class _StoreSearch:
         if not self.all_types:
             params["types"] = self.type_list
         hidden = self.source.hidden
-        try:
-            rows = self.source.store.connection.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "fts5" not in str(exc):
-                raise self.source.store.failed(exc) from None
-            rows = []  # a term FTS5 cannot take: no field holds it
-        except sqlite3.DatabaseError as exc:
-            raise self.source.store.failed(exc) from None
+        rows = self._match(sql, params)
         return {
             file: (float(score), i, field) for file, i, field, score in rows if file not in hidden
         }

@@ -32,7 +32,7 @@ from typing import Any
 
 from dprkhr.kb import KnowledgeBase
 from dprkhr.models import POSITIONS as ROLL_POSITIONS
-from dprkhr.models import Actor, Adoption, Event, Resolution, RollKind
+from dprkhr.models import ROLE_POSITIONS, Actor, Adoption, Event, Resolution, RollKind
 from dprkhr.models.common import PartialDate
 from dprkhr.names import normalize
 
@@ -93,14 +93,6 @@ LEGEND = {
 """The matrix legend: a cell is a vote code, then `+` and a sponsor code when it
 sponsored (`Y+L`); blank and `?` differ: blank is no vote, `?` is not recorded."""
 
-_ROLE_POSITIONS = {
-    "voted-for": "yes",
-    "voted-in-favour": "yes",
-    "voted-against": "no",
-    "abstained": "abstain",
-    "dissociated": "dissociated",
-}
-"""Participant roles on a `vote` event that record a position."""
 
 SPEAKING_ROLES = ("speaker", "on-behalf-of")
 
@@ -163,7 +155,7 @@ class Ballot:
             return {}
         out: dict[str, str] = {}
         for p in self.record.participants:
-            position = _ROLE_POSITIONS.get((p.role or "").strip().lower())
+            position = ROLE_POSITIONS.get((p.role or "").strip().lower())
             if position is not None:
                 out.setdefault(p.actor, position)
         return out

@@ -11,6 +11,7 @@ from dprkhr.models.common import Citation, LintSettings, Record
 from dprkhr.models.event import Event, Participant
 from dprkhr.models.resolution import (
     POSITIONS,
+    ROLE_POSITIONS,
     Adoption,
     AdoptionMethod,
     Resolution,
@@ -62,6 +63,7 @@ __all__ = [
     "MODEL_BY_FOLDER",
     "POSITIONS",
     "RECORD_TYPES",
+    "ROLE_POSITIONS",
     "VOCAB_FILES",
     "Actor",
     "ActorKind",

@@ -55,6 +55,16 @@ class RollKind(str, Enum):
 POSITIONS = ("yes", "no", "abstain", "absent")
 """The groups of a roll call, in canonical order."""
 
+ROLE_POSITIONS = {
+    "voted-for": "yes",
+    "voted-in-favour": "yes",
+    "voted-against": "no",
+    "abstained": "abstain",
+    "dissociated": "dissociated",
+}
+"""Participant roles on a vote event that record a position, and the roll-call group (or
+`dissociated`) each stands for."""
+
 
 class Votes(Strict):
     """A roll call: ids of actors (states) by how they voted, as the page names them. A

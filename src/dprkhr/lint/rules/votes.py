@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dprkhr.dataset import LoadedFile
 from dprkhr.lint.base import FileEnv, Finding, Rule
 from dprkhr.lint.view import SERVED, DatasetView, Placed
-from dprkhr.models import Adoption, AdoptionMethod, Event, Resolution, RollKind
+from dprkhr.models import ROLE_POSITIONS, Adoption, AdoptionMethod, Event, Resolution, RollKind
 
 _NOUNS = {"yes": "in favour", "no": "against", "abstain": "abstaining", "absent": "absent"}
 
@@ -447,16 +447,6 @@ class RollSourceCited(Rule):
                 )
 
 
-_ROLE_POSITIONS = {
-    "voted-for": "yes",
-    "voted-in-favour": "yes",
-    "voted-against": "no",
-    "abstained": "abstain",
-    "dissociated": "dissociated",
-}
-"""Participant roles on a vote event, and the group of the roll call they stand for."""
-
-
 class RollRoles(Rule):
     """On a `vote` event with a roll call, the participants' roles agree with it: a
     participant who `voted-against` is in `votes.no`, one who `abstained` in
@@ -535,7 +525,7 @@ class RollRoles(Rule):
             return
         complete = adoption.roll is RollKind.complete
         for i, participant in enumerate(record.participants):
-            wanted = _ROLE_POSITIONS.get((participant.role or "").strip().lower())
+            wanted = ROLE_POSITIONS.get((participant.role or "").strip().lower())
             if wanted is None:
                 continue
             actor = participant.actor
