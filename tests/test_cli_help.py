@@ -244,3 +244,85 @@ def test_a_count_below_one_is_refused_in_plain_words(args: list[str]) -> None:
     assert result.exit_code == 2
     assert "is not a count: give a whole number of 1 or more" in result.output
     assert "Input should be" not in result.output
+
+
+# --- typer's coercion, deferred (dprkhr.cli.common._Deferred) ---------------------------
+
+
+def _all_params() -> list[tuple[object, object]]:
+    import typer
+
+    root = typer.main.get_command(app)
+    found = []
+    for command in [root, *getattr(root, "commands", {}).values()]:
+        ctx = typer.Context(command)
+        found += [(param, ctx) for param in command.get_params(ctx)]
+    return found
+
+
+def _coerced(runtime: object, value: object, param: object, ctx: object) -> object:
+    try:
+        return ("value", runtime.coerce(value, param=param, ctx=ctx))  # type: ignore[attr-defined]
+    except Exception as exc:  # the same error, in the same words
+        return ("error", type(exc), str(getattr(exc, "message", exc)))
+
+
+def test_deferred_coercion_gives_what_typers_adapters_give(tmp_path: Path) -> None:
+    """Every parameter of every command coerces values as typer's own pydantic adapter
+    does (values, types and error messages), while building that adapter only for the
+    values it cannot take itself."""
+    pytest.importorskip("typer._coercion")
+    from enum import Enum
+
+    from typer._coercion import build_runtime_param
+    from typer._typing import get_args, get_origin
+
+    from dprkhr.cli.common import _Deferred
+
+    compared = 0
+    for param, ctx in _all_params():
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or descriptor.file_annotation is not None:
+            continue
+        annotation = descriptor.annotation
+        leaf = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+        samples: list[object] = [None, "x", "", "-", " 7 ", "3", "\udcff", str(tmp_path)]
+        if isinstance(leaf, type) and issubclass(leaf, Enum):
+            for member in leaf:
+                samples += [member, member.value, str(member.value).upper()]
+        if leaf is Path:
+            samples += [tmp_path, tmp_path / "missing", str(tmp_path / "missing")]
+        if get_origin(annotation) is list:
+            samples += [tuple(s for s in samples if s is not None), (), ["x", "y"]]
+        for value in samples:
+            deferred = _Deferred(descriptor)
+            real = build_runtime_param(descriptor)
+            got = _coerced(deferred, value, param, ctx)
+            assert got == _coerced(real, value, param, ctx), (param.name, value)  # type: ignore[attr-defined]
+            if got[0] == "value":
+                assert type(got[1]) is type(_coerced(real, value, param, ctx)[1])
+            compared += 1
+    assert compared > 500
+
+
+def test_a_query_from_the_store_does_not_import_pydantic(tmp_path: Path) -> None:
+    """A warm query answered from the store needs no validation: neither typer's option
+    parsing nor the query imports pydantic (a tenth of a second of every run)."""
+    import os
+    import sys
+
+    env = {**os.environ, "DPRKHR_CACHE_DIR": str(tmp_path)}
+    code = (
+        "import sys\n"
+        "from dprkhr.cli import main\n"
+        "try:\n"
+        f"    main(['--data', {str(REPO / 'data')!r}, 'events', '--actor', 'Salmon', '--format', 'ids'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('pydantic' in sys.modules, file=sys.stderr)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr  # (builds the store: validates the records)
+    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert warm.stdout.split() == first.stdout.split() != []
+    assert warm.stderr.strip().splitlines()[-1] == "False", warm.stderr

@@ -26,6 +26,7 @@ from dprkhr.cli.common import (
     AppState,
     Color,
     Command,
+    defer_coercion,
     set_color,
 )
 
@@ -33,6 +34,9 @@ from dprkhr.cli.common import (
 class _Group(TyperGroup):
     """Turns known errors into `Error: ...` with the right exit code, never a traceback
     (unless --debug)."""
+
+    def get_params(self, ctx: ClickContext) -> list[Any]:
+        return defer_coercion(super().get_params(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with _plain_parameter_errors():

@@ -273,6 +273,9 @@ class Command(TyperCommand):
         for param in self.params:
             readable_help_type(param)
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        return defer_coercion(super().get_params(ctx))
+
     def invoke(self, ctx: Any) -> Any:
         from dprkhr.store import StoreError
 
@@ -323,3 +326,87 @@ def readable_help_type(param: Any) -> None:
         return "<text>" if is_option else None
 
     param.display_type_rich = shown
+
+
+class _Deferred:
+    """Typer's coercion of one parameter's value, without building it when not needed.
+
+    Typer (0.29) coerces every parameter's value with a pydantic `TypeAdapter` that it
+    builds on first use, for every option of the command whether given or not; building
+    them (and importing pydantic for it) took a tenth of a second of every run. The values
+    a query command meets are coerced here as those adapters would (an option not given, a
+    string, a member of an enumeration, a path, a list of them); anything else (a number
+    given as text, a value in error) goes to typer's own adapter, so results and error
+    messages are typer's own."""
+
+    def __init__(self, descriptor: Any) -> None:
+        self.descriptor = descriptor
+        self.built: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        from typer._coercion import RuntimeParam
+
+        # typer's own handling of a missing value, then `_coerce_value` below
+        return RuntimeParam.coerce(self, value, param=param, ctx=ctx)  # type: ignore[arg-type]
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        from typer._typing import get_args, get_origin
+
+        annotation = self.descriptor.annotation
+        fast: Any = _NOT_FAST
+        if get_origin(annotation) is list and isinstance(value, (list, tuple)):
+            (item_type,) = get_args(annotation)
+            items = [self._leaf(item_type, item, ctx) for item in value]
+            if not any(item is _NOT_FAST for item in items):
+                fast = items
+        elif get_origin(annotation) is None:
+            fast = self._leaf(annotation, value, ctx)
+        if fast is not _NOT_FAST:
+            return fast
+        if self.built is None:
+            from typer._coercion import build_runtime_param
+
+            self.built = build_runtime_param(self.descriptor)
+        return self.built._coerce_value(value, param=param, ctx=ctx)
+
+    def _leaf(self, annotation: Any, value: Any, ctx: Any) -> Any:
+        """`value` as typer's adapter for `annotation` gives it, or `_NOT_FAST`."""
+        from typer._param_types import coerce_cli_choice, coerce_cli_path, routes_to_path
+
+        info = self.descriptor.parameter_info
+        if info.parser is not None:
+            return _NOT_FAST
+        try:
+            if isinstance(annotation, type) and issubclass(annotation, Enum):
+                if isinstance(value, annotation) or type(value) is str:
+                    return coerce_cli_choice(
+                        value, choices=list(annotation), case_sensitive=info.case_sensitive, ctx=ctx
+                    )
+            elif annotation is str:
+                if type(value) is str:
+                    return value
+            elif annotation is Path and info.path_type is None and routes_to_path(annotation, info):
+                if type(value) is str:
+                    value = Path(value)  # as pydantic makes a path of any text
+                if isinstance(value, Path):
+                    return coerce_cli_path(value, info, path_type=Path, param=None, ctx=ctx)
+        except Exception:  # typer's own adapter says what is wrong, in its words
+            return _NOT_FAST
+        return _NOT_FAST
+
+
+_NOT_FAST = object()
+
+
+def defer_coercion(params: list[Any]) -> list[Any]:
+    """Let every parameter coerce its value through `_Deferred` (when typer has the
+    runtime coercion it replaces; otherwise nothing changes): the parameters."""
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if (
+            descriptor is not None
+            and getattr(param, "_runtime_param", False) is None
+            and descriptor.file_annotation is None
+        ):
+            param._runtime_param = _Deferred(descriptor)
+    return params
