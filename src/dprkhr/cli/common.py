@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -398,9 +399,28 @@ class _Deferred:
 _NOT_FAST = object()
 
 
+@functools.cache
+def _typer_internals() -> bool:
+    """Whether this typer has the (private) pieces `_Deferred` uses, as 0.29 has them: a
+    typer that moved them keeps its own coercion, unchanged, instead of failing."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param  # noqa: F401
+        from typer._param_types import (  # noqa: F401
+            coerce_cli_choice,
+            coerce_cli_path,
+            routes_to_path,
+        )
+        from typer._typing import get_args, get_origin  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(RuntimeParam, "coerce")
+
+
 def defer_coercion(params: list[Any]) -> list[Any]:
     """Let every parameter coerce its value through `_Deferred` (when typer has the
     runtime coercion it replaces; otherwise nothing changes): the parameters."""
+    if not _typer_internals():
+        return params
     for param in params:
         descriptor = getattr(param, "type_descriptor", None)
         if (
