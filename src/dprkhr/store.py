@@ -358,7 +358,8 @@ class Store:
         When every file has the stamp it had at the last refresh (one digest of them all,
         `meta.signature`) and none was modified within `RACY_NS` of it, nothing is read
         from the `files` table at all: a warm run costs one `stat` a file."""
-        from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, display_path, scan
+        from dprkhr.dataset import no_gc
+        from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, scan
 
         storable = {*RECORD_FOLDERS.values(), *VOCAB_FILE_NAMES}
         started_ns = time.time_ns()
@@ -411,6 +412,27 @@ class Store:
             to_read.append((relative, kind, read, old is not None))
         changes.removed = [p for p in stored if p not in present]
         del stored
+        with no_gc():  # many objects, no cycles: see `dprkhr.dataset.no_gc`
+            self._write(changes, to_read, verified, scanned, generation, started_ns, cwd, hooks)
+        self.refreshed = True
+        return changes
+
+    def _write(
+        self,
+        changes: Changes,
+        to_read: list[tuple[str, str, tuple[os.stat_result, bytes] | None, bool]],
+        verified: list[tuple[int, str]],
+        scanned: list[tuple[str, str, os.stat_result | None]],
+        generation: str,
+        started_ns: int,
+        cwd: Path | None,
+        hooks: Sequence[Callable[[sqlite3.Connection, Changes], None]],
+    ) -> None:
+        """The slow path of `refresh`: read and parse the files `to_read`, and write
+        everything (core tables, extensions, hooks, meta) in one transaction."""
+        from dprkhr.layout import display_path
+
+        top = os.fspath(self.root) + os.sep
         root_display = display_path(self.root, cwd)
         stamps: dict[str, os.stat_result | None] = {}
         keep = len(to_read) <= CHUNK  # the files as parsed, for the caller (not too many)
@@ -475,8 +497,6 @@ class Store:
                 )
         except sqlite3.DatabaseError as exc:
             raise self.failed(exc) from None
-        self.refreshed = True
-        return changes
 
     @staticmethod
     def _derive(
