@@ -54,6 +54,10 @@ CHUNK = 2000
 """Files read, parsed and written at a time in a refresh (memory stays bounded however
 many changed); extensions' `update` and the hooks are called once per chunk."""
 
+CACHE_KIB = 65536
+"""SQLite's page cache while a refresh writes (the default, 2 MiB, makes bulk inserts and
+building indexes go to disk more often)."""
+
 BUSY_TIMEOUT_MS = 30_000
 """How long a run waits for another run's write transaction before giving up on the store."""
 
@@ -358,7 +362,6 @@ class Store:
         When every file has the stamp it had at the last refresh (one digest of them all,
         `meta.signature`) and none was modified within `RACY_NS` of it, nothing is read
         from the `files` table at all: a warm run costs one `stat` a file."""
-        from dprkhr.dataset import no_gc
         from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, scan
 
         storable = {*RECORD_FOLDERS.values(), *VOCAB_FILE_NAMES}
@@ -412,6 +415,8 @@ class Store:
             to_read.append((relative, kind, read, old is not None))
         changes.removed = [p for p in stored if p not in present]
         del stored
+        from dprkhr.dataset import no_gc  # (not before: a warm run imports no model)
+
         with no_gc():  # many objects, no cycles: see `dprkhr.dataset.no_gc`
             self._write(changes, to_read, verified, scanned, generation, started_ns, cwd, hooks)
         self.refreshed = True
@@ -436,6 +441,8 @@ class Store:
         root_display = display_path(self.root, cwd)
         stamps: dict[str, os.stat_result | None] = {}
         keep = len(to_read) <= CHUNK  # the files as parsed, for the caller (not too many)
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         try:
             with self.transaction() as db:
                 db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in changes.removed))
@@ -443,6 +450,9 @@ class Store:
                     "DELETE FROM files WHERE path = ?", ((r,) for r, _k, _x, old in to_read if old)
                 )
                 db.executemany("UPDATE files SET checked_ns = ? WHERE path = ?", verified)
+                indexes = (
+                    self._unindexed(db) if len(to_read) > max(CHUNK, len(scanned) // 2) else []
+                )
                 gone = list(changes.removed)
                 for start in range(0, len(to_read), CHUNK):
                     # (the files gone are told with the first part)
@@ -482,6 +492,8 @@ class Store:
                     del part, rows
                 if changes.removed and not to_read:
                     self._derive(db, Changes(removed=changes.removed), hooks)
+                for _name, sql in indexes:
+                    db.execute(sql)
                 now = self._meta()
                 signature = _signature([(r, k, stamps.get(r, i)) for r, k, i in scanned])[0]
                 if now.get("generation", "0") != generation:
@@ -497,6 +509,19 @@ class Store:
                 )
         except sqlite3.DatabaseError as exc:
             raise self.failed(exc) from None
+
+    @staticmethod
+    def _unindexed(db: sqlite3.Connection) -> list[tuple[str, str]]:
+        """Drop the secondary indexes of every table, to make them again once a refresh
+        that writes most rows anew has inserted them (much faster than keeping them up
+        to date row by row); their names and statements. Inside the refresh's transaction,
+        so no other run ever sees the store without them."""
+        indexes = list(
+            db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql NOT NULL")
+        )
+        for name, _sql in indexes:
+            db.execute(f'DROP INDEX "{name}"')
+        return indexes
 
     @staticmethod
     def _derive(

@@ -168,9 +168,9 @@ class LintRows:
         another run (other settings) has changed the key since; whether they were."""
         if not derived or not self._ours(db):
             return False
-        db.executemany("DELETE FROM lint_refs WHERE file = ?", ((file,) for file in derived))
+        # (the refresh deleted the rows of these files: no row of theirs is left to replace)
         db.executemany(
-            "INSERT OR REPLACE INTO lint_files VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO lint_files VALUES (?, ?, ?, ?, ?, ?)",
             (_columns(file, summary) for file, summary in derived.items()),
         )
         db.executemany(
