@@ -523,3 +523,29 @@ def test_every_query_agrees_through_a_series_of_edits(data: Path):
     (data / "events" / "2099-new.yaml").unlink()
     (data / "events" / "2099-copy.yaml").unlink()
     check()
+
+
+def test_a_store_built_in_workers_and_in_bulk_answers_alike(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Many files read at once (made small here): read, parsed and derived in worker
+    processes, written with the indexes and the full-text triggers off, then rebuilt; and
+    again when most files change in a store already full (their old rows deleted first)."""
+    from dprkhr import store as store_module
+    from dprkhr import workers
+
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(store_module, "READ_PART", 40)
+    monkeypatch.setattr(store_module, "CHUNK", 100)
+    expected = {tuple(args): run(data, *args, cache=False) for args in CASES}
+    for args in CASES:
+        assert run(data, *args) == expected[tuple(args)], args
+    files = sorted(data.rglob("*.yaml"))
+    for path in files[::3]:  # a third of the files: their rows replaced with the indexes on
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    for args in EDIT_CASES:
+        assert run(data, *args) == run(data, *args, cache=False), args
+    for path in files[1::3] + files[2::3]:  # the others: in bulk
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    for args in CASES:
+        assert run(data, *args) == expected[tuple(args)], args

@@ -3,6 +3,7 @@ only what changed, and survives a damaged store; workers give the same results."
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
 import os
@@ -15,9 +16,11 @@ import pytest
 from conftest import MakeData
 from typer.testing import CliRunner
 
+from dprkhr import store as store_module
+from dprkhr import workers
 from dprkhr.cli import app
 from dprkhr.dataset import load_dataset
-from dprkhr.lint import LintConfig, lint_dataset, lint_paths, workers
+from dprkhr.lint import LintConfig, lint_dataset, lint_paths
 from dprkhr.lint import collect as collect_module
 from dprkhr.lint import summary as summary_module
 from dprkhr.lint.rules.references import _closest, closest_ids
@@ -216,13 +219,53 @@ def test_workers_give_the_same_results(make_data: MakeData, monkeypatch: pytest.
     plain = _lint(root, cache_on=False)
     monkeypatch.setattr(collect_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(collect_module, "CHUNK", 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)  # the store's refresh too
+    monkeypatch.setattr(store_module, "READ_PART", 2)
+    monkeypatch.setattr(store_module, "CHUNK", 3)
     assert _lint(root, cache_on=False, workers=2) == plain
     assert _lint(root, workers=2) == plain
     assert _lint(root, workers=2) == plain  # from the summaries the workers made
+    assert _query(root) == _query(root, cache=False)
+    for name in ("actors/x.yaml", "events/2023-01-01-e.yaml"):  # edits, read in workers
+        path = root / name
+        path.write_text(path.read_text().replace("X", "Y"))
+    (root / "actors" / "new.yaml").write_text("id: new\nname: Nova Yates\nkind: person\n")
+    assert _lint(root, workers=2) == _lint(root, cache_on=False)
+    assert _query(root) == _query(root, cache=False)
+
+
+def _query(root: Path, cache: bool = True) -> tuple[str, ...]:
+    """What the query commands answer (from the store, or from the files)."""
+    outputs = []
+    for args in (["events", "--format", "json"], ["show", "x"], ["search", "Yavier"]):
+        flags = [] if cache else ["--no-cache"]
+        result = CliRunner().invoke(app, [*flags, "--data", str(root), *args])
+        outputs.append(result.output)
+    return tuple(outputs)
 
 
 def _die(jobs: object) -> None:
     os._exit(3)  # in the worker: as if it were killed
+
+
+def test_a_worker_dying_in_the_refresh_leaves_a_whole_store(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    """The files the dead worker did not read are read in this process: the refresh
+    stores every file once, in its one transaction."""
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(store_module, "READ_PART", 2)
+    monkeypatch.setattr(store_module.Reading, "__call__", _die_method)
+    assert _lint(root, workers=2) == plain
+    monkeypatch.undo()
+    assert _lint(root) == plain
+    assert _query(root) == _query(root, cache=False)
+
+
+def _die_method(self: object, part: object) -> None:
+    os._exit(3)
 
 
 def test_a_dying_worker_does_not_stop_the_run(make_data: MakeData, monkeypatch: pytest.MonkeyPatch):
@@ -230,7 +273,7 @@ def test_a_dying_worker_does_not_stop_the_run(make_data: MakeData, monkeypatch: 
     plain = _lint(root, cache_on=False)
     monkeypatch.setattr(collect_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(collect_module, "CHUNK", 2)
-    monkeypatch.setattr(workers, "_chunk", _die)
+    monkeypatch.setattr(collect_module, "_chunk", _die)
     assert _lint(root, cache_on=False, workers=2) == plain
 
 
@@ -242,7 +285,7 @@ def test_no_pool_at_all_falls_back(make_data: MakeData, monkeypatch: pytest.Monk
     def refuse(*args, **kwargs):
         raise OSError("no processes here")
 
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     assert _lint(root, cache_on=False, workers=2) == plain
 
 

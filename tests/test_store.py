@@ -288,7 +288,7 @@ root = Path(sys.argv[1])
 def die(db, changes):
     os.kill(os.getpid(), signal.SIGKILL)
 s = store.open_store(root)
-s.refresh(hooks=[die])
+s.refresh(extra=[store.Extension("die", (), die)])
 """
 
 

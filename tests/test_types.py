@@ -81,7 +81,7 @@ STRICT_CLEAN = [
     "lint/storage.py",
     "lint/summary.py",
     "lint/view.py",
-    "lint/workers.py",
+    "workers.py",
     "models/__init__.py",
     "models/actor.py",
     "models/common.py",

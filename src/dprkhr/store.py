@@ -16,10 +16,10 @@ else `~/.cache/dprkhr`), never in the data folder: `store-<digest of the root>.d
   file changes or goes, its row in `files` is deleted and every row derived from it goes
   with it, in the same transaction.
 
-`Store.refresh` stats every file, reads and parses only the changed and added ones, and
-applies the changes (with the hooks of the modules that derive rows per file) in one
-transaction. The database runs in WAL mode with a busy timeout, so readers never wait and
-concurrent writers queue. One code fingerprint (`fingerprint`: the version, Python, and
+`Store.refresh` stats every file, reads and parses only the changed and added ones (in
+worker processes, `dprkhr.workers`, when there are many), and applies the changes (with
+the rows the extensions derive per file) in one transaction. The database runs in WAL
+mode with a busy timeout, so readers never wait and concurrent writers queue. One code fingerprint (`fingerprint`: the version, Python, and
 every source file of the package) covers everything in it: a store made by other code,
 for another root, or damaged is made again silently; a store that cannot be used at all
 (an unwritable cache folder) is None, and callers read the files instead.
@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -46,13 +47,14 @@ from dprkhr import __version__, fsio
 
 if TYPE_CHECKING:
     from dprkhr.dataset import LoadedFile
+    from dprkhr.workers import Pool
 
 FORMAT = 1
 """The layout of the core tables; part of the fingerprint."""
 
 CHUNK = 2000
 """Files read, parsed and written at a time in a refresh (memory stays bounded however
-many changed); extensions' `update` and the hooks are called once per chunk."""
+many changed); extensions' `update` is called once per chunk."""
 
 CACHE_KIB = 65536
 """SQLite's page cache while a refresh writes (the default, 2 MiB, makes bulk inserts and
@@ -141,6 +143,15 @@ class Extension:
     """SQL statements: one string split at every `;`, or a sequence of statements (for
     triggers, whose bodies hold `;`)."""
     update: Callable[[sqlite3.Connection, Changes], None] | None = None
+    derive: Callable[[str, LoadedFile], Any] | None = None
+    """What `update` needs of one file (its path relative to the root, and the file as
+    just read and parsed, node tree in hand), as plain data: `update` finds it in
+    `changes.derived[name][file]` for every file read. A module-level function (or a
+    `functools.partial` of one) that returns what can be pickled: when many files are
+    read, it runs in worker processes, so that only the writing is left to this one."""
+    rebuild: Sequence[str] = ()
+    """Statements that make again what triggers keep up to date (a full-text index), run
+    after a refresh that wrote most rows anew with the triggers off (see `_unindexed`)."""
 
     def statements(self) -> list[str]:
         parts = self.schema.split(";") if isinstance(self.schema, str) else self.schema
@@ -180,7 +191,10 @@ class Changes:
     modified: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     loaded: dict[str, LoadedFile] = field(default_factory=dict)
-    """The added and modified files as just read and parsed (with their record)."""
+    """The added and modified files as just read and parsed (with their record), when
+    they were read in this process (not in workers: see `dprkhr.workers.PARALLEL_FROM`)."""
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What each extension's `derive` made of the files read: by extension, by file."""
     rebuilt: bool = False
     """The store was empty (new, or made again): every file is added."""
 
@@ -299,7 +313,10 @@ class Store:
                 return
             self._drop_all()
             core = [part for part in _CORE_SCHEMA.split(";") if part.strip()]
-            for statement in (*core, *(s for e in extensions() for s in e.statements())):
+            for statement in (
+                *core,
+                *(s for e in extensions() for s in e.statements()),
+            ):
                 self.connection.execute(statement)  # (executescript would commit first)
             self.connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [*wanted.items(), ("written_ns", "0")]
@@ -351,13 +368,17 @@ class Store:
 
     def refresh(
         self,
-        hooks: Sequence[Callable[[sqlite3.Connection, Changes], None]] = (),
         cwd: Path | None = None,
+        extra: Sequence[Extension] = (),
+        pool: Pool | None = None,
     ) -> Changes:
         """Bring the store up to date with the files of the root: stat every file, read and
-        parse the added and modified ones, and apply it all (core tables, extensions'
-        `update`, then `hooks`) in one transaction. Raises `StoreError` if the store
-        cannot be written (it is then left as it was).
+        parse the added and modified ones, and apply it all (core tables, then the
+        extensions', then the `extra` ones' `derive` and `update`: a caller's own rows,
+        whose tables are made by a registered extension) in one transaction. When at least
+        `dprkhr.workers.PARALLEL_FROM` files must be read, they are read, parsed and
+        derived in worker processes (`pool`, else a pool of this refresh's own). Raises
+        `StoreError` if the store cannot be written (it is then left as it was).
 
         When every file has the stamp it had at the last refresh (one digest of them all,
         `meta.signature`) and none was modified within `RACY_NS` of it, nothing is read
@@ -418,7 +439,17 @@ class Store:
         from dprkhr.dataset import no_gc  # (not before: a warm run imports no model)
 
         with no_gc():  # many objects, no cycles: see `dprkhr.dataset.no_gc`
-            self._write(changes, to_read, verified, scanned, generation, started_ns, cwd, hooks)
+            self._write(
+                changes,
+                to_read,
+                verified,
+                scanned,
+                generation,
+                started_ns,
+                cwd,
+                extra,
+                pool,
+            )
         self.refreshed = True
         return changes
 
@@ -431,69 +462,56 @@ class Store:
         generation: str,
         started_ns: int,
         cwd: Path | None,
-        hooks: Sequence[Callable[[sqlite3.Connection, Changes], None]],
+        extra: Sequence[Extension],
+        pool: Pool | None,
     ) -> None:
-        """The slow path of `refresh`: read and parse the files `to_read`, and write
-        everything (core tables, extensions, hooks, meta) in one transaction."""
+        """The slow path of `refresh`: read, parse and derive the files `to_read` (in
+        worker processes when there are many), and write everything (core tables,
+        extensions, meta) in one transaction."""
+        from dprkhr import workers
         from dprkhr.layout import display_path
 
-        top = os.fspath(self.root) + os.sep
-        root_display = display_path(self.root, cwd)
-        stamps: dict[str, os.stat_result | None] = {}
-        keep = len(to_read) <= CHUNK  # the files as parsed, for the caller (not too many)
+        every = [*extensions(), *extra]
+        many = len(to_read) >= workers.PARALLEL_FROM and workers.cpus() >= 2
+        own = workers.Pool(workers.cpus()) if many and pool is None else None
+        pool = (pool or own) if many else None
+        keep = pool is None and len(to_read) <= CHUNK  # the files as parsed, for the caller
+        reading = Reading(
+            os.fspath(self.root) + os.sep,
+            display_path(self.root, cwd),
+            started_ns,
+            {e.name: e.derive for e in every if e.derive is not None},
+            pool is None,
+        )
+        jobs = [(relative, kind, read) for relative, kind, read, _old in to_read]
+        results: Iterator[Read]
+        if pool is None:
+            results = map(reading.one, jobs)
+        else:
+            parts = [jobs[i : i + READ_PART] for i in range(0, len(jobs), READ_PART)]
+            ahead = 2 * pool.workers + 2  # read ahead of the writing, not further (memory)
+            here = reading.here  # (what a worker that died left undone)
+            results = itertools.chain.from_iterable(pool.imap(reading, parts, here, ahead))
         with contextlib.suppress(sqlite3.Error):
             self.connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         try:
             with self.transaction() as db:
                 db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in changes.removed))
                 db.executemany(
-                    "DELETE FROM files WHERE path = ?", ((r,) for r, _k, _x, old in to_read if old)
+                    "DELETE FROM files WHERE path = ?",
+                    ((r,) for r, _k, _x, old in to_read if old),
                 )
                 db.executemany("UPDATE files SET checked_ns = ? WHERE path = ?", verified)
                 indexes = (
                     self._unindexed(db) if len(to_read) > max(CHUNK, len(scanned) // 2) else []
                 )
-                gone = list(changes.removed)
-                for start in range(0, len(to_read), CHUNK):
-                    # (the files gone are told with the first part)
-                    part = Changes(
-                        removed=list(gone) if start == 0 else [], rebuilt=changes.rebuilt
-                    )
-                    rows: list[tuple[Any, ...]] = []
-                    for relative, kind, read, old in to_read[start : start + CHUNK]:
-                        path = top + relative
-                        shown = (
-                            relative if root_display in ("", ".") else f"{root_display}/{relative}"
-                        )
-                        loaded, row, got = _read(path, kind, shown, read, started_ns)
-                        stamps[relative] = got  # as read: a later edit shows in the next scan
-                        if row is None:  # not a regular readable file: never stored
-                            self.unstored.append((path, kind, relative))
-                            if old:
-                                part.removed.append(relative)
-                            continue
-                        (part.modified if old else part.added).append(relative)
-                        part.loaded[relative] = loaded
-                        rows.append((relative, kind, *row))
-                    db.executemany(
-                        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (row[:9] for row in rows),
-                    )
-                    db.executemany(
-                        "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        ((row[0], row[1], *row[9:]) for row in rows),
-                    )
-                    self._derive(db, part, hooks)
-                    changes.added += part.added
-                    changes.modified += part.modified
-                    changes.removed += part.removed[len(gone) if start == 0 else 0 :]
-                    if keep:
-                        changes.loaded.update(part.loaded)
-                    del part, rows
+                stamps = self._insert(db, changes, to_read, results, every, keep)
                 if changes.removed and not to_read:
-                    self._derive(db, Changes(removed=changes.removed), hooks)
+                    self._derive(db, Changes(removed=changes.removed), every)
                 for _name, sql in indexes:
                     db.execute(sql)
+                for statement in (s for e in every if indexes for s in e.rebuild):
+                    db.execute(statement)
                 now = self._meta()
                 signature = _signature([(r, k, stamps.get(r, i)) for r, k, i in scanned])[0]
                 if now.get("generation", "0") != generation:
@@ -509,33 +527,88 @@ class Store:
                 )
         except sqlite3.DatabaseError as exc:
             raise self.failed(exc) from None
+        finally:
+            if own is not None:
+                own.close()
+
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        changes: Changes,
+        to_read: list[tuple[str, str, tuple[os.stat_result, bytes] | None, bool]],
+        results: Iterator[Read],
+        every: list[Extension],
+        keep: bool,
+    ) -> dict[str, os.stat_result | None]:
+        """Insert the rows of the files read (`results`, in the order of `to_read`), a part
+        of `CHUNK` files at a time, each part told to the extensions; the `os.stat` of
+        each file as read."""
+        top = os.fspath(self.root) + os.sep
+        stamps: dict[str, os.stat_result | None] = {}
+        gone = list(changes.removed)
+        for start in range(0, len(to_read), CHUNK):
+            # (the files gone are told with the first part)
+            part = Changes(removed=list(gone) if start == 0 else [], rebuilt=changes.rebuilt)
+            part.derived = {e.name: {} for e in every if e.derive is not None}
+            rows: list[tuple[Any, ...]] = []
+            for (relative, kind, _read, old), (row, got, derived, loaded) in zip(
+                to_read[start : start + CHUNK],
+                itertools.islice(results, CHUNK),
+                strict=True,
+            ):
+                stamps[relative] = got  # as read: a later edit shows in the next scan
+                if row is None:  # not a regular readable file: never stored
+                    self.unstored.append((top + relative, kind, relative))
+                    if old:
+                        part.removed.append(relative)
+                    continue
+                (part.modified if old else part.added).append(relative)
+                if loaded is not None:
+                    part.loaded[relative] = loaded
+                for name, value in derived.items():
+                    part.derived[name][relative] = value
+                rows.append((relative, kind, *row))
+            db.executemany(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (row[:9] for row in rows),
+            )
+            db.executemany(
+                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((row[0], row[1], *row[9:]) for row in rows),
+            )
+            self._derive(db, part, every)
+            changes.added += part.added
+            changes.modified += part.modified
+            changes.removed += part.removed[len(gone) if start == 0 else 0 :]
+            if keep:
+                changes.loaded.update(part.loaded)
+            del part, rows
+        return stamps
 
     @staticmethod
     def _unindexed(db: sqlite3.Connection) -> list[tuple[str, str]]:
-        """Drop the secondary indexes of every table, to make them again once a refresh
-        that writes most rows anew has inserted them (much faster than keeping them up
-        to date row by row); their names and statements. Inside the refresh's transaction,
-        so no other run ever sees the store without them."""
-        indexes = list(
-            db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql NOT NULL")
+        """Drop the secondary indexes and the triggers of every table, to make them again
+        once a refresh that writes most rows anew has inserted them (much faster than
+        keeping them up to date row by row: then `Extension.rebuild`); their names and
+        statements. Inside the refresh's transaction, so no other run ever sees the store
+        without them."""
+        found = list(
+            db.execute(
+                "SELECT type, name, sql FROM sqlite_master "
+                "WHERE type IN ('index', 'trigger') AND sql NOT NULL"
+            )
         )
-        for name, _sql in indexes:
-            db.execute(f'DROP INDEX "{name}"')
-        return indexes
+        for kind, name, _sql in found:
+            db.execute(f'DROP {kind.upper()} "{name}"')
+        return [(name, sql) for _kind, name, sql in found]
 
     @staticmethod
-    def _derive(
-        db: sqlite3.Connection,
-        part: Changes,
-        hooks: Sequence[Callable[[sqlite3.Connection, Changes], None]],
-    ) -> None:
-        """Let the extensions, then the hooks, derive their rows from a part of the
-        changes (inside the refresh's transaction)."""
-        for extension in extensions():
+    def _derive(db: sqlite3.Connection, part: Changes, every: Sequence[Extension]) -> None:
+        """Let the extensions write their rows of a part of the changes (inside the
+        refresh's transaction)."""
+        for extension in every:
             if extension.update is not None:
                 extension.update(db, part)
-        for hook in hooks:
-            hook(db, part)
 
     def failed(self, exc: sqlite3.DatabaseError) -> StoreError:
         """The error to raise for a failed statement. Unless another run held the store
@@ -589,48 +662,90 @@ class Store:
         ]
 
 
-def _read(
-    path: str,
-    kind: str,
-    display: str,
-    read: tuple[os.stat_result, bytes] | None,
-    started_ns: int,
-) -> tuple[LoadedFile, tuple[Any, ...] | None, os.stat_result | None]:
-    """Read and parse one file: what loading produced, and its row for `files` and
-    `records` (None when it is not a regular file that can be read: never stored)."""
-    from dprkhr.dataset import load_file
+Read = tuple[tuple[Any, ...] | None, os.stat_result | None, dict[str, Any], "LoadedFile | None"]
+"""A file as `Reading` read it: its row for `files` and `records` (None when it is not a
+regular file that can be read: never stored), its `os.stat` as read, what each
+extension's `derive` made of it, and the file as parsed (only when asked to keep it)."""
 
-    if read is None:
+ReadJob = tuple[str, str, tuple[os.stat_result, bytes] | None]
+"""A file to read: its path relative to the root, its kind, and its `os.stat` and bytes
+when they were already read."""
+
+READ_PART = 250
+"""Files a worker process reads, parses and derives per task."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a refresh reads files, here or in a worker process (it is pickled with each
+    part: everything in it must be)."""
+
+    top: str
+    """The data root, ending with a separator."""
+    shown: str
+    """How the data root is shown (`dprkhr.layout.display_path`)."""
+    started_ns: int
+    derivers: dict[str, Callable[[str, LoadedFile], Any]]
+    keep: bool
+    """Whether to hand back the parsed files (`Changes.loaded`: not from workers)."""
+
+    def __call__(self, part: list[ReadJob]) -> list[Read]:
+        """(In a worker process.) A part of the files, read."""
+        return self.here(part)
+
+    def here(self, part: list[ReadJob]) -> list[Read]:
+        return [self.one(job) for job in part]
+
+    def one(self, job: ReadJob) -> Read:
+        """Read, parse and derive one file (`read`: its bytes, when already read)."""
+        from dprkhr.dataset import load_file
+
+        relative, kind, read = job
+        path = self.top + relative
+        display = relative if self.shown in ("", ".") else f"{self.shown}/{relative}"
+        if read is None:
+            try:
+                read = fsio.read_regular(path, fsio.RECORD_LIMIT)
+            except OSError:
+                loaded = load_file(path, kind, display)
+                return None, None, {}, loaded if self.keep else None
+        info, raw = read
+        loaded = load_file(path, kind, display, raw)
+        data = loaded.data
         try:
-            read = fsio.read_regular(path, fsio.RECORD_LIMIT)
-        except OSError:
-            return load_file(path, kind, display), None, None
-    info, raw = read
-    loaded = load_file(path, kind, display, raw)
-    data = loaded.data
-    try:
-        text = None if data is None else json.dumps(data, ensure_ascii=False, allow_nan=True)
-    except (TypeError, ValueError):
-        text = None  # not representable: the file is parsed again when loaded whole
-    problems = [
-        [p.line, p.column, p.code, p.rule, p.severity.value, p.message, p.suggestion]
-        for p in loaded.problems
-    ]
-    record = loaded.record
-    row = (
-        *fsio.stamp(info),
-        content_digest(raw),
-        started_ns,
-        text,
-        json.dumps(problems, ensure_ascii=False),
-        int(loaded.failed),
-        int(record is not None or loaded.vocab is not None),
-        None if record is None else record.id,
-    )
-    return loaded, row, info
+            text = None if data is None else json.dumps(data, ensure_ascii=False, allow_nan=True)
+        except (TypeError, ValueError):
+            text = None  # not representable: the file is parsed again when loaded whole
+        problems = [
+            [
+                p.line,
+                p.column,
+                p.code,
+                p.rule,
+                p.severity.value,
+                p.message,
+                p.suggestion,
+            ]
+            for p in loaded.problems
+        ]
+        record = loaded.record
+        row = (
+            *fsio.stamp(info),
+            content_digest(raw),
+            self.started_ns,
+            text,
+            json.dumps(problems, ensure_ascii=False),
+            int(loaded.failed),
+            int(record is not None or loaded.vocab is not None),
+            None if record is None else record.id,
+        )
+        derived = {name: derive(relative, loaded) for name, derive in self.derivers.items()}
+        return row, info, derived, loaded if self.keep else None
 
 
-def _signature(scanned: Sequence[tuple[str, str, os.stat_result | None]]) -> tuple[str, int]:
+def _signature(
+    scanned: Sequence[tuple[str, str, os.stat_result | None]],
+) -> tuple[str, int]:
     """One digest of every file's path, kind and stamp (a canonical encoding), and the
     latest modification time among them."""
     digest = hashlib.blake2b(digest_size=20)

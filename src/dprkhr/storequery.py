@@ -31,6 +31,7 @@ from dprkhr.names import NameEntry, NameIndex, name_entries, normalize
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from dprkhr.dataset import LoadedFile
     from dprkhr.kb import Backlink, KnowledgeBase
     from dprkhr.models import Event, Forum, Record, Resolution
     from dprkhr.store import Changes, Store
@@ -226,7 +227,19 @@ _RESOLUTION_ORDER = "ORDER BY undated, start, finish, id, file"
 
 
 def _event_row(row: Sequence[Any]) -> EventRow:
-    ident, file, date, end_date, forum, type_, title, tags, actors, resolutions, roles = row
+    (
+        ident,
+        file,
+        date,
+        end_date,
+        forum,
+        type_,
+        title,
+        tags,
+        actors,
+        resolutions,
+        roles,
+    ) = row
     return EventRow(
         ident,
         file,
@@ -242,7 +255,20 @@ def _event_row(row: Sequence[Any]) -> EventRow:
 
 
 def _resolution_row(row: Sequence[Any]) -> ResolutionRow:
-    ident, file, date, forum, session, method, votes, symbol, title, summary, sponsors, tags = row
+    (
+        ident,
+        file,
+        date,
+        forum,
+        session,
+        method,
+        votes,
+        symbol,
+        title,
+        summary,
+        sponsors,
+        tags,
+    ) = row
     return ResolutionRow(
         ident,
         file,
@@ -279,13 +305,14 @@ def _ids(values: Iterable[str]) -> str:
     return " ".join(values)
 
 
-class _Batch:
-    """Rows to insert, gathered by statement and inserted with one `executemany` each
-    (thousands of small statements cost more than the rows)."""
+class _FileRows:
+    """The rows of one file, gathered by statement; its names (`_add_names`) are
+    numbered when written (`update`), so that files can be read in any process."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self) -> None:
         self.rows: dict[str, list[Sequence[Any]]] = {}
-        self.next_name = int(db.execute("SELECT coalesce(max(n), 0) FROM q_names").fetchone()[0])
+        self.names: list[tuple[Sequence[Any], list[str]]] = []
+        """Each name's `q_names` row but for its number, and its tokens."""
 
     def execute(self, sql: str, parameters: Sequence[Any]) -> None:
         self.rows.setdefault(sql, []).append(parameters)
@@ -293,28 +320,46 @@ class _Batch:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.rows.setdefault(sql, []).extend(rows)
 
-    def name_number(self) -> int:
-        self.next_name += 1
-        return self.next_name
 
-    def flush(self, db: sqlite3.Connection) -> None:
-        for sql, rows in self.rows.items():
-            db.executemany(sql, rows)
+Derived = tuple[dict[str, list[Sequence[Any]]], list[tuple[Sequence[Any], list[str]]]]
+"""A file's rows, as `derive` makes them and `update` writes them."""
+
+
+def derive(file: str, loaded: LoadedFile) -> Derived | None:
+    """The rows of a file just read (None for a file that holds no valid record)."""
+    record = loaded.record
+    if record is None or loaded.failed:
+        return None
+    rows = _FileRows()
+    _add(rows, file, record)
+    return rows.rows, rows.names
+
+
+_NAME_SQL = "INSERT INTO q_names VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_TOKEN_SQL = "INSERT INTO q_name_tokens VALUES (?, ?, ?, ?)"
 
 
 def update(db: sqlite3.Connection, changes: Changes) -> None:
-    """Add the rows of the files just read (the rows of changed and removed files went
-    with their `files` row)."""
-    batch = _Batch(db)
-    for file, loaded in changes.loaded.items():
-        record = loaded.record
-        if record is None or loaded.failed:
+    """Write the rows of the files just read (`derive`; the rows of changed and removed
+    files went with their `files` row), with one `executemany` per statement (thousands
+    of small statements cost more than the rows)."""
+    gathered: dict[str, list[Sequence[Any]]] = {_NAME_SQL: [], _TOKEN_SQL: []}
+    number = int(db.execute("SELECT coalesce(max(n), 0) FROM q_names").fetchone()[0])
+    for derived in changes.derived.get(EXTENSION_NAME, {}).values():
+        if derived is None:
             continue
-        _add(batch, file, record)
-    batch.flush(db)
+        rows, names = derived
+        for sql, values in rows.items():
+            gathered.setdefault(sql, []).extend(values)
+        for row, tokens in names:
+            number += 1
+            gathered[_NAME_SQL].append((number, *row))
+            gathered[_TOKEN_SQL].extend((row[0], row[1], token, number) for token in tokens)
+    for sql, values in gathered.items():
+        db.executemany(sql, values)
 
 
-def _add(db: _Batch, file: str, record: Record) -> None:
+def _add(db: _FileRows, file: str, record: Record) -> None:
     from dprkhr.kb import REFERENCE_FIELDS, field_path_value, record_label
     from dprkhr.models import Actor, Event, Resolution
 
@@ -440,7 +485,7 @@ def _add(db: _Batch, file: str, record: Record) -> None:
     db.executemany("INSERT INTO q_refs VALUES (?, ?, ?)", ((file, t, f) for t, f in refs))
 
 
-def _add_text(db: _Batch, file: str, record: Record) -> None:
+def _add_text(db: _FileRows, file: str, record: Record) -> None:
     """A record's searchable fields (`dprkhr.textmatch.record_fields`), folded, in their
     order. A tag's field is its name in `tags.yaml`, which may change without the record
     changing: it is kept as the tag's id and matched by name when searching."""
@@ -471,25 +516,22 @@ class _TagMarks(dict[str, str]):
 
 
 def _add_names(
-    db: _Batch, file: str, kind: str, record_id: str, label: str, names: Iterable[str]
+    db: _FileRows, file: str, kind: str, record_id: str, label: str, names: Iterable[str]
 ) -> None:
     """A record's rows in the name tables, as `dprkhr.names.MemoryNames` makes them."""
     for j, (name, norm, key) in enumerate(name_entries(record_id, label, names)):
-        words = norm.split()
-        n = db.name_number()
-        db.execute(
-            "INSERT INTO q_names VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (n, file, kind, record_id, j, label, name, norm, key, norm.replace(" ", "")),
-        )
-        db.executemany(
-            "INSERT INTO q_name_tokens VALUES (?, ?, ?, ?)",
-            [(file, kind, token, n) for token in set(words)],
-        )
+        row = (file, kind, record_id, j, label, name, norm, key, norm.replace(" ", ""))
+        db.names.append((row, list(set(norm.split()))))
 
 
+EXTENSION_NAME = "query"
 EXTENSION = store_module.register(
     store_module.Extension(
-        "query", (*(x for x in _SCHEMA.split(";") if x.strip()), *_TRIGGERS), update
+        EXTENSION_NAME,
+        (*(x for x in _SCHEMA.split(";") if x.strip()), *_TRIGGERS),
+        update,
+        derive,
+        rebuild=("INSERT INTO q_search (q_search) VALUES ('rebuild')",),
     )
 )
 
@@ -654,7 +696,10 @@ class StoreSource:
     """
 
     def __init__(
-        self, store: Store, load_kb: Callable[[], KnowledgeBase], cwd: Path | None = None
+        self,
+        store: Store,
+        load_kb: Callable[[], KnowledgeBase],
+        cwd: Path | None = None,
     ) -> None:
         self.store = store
         self.db = _Reader(store)
@@ -741,7 +786,8 @@ class StoreSource:
             files = [
                 f
                 for (f,) in self.db.execute(
-                    "SELECT file FROM q_records WHERE id = ? ORDER BY file", (record_id,)
+                    "SELECT file FROM q_records WHERE id = ? ORDER BY file",
+                    (record_id,),
                 )
             ]
             found.append((record_id, files))
@@ -769,7 +815,11 @@ class StoreSource:
         rows = self.db.execute(sql, parameters)
         try:
             return [make(row) for row in rows]
-        except (ValueError, TypeError, AttributeError) as exc:  # a value of the wrong shape
+        except (
+            ValueError,
+            TypeError,
+            AttributeError,
+        ) as exc:  # a value of the wrong shape
             raise self.store.failed(sqlite3.DatabaseError(f"damaged row: {exc}")) from None
 
     @cached_property
@@ -908,7 +958,8 @@ class StoreSource:
             files = [
                 f
                 for (f,) in self.db.execute(
-                    "SELECT file FROM q_records WHERE id = ? ORDER BY file", (record_id,)
+                    "SELECT file FROM q_records WHERE id = ? ORDER BY file",
+                    (record_id,),
                 )
                 if f not in self.hidden
             ]
@@ -917,7 +968,8 @@ class StoreSource:
 
     def resolution_by_symbol(self, folded: str) -> Record | None:
         for ident, file in self.db.execute(
-            f"SELECT id, file FROM q_resolutions WHERE folded = ? {_RESOLUTION_ORDER}", (folded,)
+            f"SELECT id, file FROM q_resolutions WHERE folded = ? {_RESOLUTION_ORDER}",
+            (folded,),
         ):
             if file not in self.hidden:
                 return self.get(ident)
@@ -1152,7 +1204,11 @@ class _StoreSearch:
             "AS k FROM q_search s JOIN q_text t ON t.n = s.rowid WHERE q_search MATCH :match"
             f"{types} AND {holds.replace('?', ':w{}')}) WHERE k = 1"
         )
-        params: dict[str, Any] = {"bounded": f" {phrase} ", "phrase": phrase, "match": _fts(want)}
+        params: dict[str, Any] = {
+            "bounded": f" {phrase} ",
+            "phrase": phrase,
+            "match": _fts(want),
+        }
         n = 0
         for group in want:
             for form in group:

@@ -5,6 +5,8 @@ summarising it, in worker processes when there are many files to read."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -19,16 +21,14 @@ from dprkhr.lint.base import FileEnv
 from dprkhr.lint.view import DamagedSummary, DatasetView, FileSummary
 from dprkhr.models import VOCAB_FILES
 from dprkhr.problems import UNKNOWN_FILE, Problem
+from dprkhr.workers import PARALLEL_FROM, Pool, cpus, state
 from dprkhr.yamlio import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
+    from dprkhr.dataset import LoadedFile
     from dprkhr.lint.storage import LintRows
-    from dprkhr.lint.workers import Pool
     from dprkhr.store import Changes
 
-PARALLEL_FROM = 1500
-"""Read files in worker processes when at least this many must be read (starting workers
-costs about 0.1 s; a file takes about 0.1 ms to read, validate and summarise)."""
 CHUNK = 400
 """Files a worker reads per task."""
 
@@ -103,32 +103,51 @@ def process(job: Job, env: FileEnv, digest: bool) -> Result:
     return summary, content_digest(raw)
 
 
+def _chunk(work: tuple[list[Job], bool]) -> list[Result]:
+    """(In a worker process.) `process` over a part of the files."""
+    jobs, digest = work
+    env: FileEnv = state()
+    return [process(job, env, digest) for job in jobs]
+
+
+def summarise_file(env: FileEnv, _file: str, loaded: LoadedFile) -> FileSummary:
+    """A file's summary as the store's refresh reads it (`dprkhr.store.Extension.derive`,
+    maybe in a worker process)."""
+    from dprkhr.lint.summary import summarise
+
+    return summarise(loaded, env)
+
+
 class Readers:
     """Reads files for one run: in this process, or in worker processes (started on first
-    need, for many files) that also serve `DatasetView.map`."""
+    need, for many files: by the store's refresh or by `summarise`) that also serve
+    `DatasetView.map`."""
 
     def __init__(self, env: FileEnv, workers: int) -> None:
         self.env = env
-        self.workers = workers
-        self.pool: Pool | None = None
+        self.workers = Pool(workers, env) if workers >= 2 else None
 
-    def _pool(self, files: int) -> Pool | None:
-        if self.pool is None and self.workers >= 2 and files >= PARALLEL_FROM:
-            from dprkhr.lint.workers import Pool
-
-            self.pool = Pool(self.workers, self.env)
-        return self.pool
+    @property
+    def pool(self) -> Pool | None:
+        """The worker processes, once started."""
+        workers = self.workers
+        return workers if workers is not None and workers.executor is not None else None
 
     def summarise(self, jobs: list[Job], digest: bool) -> Iterable[Result]:
-        """Each file's summary (see `process`)."""
-        pool = self._pool(len(jobs))
-        if pool is None:
+        """Each file's summary (see `process`), in order."""
+        if self.workers is None or len(jobs) < PARALLEL_FROM:
             return (process(job, self.env, digest) for job in jobs)
-        return pool.read(jobs, digest, CHUNK)
+        parts = [(jobs[i : i + CHUNK], digest) for i in range(0, len(jobs), CHUNK)]
+
+        def here(part: tuple[list[Job], bool]) -> list[Result]:
+            return [process(job, self.env, digest) for job in part[0]]
+
+        ahead = 2 * self.workers.workers + 2
+        return itertools.chain.from_iterable(self.workers.imap(_chunk, parts, here, ahead))
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
+        if self.workers is not None:
+            self.workers.close()
 
 
 @dataclass
@@ -149,36 +168,36 @@ def scan(root: Path, extra: list[Path] | tuple[Path, ...] = (), cwd: Path | None
 
 
 def _stored(
-    root: Path, cwd: Path | None, key: str, env: FileEnv, reuse: bool
+    root: Path, cwd: Path | None, key: str, readers: Readers, reuse: bool
 ) -> tuple[LintRows, dict[str, FileSummary | None], set[str]] | None:
     """Lint's rows in the store of `root`, brought up to date with the files: the files
-    the refresh reads are summarised as it reads them (their node trees in hand) and their
-    rows written in its transaction; then the stored summaries of the others, and the files
-    the store has no summary of. None when the store cannot be used: the files are read."""
+    the refresh reads are summarised as it reads them (their node trees in hand, in the
+    `readers`' worker processes when there are many) and their rows written in its
+    transaction; then the stored summaries of the others, and the files the store has no
+    summary of. None when the store cannot be used: the files are read."""
     from dprkhr.lint.storage import LintRows
-    from dprkhr.lint.summary import summarise
-    from dprkhr.store import StoreError, open_store
+    from dprkhr.store import Extension, StoreError, open_store
 
     store = open_store(root)
     if store is None:
         return None
+    env = readers.env
     rows = LintRows(store, key, env.today)
     made: dict[str, FileSummary | None] = {}
+    name = "lint-run"
 
-    def hook(db: sqlite3.Connection, changes: Changes) -> None:
-        derived = {}
-        for relative, loaded in changes.loaded.items():
-            derived[relative] = summarise(loaded, env)
-            loaded.doc = None
+    def write(db: sqlite3.Connection, changes: Changes) -> None:
+        derived: dict[str, FileSummary] = changes.derived.get(name, {})
         if rows.insert(db, derived):  # their references are in the store: not kept here
             derived = {file: summary._replace(refs=None) for file, summary in derived.items()}
         made.update(derived)
 
+    run = Extension(name, (), write, functools.partial(summarise_file, env))
     try:
         if not reuse:
             rows.clear()
         rows.prepare()
-        store.refresh(cwd=cwd, hooks=[hook])
+        store.refresh(cwd=cwd, extra=[run], pool=readers.workers)
         missing = rows.missing() - made.keys()
         stored = rows.summaries(made)
         stored.update(made)
@@ -233,13 +252,13 @@ def collect(
         rows: LintRows | None = None
         stored: dict[str, FileSummary | None] = {}
         missing: set[str] = set()
-        readers = Readers(env, workers if workers is not None else _cpus())
+        readers = Readers(env, workers if workers is not None else cpus())
         try:
             if cache:
                 from dprkhr.lint.storage import summary_key
 
                 key = summary_key(raw_vocab, archive)
-                found = _stored(root, files.cwd, key, env, reuse)
+                found = _stored(root, files.cwd, key, readers, reuse)
                 if found is not None:
                     rows, stored, missing = found
             summaries: list[FileSummary | None] = [None] * len(jobs)
@@ -340,10 +359,3 @@ def _stored_refs(
         return {index: by_file.get(file, []) for file, index in index_of.items()}
 
     return unresolved, load_refs
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1

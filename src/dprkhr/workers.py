@@ -1,16 +1,17 @@
-"""Worker processes for one lint run: reading and summarising files, and other bulk work
-the rules hand out (`DatasetView.map`).
+"""Worker processes for one run: bulk work done in parallel (a cold refresh of the store
+reads, parses and derives the rows of many files; lint summarises files and hands out
+other bulk work, `dprkhr.lint.view.DatasetView.map`).
 
-Each worker reads a chunk of files and sends back compact results: the summary (small
-lists and strings) and the digest of the content read, never parsed node trees or
-models. Workers ignore Ctrl-C (the command handles it), never print, and die with
-their parent (`die_with`); if the pool cannot start or breaks (a worker killed), the work
-not yet done is done in this process instead, so a run always finishes with the same
-results.
+Work goes out in items (a list of files, say) and compact results come back (rows, small
+lists and strings), never parsed node trees or models. Workers ignore Ctrl-C (the command
+handles it), never print, and die with their parent (`die_with`); if the pool cannot start
+or breaks (a worker killed), the work not yet done is done in this process instead, so a
+run always finishes with the same results.
 """
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import signal
@@ -18,13 +19,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from dprkhr.dataset import Job
-from dprkhr.lint.base import FileEnv
-from dprkhr.lint.collect import Result, process
+if TYPE_CHECKING:  # (imported when a pool starts: most runs need none)
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+PARALLEL_FROM = 1500
+"""Read files in worker processes when at least this many must be read (starting workers
+costs about 0.1 s; a file takes about 0.1 ms to read, parse and derive)."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,7 +34,12 @@ R = TypeVar("R")
 _STATE: dict[str, Any] = {}
 
 
-def _start(env: FileEnv, parent: int) -> None:
+def state() -> Any:
+    """In a worker: the `state` its pool was made with."""
+    return _STATE.get("state")
+
+
+def _start(shared: Any, parent: int) -> None:
     import gc
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -42,7 +49,7 @@ def _start(env: FileEnv, parent: int) -> None:
     die_with(parent)
     # many small long-lived objects and no cycles worth collecting, as in the main process
     gc.disable()
-    _STATE.update(env=env)
+    _STATE.update(state=shared)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -73,11 +80,6 @@ def die_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def _chunk(work: tuple[list[Job], bool]) -> list[Result]:
-    jobs, digest = work
-    return [process(job, _STATE["env"], digest) for job in jobs]
-
-
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     # fork starts a worker in milliseconds with everything already imported; it is the
@@ -87,12 +89,21 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-class Pool:
-    """Up to `workers` processes, started on first use and shut down by `close`."""
+def cpus() -> int:
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
-    def __init__(self, workers: int, env: FileEnv) -> None:
+
+class Pool:
+    """Up to `workers` processes, started on first use and shut down by `close`; `state`
+    is handed to each (see `state`)."""
+
+    def __init__(self, workers: int, shared: Any = None) -> None:
         self.workers = workers
-        self.env = env
+        self.shared = shared
         self.executor: ProcessPoolExecutor | None = None
         self.futures: set[Future[Any]] = set()
         self.broken = False
@@ -100,11 +111,13 @@ class Pool:
     def _executor(self) -> ProcessPoolExecutor | None:
         if self.executor is None and not self.broken:
             try:
+                from concurrent.futures import ProcessPoolExecutor
+
                 self.executor = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=_context(),
                     initializer=_start,
-                    initargs=(self.env, os.getpid()),
+                    initargs=(self.shared, os.getpid()),
                 )
             except (OSError, RuntimeError, ValueError, ImportError):
                 self.broken = True
@@ -115,34 +128,40 @@ class Pool:
         function: Callable[[T], R],
         items: list[T],
         local: Callable[[T], R] | None = None,
+        ahead: int | None = None,
     ) -> Iterator[R]:
         """`function` (a module-level function) over `items`, in order; `local` (by
-        default `function`) in this process for whatever the workers cannot do."""
-        futures: list[Future[R] | None] = []
+        default `function`) in this process for whatever the workers cannot do. At most
+        `ahead` items are handed out before their results are taken (all when None), so
+        that results waiting in memory stay bounded."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        limit = len(items) if ahead is None else max(1, ahead)
+        pending: collections.deque[Future[R]] = collections.deque()
         executor = self._executor()
-        if executor is not None:
+        submitted = done = 0
+        while executor is not None:
             try:
-                for item in items:
-                    submitted = executor.submit(function, item)
-                    futures.append(submitted)
-                    self.futures.add(submitted)
+                while submitted < len(items) and len(pending) < limit:
+                    future = executor.submit(function, items[submitted])
+                    pending.append(future)
+                    self.futures.add(future)
+                    submitted += 1
             except (OSError, RuntimeError, BrokenProcessPool):
-                self.broken = True
-                self.close()
-                futures = []
-        done = 0
-        for index in range(len(futures)):
-            future = futures[index]
-            assert future is not None
+                break
+            if not pending:
+                break
+            future = pending.popleft()
             try:
                 result = future.result()
             except (BrokenProcessPool, OSError, EOFError):
-                self.broken = True  # a worker died: do the rest here
-                break
-            futures[index] = None  # its result is handed on: do not keep it
+                break  # a worker died: do the rest here
             self.futures.discard(future)
             yield result
             done += 1
+        if done < len(items) and executor is not None:
+            self.broken = True
+            self.close()
         for item in items[done:]:
             yield (local or function)(item)
 
@@ -158,13 +177,3 @@ class Pool:
         if self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
-
-    def read(self, jobs: list[Job], digest: bool, chunk: int) -> Iterator[Result]:
-        """Every job's summary (see `collect.process`), in order."""
-        parts = [(jobs[i : i + chunk], digest) for i in range(0, len(jobs), chunk)]
-
-        def here(part: tuple[list[Job], bool]) -> list[Result]:
-            return [process(job, self.env, digest) for job in part[0]]
-
-        for results in self.imap(_chunk, parts, here):
-            yield from results
