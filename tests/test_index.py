@@ -4,6 +4,7 @@ deletions, and whatever happened to the store."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -549,3 +550,46 @@ def test_a_store_built_in_workers_and_in_bulk_answers_alike(
         path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     for args in CASES:
         assert run(data, *args) == expected[tuple(args)], args
+
+
+def _deferred(root: Path) -> int:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(store_file(root))) as db:
+        return int(db.execute("SELECT count(*) FROM deferred").fetchone()[0])
+
+
+def test_the_query_tables_lint_leaves_out_are_made_by_the_next_query(
+    data: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """A cold lint derives no query tables (`Store.refresh(defer=...)`: it reads none);
+    the next query command derives them from the records as stored, here and, for many
+    files, in worker processes and in bulk, whatever changed meanwhile."""
+    from dprkhr import store as store_module
+    from dprkhr import workers
+
+    expected = {tuple(args): run(data, *args, cache=False) for args in EDIT_CASES}
+    lint = run(data, "lint", cache=False)
+    assert run(data, "lint") == lint
+    assert _deferred(data) > 800
+    for args in EDIT_CASES:
+        assert run(data, *args) == expected[tuple(args)], args
+    assert _deferred(data) == 0
+    assert run(data, "lint") == lint
+
+    monkeypatch.setenv("DPRKHR_CACHE_DIR", str(tmp_path / "second"))
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(store_module, "READ_PART", 40)
+    monkeypatch.setattr(store_module, "CHUNK", 100)
+    assert run(data, "lint") == lint
+    salmon = data / "actors" / "elizabeth-salmon.yaml"
+    salmon.write_text(
+        salmon.read_text(encoding="utf-8").replace("Elizabeth Salmón", "Elizabeth Salmonova"),
+        encoding="utf-8",
+    )
+    (data / "events" / "2099-removed.yaml").unlink(missing_ok=True)
+    assert run(data, "lint") == run(data, "lint", cache=False)  # (deferred again)
+    assert _deferred(data) > 800
+    for args in [*EDIT_CASES, *(["search", *args] for args in SEARCH[:4])]:
+        assert run(data, *args) == run(data, *args, cache=False), args
+    assert _deferred(data) == 0

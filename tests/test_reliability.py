@@ -566,6 +566,55 @@ def test_lint_workers_die_with_their_parent(make_data: MakeData, signame: str):
         parent.wait()
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+@pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) < 2, reason="the store reads in workers on 2+ cores"
+)
+def test_ctrl_c_in_a_refresh_read_in_workers_leaves_no_half_store(
+    make_data: MakeData, tmp_path: Path
+):
+    """Ctrl-C while the store's refresh reads files in worker processes: the command ends
+    at once (130), its workers with it, the refresh's transaction is rolled back, and the
+    next run answers as the files do."""
+    import contextlib
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    event = "id: e{n}\ndate: 2024-03-01\ntitle: Event {n}\nparticipants: [{{actor: nobody-{n}}}]\n"
+    root = make_data({f"events/e{n}.yaml": event.format(n=n) for n in range(2500)})
+    env = {**os.environ, "DPRKHR_CACHE_DIR": str(tmp_path / "cache")}
+    lint = [sys.executable, "-m", "dprkhr", "--data", str(root), "lint"]
+    parent = subprocess.Popen(lint, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline and parent.poll() is None:
+            workers = _children(parent.pid)
+            time.sleep(0.01)
+        assert workers, "no worker process started"
+        os.kill(parent.pid, signal.SIGINT)
+        _out, err = parent.communicate(timeout=30)
+        assert parent.returncode == 130, err
+        end = time.monotonic() + 10
+        while _alive(workers) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not _alive(workers)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        parent.wait()
+    for found in (tmp_path / "cache").glob("store-*.db"):  # made, and rolled back
+        with contextlib.closing(sqlite3.connect(found)) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            stored = db.execute("SELECT count(*) FROM files").fetchone()[0]
+            assert stored in (0, len(list(root.rglob("*.yaml"))))  # (none, or all: committed)
+    plain = subprocess.run([*lint[:-1], "--no-cache", "lint"], capture_output=True, env=env)
+    again = subprocess.run(lint, capture_output=True, env=env)
+    assert again.stdout == plain.stdout and again.returncode == plain.returncode
+
+
 # --- 5. output never carries an attack --------------------------------------------------------
 
 HOSTILE = "Evil \\e]8;;http://x\\aLink\\e]8;;\\a \\a\\x9b2J \\r\\b \\u202eTxet"

@@ -28,6 +28,7 @@ for another root, or damaged is made again silently; a store that cannot be used
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -38,7 +39,7 @@ import sys
 import time
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,6 +127,11 @@ CREATE TABLE records (
 );
 CREATE INDEX records_id ON records (id);
 CREATE INDEX records_failed ON records (failed) WHERE failed;
+CREATE TABLE deferred (
+    file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE,
+    extension TEXT NOT NULL,
+    PRIMARY KEY (file, extension)
+) WITHOUT ROWID;
 """
 
 
@@ -371,6 +377,7 @@ class Store:
         cwd: Path | None = None,
         extra: Sequence[Extension] = (),
         pool: Pool | None = None,
+        defer: Collection[str] = (),
     ) -> Changes:
         """Bring the store up to date with the files of the root: stat every file, read and
         parse the added and modified ones, and apply it all (core tables, then the
@@ -379,6 +386,11 @@ class Store:
         `dprkhr.workers.PARALLEL_FROM` files must be read, they are read, parsed and
         derived in worker processes (`pool`, else a pool of this refresh's own). Raises
         `StoreError` if the store cannot be written (it is then left as it was).
+
+        The registered extensions named in `defer` derive nothing in this run (lint, which
+        reads none of the query tables, leaves them out of a cold build): the files read
+        are marked in `deferred`, and the next refresh that does not defer them derives
+        their rows from the records as stored.
 
         When every file has the stamp it had at the last refresh (one digest of them all,
         `meta.signature`) and none was modified within `RACY_NS` of it, nothing is read
@@ -401,7 +413,8 @@ class Store:
                 meta = self._meta()
                 signature, newest = _signature(scanned)
                 racy = newest >= int(meta.get("signature_ns", "0")) - fsio.RACY_NS
-                if meta.get("signature") == signature and not racy:  # (as `fsio.racy`)
+                owed = set(meta.get("deferred", "").split()) - set(defer)
+                if meta.get("signature") == signature and not racy and not owed:
                     self.refreshed = True
                     return Changes()
                 generation = meta.get("generation", "0")
@@ -449,6 +462,7 @@ class Store:
                 cwd,
                 extra,
                 pool,
+                defer,
             )
         self.refreshed = True
         return changes
@@ -464,34 +478,37 @@ class Store:
         cwd: Path | None,
         extra: Sequence[Extension],
         pool: Pool | None,
+        defer: Collection[str],
     ) -> None:
         """The slow path of `refresh`: read, parse and derive the files `to_read` (in
-        worker processes when there are many), and write everything (core tables,
-        extensions, meta) in one transaction."""
+        worker processes when there are many), derive the rows deferred by earlier runs
+        (`defer`), and write everything (core tables, extensions, meta) in one
+        transaction."""
         from dprkhr import workers
         from dprkhr.layout import display_path
 
-        every = [*extensions(), *extra]
-        many = len(to_read) >= workers.PARALLEL_FROM and workers.cpus() >= 2
-        own = workers.Pool(workers.cpus()) if many and pool is None else None
-        pool = (pool or own) if many else None
-        keep = pool is None and len(to_read) <= CHUNK  # the files as parsed, for the caller
+        deferring = [e.name for e in extensions() if e.name in defer and e.derive is not None]
+        every = [*(e for e in extensions() if e.name not in deferring), *extra]
+        own: list[Pool] = []
+
+        def pool_for(files: int) -> Pool | None:
+            if files < workers.PARALLEL_FROM or workers.cpus() < 2:
+                return None
+            if pool is None and not own:
+                own.append(workers.Pool(workers.cpus()))
+            return pool or own[0]
+
+        reader = pool_for(len(to_read))
+        keep = reader is None and len(to_read) <= CHUNK  # the files as parsed, for the caller
         reading = Reading(
             os.fspath(self.root) + os.sep,
             display_path(self.root, cwd),
             started_ns,
             {e.name: e.derive for e in every if e.derive is not None},
-            pool is None,
+            reader is None,
         )
         jobs = [(relative, kind, read) for relative, kind, read, _old in to_read]
-        results: Iterator[Read]
-        if pool is None:
-            results = map(reading.one, jobs)
-        else:
-            parts = [jobs[i : i + READ_PART] for i in range(0, len(jobs), READ_PART)]
-            ahead = 2 * pool.workers + 2  # read ahead of the writing, not further (memory)
-            here = reading.here  # (what a worker that died left undone)
-            results = itertools.chain.from_iterable(pool.imap(reading, parts, here, ahead))
+        results = _in_parts(reading, reading.one, jobs, reader)
         with contextlib.suppress(sqlite3.Error):
             self.connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         try:
@@ -502,12 +519,15 @@ class Store:
                     ((r,) for r, _k, _x, old in to_read if old),
                 )
                 db.executemany("UPDATE files SET checked_ns = ? WHERE path = ?", verified)
-                indexes = (
-                    self._unindexed(db) if len(to_read) > max(CHUNK, len(scanned) // 2) else []
-                )
-                stamps = self._insert(db, changes, to_read, results, every, keep)
+                due = self._due(db, defer)
+                owed = max((len(files) for _extension, files in due), default=0)
+                bulk = len(to_read) + owed > max(CHUNK, len(scanned) // 2)
+                indexes = self._unindexed(db) if bulk else []
+                stamps = self._insert(db, changes, to_read, results, every, keep, deferring)
                 if changes.removed and not to_read:
                     self._derive(db, Changes(removed=changes.removed), every)
+                for extension, files in due:
+                    self._catch_up(db, extension, files, reading, pool_for(len(files)))
                 for _name, sql in indexes:
                     db.execute(sql)
                 for statement in (s for e in every if indexes for s in e.rebuild):
@@ -523,13 +543,64 @@ class Store:
                         ("signature", signature),
                         ("signature_ns", str(started_ns)),
                         ("generation", str(int(now.get("generation", "0")) + 1)),
+                        ("deferred", " ".join(self._deferred(db))),
                     ],
                 )
         except sqlite3.DatabaseError as exc:
             raise self.failed(exc) from None
         finally:
-            if own is not None:
-                own.close()
+            for started in own:
+                started.close()
+
+    @staticmethod
+    def _deferred(db: sqlite3.Connection) -> list[str]:
+        """The extensions whose rows of some files are deferred."""
+        return [name for (name,) in db.execute("SELECT DISTINCT extension FROM deferred")]
+
+    def _due(
+        self, db: sqlite3.Connection, defer: Collection[str]
+    ) -> list[tuple[Extension, list[str]]]:
+        """The registered extensions (but those in `defer`) whose rows of some files were
+        deferred by earlier runs, with those files."""
+        due = []
+        for extension in extensions():
+            if extension.name in defer or extension.derive is None:
+                continue
+            files = [
+                file
+                for (file,) in db.execute(
+                    "SELECT file FROM deferred WHERE extension = ? ORDER BY file",
+                    (extension.name,),
+                )
+            ]
+            if files:
+                due.append((extension, files))
+        return due
+
+    def _catch_up(
+        self,
+        db: sqlite3.Connection,
+        extension: Extension,
+        files: list[str],
+        reading: Reading,
+        pool: Pool | None,
+    ) -> None:
+        """Derive an extension's deferred rows of `files` from their records as stored
+        (validated again, as `dprkhr.dataset.load_dataset` does), a part at a time."""
+        derivers = {extension.name: extension.derive} if extension.derive is not None else {}
+        again = dataclasses.replace(reading, derivers=derivers, keep=False, deriver=extension.name)
+        for start in range(0, len(files), CHUNK):
+            stored = db.execute(
+                "SELECT file, kind, data, failed, validated FROM records "
+                "WHERE file IN (SELECT value FROM json_each(?)) ORDER BY file",
+                (json.dumps(files[start : start + CHUNK]),),
+            ).fetchall()
+            part = Changes(derived={extension.name: {}})
+            for file, derived in _in_parts(again, again.stored, stored, pool):
+                part.derived[extension.name][file] = derived
+            if extension.update is not None:
+                extension.update(db, part)
+        db.execute("DELETE FROM deferred WHERE extension = ?", (extension.name,))
 
     def _insert(
         self,
@@ -539,10 +610,11 @@ class Store:
         results: Iterator[Read],
         every: list[Extension],
         keep: bool,
+        deferring: list[str],
     ) -> dict[str, os.stat_result | None]:
         """Insert the rows of the files read (`results`, in the order of `to_read`), a part
-        of `CHUNK` files at a time, each part told to the extensions; the `os.stat` of
-        each file as read."""
+        of `CHUNK` files at a time, each part told to the extensions (and marked for the
+        `deferring` ones); the `os.stat` of each file as read."""
         top = os.fspath(self.root) + os.sep
         stamps: dict[str, os.stat_result | None] = {}
         gone = list(changes.removed)
@@ -575,6 +647,10 @@ class Store:
             db.executemany(
                 "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
                 ((row[0], row[1], *row[9:]) for row in rows),
+            )
+            db.executemany(
+                "INSERT INTO deferred VALUES (?, ?)",
+                ((row[0], name) for row in rows for name in deferring),
             )
             self._derive(db, part, every)
             changes.added += part.added
@@ -688,13 +764,36 @@ class Reading:
     derivers: dict[str, Callable[[str, LoadedFile], Any]]
     keep: bool
     """Whether to hand back the parsed files (`Changes.loaded`: not from workers)."""
+    deriver: str | None = None
+    """When set, the parts are `records` rows to derive this extension's rows from
+    (`stored`), not files to read."""
 
-    def __call__(self, part: list[ReadJob]) -> list[Read]:
-        """(In a worker process.) A part of the files, read."""
+    def __call__(self, part: list[Any]) -> list[Any]:
+        """(In a worker process.) A part of the files, read (or derived again)."""
         return self.here(part)
 
-    def here(self, part: list[ReadJob]) -> list[Read]:
-        return [self.one(job) for job in part]
+    def here(self, part: list[Any]) -> list[Any]:
+        one = self.one if self.deriver is None else self.stored
+        return [one(job) for job in part]
+
+    def stored(self, row: tuple[Any, ...]) -> tuple[str, Any]:
+        """A file's rows of the one extension (`deriver`) from its `records` row: the
+        record validated again from its JSON, or, when that cannot be (data JSON cannot
+        hold), the file read again, as `dprkhr.dataset.load_dataset` does."""
+        from dprkhr.dataset import _from_row, load_file
+
+        file, kind, data, failed, validated = row
+        path = self.top + file
+        display = file if self.shown in ("", ".") else f"{self.shown}/{file}"
+        try:
+            value = None if data is None else json.loads(data)
+            row_ = Row(file, kind, value, [], bool(failed), bool(validated))
+            loaded = _from_row(path, kind, display, row_)
+        except ValueError:
+            loaded = None
+        if loaded is None:
+            loaded = load_file(path, kind, display)
+        return file, self.derivers[str(self.deriver)](file, loaded)
 
     def one(self, job: ReadJob) -> Read:
         """Read, parse and derive one file (`read`: its bytes, when already read)."""
@@ -741,6 +840,19 @@ class Reading:
         )
         derived = {name: derive(relative, loaded) for name, derive in self.derivers.items()}
         return row, info, derived, loaded if self.keep else None
+
+
+def _in_parts(
+    reading: Reading, one: Callable[[Any], Any], jobs: list[Any], pool: Pool | None
+) -> Iterator[Any]:
+    """`one` over the jobs, in order: here, or in parts of `READ_PART` in the `pool`'s
+    worker processes (read ahead of the writing, not further: memory)."""
+    if pool is None:
+        return map(one, jobs)
+    parts = [jobs[i : i + READ_PART] for i in range(0, len(jobs), READ_PART)]
+    ahead = 2 * pool.workers + 2
+    here = reading.here  # (what a worker that died left undone)
+    return itertools.chain.from_iterable(pool.imap(reading, parts, here, ahead))
 
 
 def _signature(

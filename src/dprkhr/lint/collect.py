@@ -177,6 +177,7 @@ def _stored(
     summary of. None when the store cannot be used: the files are read."""
     from dprkhr.lint.storage import LintRows
     from dprkhr.store import Extension, StoreError, open_store
+    from dprkhr.storequery import EXTENSION_NAME as QUERY_TABLES
 
     store = open_store(root)
     if store is None:
@@ -197,7 +198,8 @@ def _stored(
         if not reuse:
             rows.clear()
         rows.prepare()
-        store.refresh(cwd=cwd, extra=[run], pool=readers.workers)
+        # the query tables are left to the next query (`defer`): see docs/architecture.md
+        store.refresh(cwd=cwd, extra=[run], pool=readers.workers, defer=(QUERY_TABLES,))
         missing = rows.missing() - made.keys()
         stored = rows.summaries(made)
         stored.update(made)
