@@ -75,6 +75,35 @@ def test_warm_equals_cold_equals_uncached(make_data: MakeData):
     assert lint_dataset(load_dataset(root)).problems == plain
 
 
+def test_listing_from_the_store_keeps_the_dataset_order(make_data: MakeData):
+    """Lint takes its listing from the store's refresh (`Store.scanned`, which walks each
+    folder's files before its subfolders) in `discover`'s order (sorted paths), which
+    decides whose id wins and the order of the files a duplicate id names."""
+    same = "id: x\nname: Xavier Dupont\nkind: person\n"
+    root = make_data(
+        {
+            "actors/b/x.yaml": same,
+            "actors/b-2.yaml": same,
+            "actors/a.yaml": same,
+            "actors/z.yaml": same.replace("kind: person", "kind: state"),
+            "actors/b/c/y.yaml": same,
+            "events/2023-01-01-e.yaml": (
+                'id: 2023-01-01-e\ndate: "2023-01-01"\ntype: briefing\ntitle: T\n'
+                "participants: [{actor: x}]\n"
+                "sources: [{source: ijks-2024-un-and-nk-human-rights}]\n"
+            ),
+        }
+    )
+    plain = _lint(root, cache_on=False)
+    assert "DPK101" in {p.code for p in plain}
+    assert _lint(root) == plain
+    _age(root)
+    assert _lint(root) == plain
+    assert [display for display, _location in lint_files(root, cache=True).files] == [
+        display for display, _location in lint_files(root).files
+    ]
+
+
 def test_only_changed_files_are_read(make_data: MakeData, monkeypatch: pytest.MonkeyPatch):
     root = make_data(FILES)
     _age(root)

@@ -120,11 +120,16 @@ files, else None)."""
 
 
 def file_jobs(
-    root: Path, extra: Sequence[Path] = (), cwd: Path | None = None
+    root: Path,
+    extra: Sequence[Path] = (),
+    cwd: Path | None = None,
+    found: list[tuple[str, str, str]] | None = None,
 ) -> tuple[list[Job], int]:
-    """Every file under `root` (as `discover` finds them) and the `extra` files not among
-    them, as jobs to read; and how many of them are the root's own (they come first)."""
-    found = discover(root)
+    """Every file under `root` (as `discover` finds them, or as `found` lists them) and the
+    `extra` files not among them, as jobs to read; and how many of them are the root's own
+    (they come first)."""
+    if found is None:
+        found = discover(root)
     root_display = display_path(root, cwd)
     jobs: list[Job] = []
     for path, kind, relative in found:

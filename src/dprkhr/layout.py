@@ -105,16 +105,21 @@ UNREADABLE_FOLDER = "unreadable-folder"
 """The kind `discover` gives a folder it could not list (its files are missing)."""
 
 
+def vocabulary_files(root: Path) -> list[tuple[str, str, str]]:
+    """The vocabulary files of a data root, as `discover` lists them (first)."""
+    return [
+        (str(root / name), name, name)
+        for name in VOCAB_FILE_NAMES
+        if os.path.lexists(root / name) and not (root / name).is_dir()
+    ]
+
+
 def discover(root: Path) -> list[tuple[str, str, str]]:
     """Every record and vocabulary file under a data root, in a stable order, as
     (path, kind, path relative to the root with `/` separators). A folder that cannot be
     listed is in the list too, as kind `UNREADABLE_FOLDER`, so that it is reported rather
     than silently missing."""
-    found: list[tuple[str, str, str]] = [
-        (str(root / name), name, name)
-        for name in VOCAB_FILE_NAMES
-        if os.path.lexists(root / name) and not (root / name).is_dir()
-    ]
+    found = vocabulary_files(root)
     top = os.fspath(root)
     for folder, kind in RECORD_FOLDERS.items():
         base = os.path.join(top, folder)

@@ -9,14 +9,28 @@ import functools
 import itertools
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from dprkhr.dataset import Job, _attach_vocab, _problem, file_jobs, load_file, no_gc
+from dprkhr.dataset import (
+    Job,
+    LoadedFile,
+    _attach_vocab,
+    _problem,
+    file_jobs,
+    load_file,
+    no_gc,
+)
 from dprkhr.fsio import read_regular
-from dprkhr.layout import display_path
+from dprkhr.layout import (
+    RECORD_FOLDERS,
+    UNREADABLE_FOLDER,
+    Scanned,
+    display_path,
+    vocabulary_files,
+)
 from dprkhr.lint.base import FileEnv
 from dprkhr.lint.view import DamagedSummary, DatasetView, FileSummary
 from dprkhr.models import VOCAB_FILES
@@ -150,21 +164,28 @@ class Readers:
             self.workers.close()
 
 
-@dataclass
-class Scan:
-    """The files of a lint run, in dataset order."""
+def _listed(root: Path, scanned: list[Scanned]) -> list[tuple[str, str, str]]:
+    """The files a store's refresh listed (`Store.scanned`) as `discover` lists them: the
+    vocabularies, then each record folder's unreadable subfolders and its files, sorted."""
+    rank = {folder: number for number, folder in enumerate(RECORD_FOLDERS)}
+    top = os.fspath(root)
 
-    jobs: list[Job]
-    in_root: int
-    """How many of the jobs are the data root's own files (the others come after)."""
-    cwd: Path | None = None
+    def order(item: Scanned) -> tuple[int, int, str]:
+        relative, kind = item[0], item[1]
+        if kind in VOCAB_FILES:
+            return (-1, 0, "")
+        if kind == UNREADABLE_FOLDER:  # in the order they were met
+            return (rank[relative.split("/", 1)[0]], 0, "")
+        return (rank[relative.split("/", 1)[0]], 1, relative)
 
-
-def scan(root: Path, extra: list[Path] | tuple[Path, ...] = (), cwd: Path | None = None) -> Scan:
-    """Every file under `root` (as `dprkhr.dataset.discover` finds them) and the `extra`
-    files not among them."""
-    jobs, in_root = file_jobs(root, extra, cwd)
-    return Scan(jobs, in_root, cwd)
+    return [
+        (
+            str(root / relative) if kind in VOCAB_FILES else os.path.join(top, relative),
+            kind,
+            relative,
+        )
+        for relative, kind, _info in sorted(scanned, key=order)
+    ]
 
 
 def _stored(
@@ -214,28 +235,33 @@ def _stored(
 
 def collect(
     root: Path,
-    files: Scan,
+    extra: Sequence[Path] = (),
+    cwd: Path | None = None,
     today: dt.date | None = None,
     archive: Path | None = None,
     cache: bool = False,
     workers: int | None = None,
     reuse: bool = True,
 ) -> Collected:
-    """Summarise every file of the run: with `cache=True`, from the store for the files
-    summarised since they last changed (unless `reuse` is False: then every summary is
-    made again and stored)."""
+    """Summarise every file under `root` and the `extra` files (as
+    `dprkhr.dataset.file_jobs` lists them): with `cache=True`, from the store for the files
+    summarised since they last changed (unless `reuse` is False: then every summary is made
+    again and stored)."""
     day = today or dt.date.today()
-    jobs = files.jobs
 
     from dprkhr.dataset import Dataset
     from dprkhr.lint.summary import summarise
 
     with no_gc():
-        # the vocabularies first: per-file rules read them, and they are part of the key
+        # the vocabularies first: per-file rules read them, and they are part of the key.
+        # With the store and no extra files, the root's vocabularies are at known places
+        # and the other files are those its refresh lists (not listed a second time here)
+        listed = file_jobs(root, extra, cwd) if extra or not cache else None
+        first, in_root = listed or file_jobs(root, (), cwd, vocabulary_files(root))
         vocab = Dataset(root=root)
-        vocab_files: dict[int, Any] = {}
+        vocab_files: dict[str, LoadedFile] = {}
         raw_vocab: list[tuple[str, bytes | None]] = []
-        for index, (path, kind, display, _relative) in enumerate(jobs):
+        for index, (path, kind, display, _relative) in enumerate(first):
             if kind not in VOCAB_FILES:
                 continue
             read = _read(path)
@@ -245,8 +271,8 @@ def collect(
                 if raw is not None
                 else load_file(path, kind, display)
             )
-            raw_vocab.append((kind if index < files.in_root else path, raw))
-            vocab_files[index] = loaded
+            raw_vocab.append((kind if index < in_root else path, raw))
+            vocab_files[path] = loaded
             if loaded.vocab is not None:
                 _attach_vocab(vocab, loaded.vocab)
         env = FileEnv(forums=vocab.forums, today=day, archive=archive)
@@ -260,16 +286,24 @@ def collect(
                 from dprkhr.lint.storage import summary_key
 
                 key = summary_key(raw_vocab, archive)
-                found = _stored(root, files.cwd, key, readers, reuse)
+                found = _stored(root, cwd, key, readers, reuse)
                 if found is not None:
                     rows, stored, missing = found
+            if listed is not None:
+                jobs = listed[0]
+            else:
+                scanned = _listed(root, rows.store.scanned) if rows is not None else None
+                jobs = file_jobs(root, (), cwd, scanned)[0]
             summaries: list[FileSummary | None] = [None] * len(jobs)
             pending: list[int] = []
             reused = 0
+            vocab_read: list[LoadedFile] = []
             for index, job in enumerate(jobs):
-                if index in vocab_files:
-                    summaries[index] = summarise(vocab_files[index], env)
-                    vocab_files[index].doc = None
+                early = vocab_files.get(job[0]) if job[1] in VOCAB_FILES else None
+                if early is not None:
+                    summaries[index] = summarise(early, env)
+                    early.doc = None
+                    vocab_read.append(early)
                     continue
                 relative = job[3]
                 if relative is not None and relative not in missing:
@@ -301,7 +335,7 @@ def collect(
         tags=[t.id for t in vocab.tags],
         event_types=[t.id for t in vocab.event_types],
         vocab_loaded={
-            name: any(f.kind == name and f.vocab is not None for f in vocab_files.values())
+            name: any(f.kind == name and f.vocab is not None for f in vocab_read)
             for name in VOCAB_FILES
         },
         map=readers.pool.map if readers.pool is not None else None,
@@ -315,7 +349,7 @@ def collect(
         if not any(job[1] == name for job in jobs):
             collected.loose.append(
                 _problem(
-                    display_path(root / name, files.cwd),
+                    display_path(root / name, cwd),
                     1,
                     1,
                     UNKNOWN_FILE,

@@ -20,7 +20,6 @@ from typing import Any
 
 from dprkhr.dataset import Dataset, no_gc
 from dprkhr.lint.base import FileEnv, Rule
-from dprkhr.lint.collect import Scan
 from dprkhr.lint.config import LintConfig
 from dprkhr.lint.rules import RULE_BY_CODE, RULES, find_rule
 from dprkhr.lint.rules.events import FutureDate
@@ -277,20 +276,18 @@ def lint_files(
     cache: bool = False,
     today: dt.date | None = None,
     workers: int | None = None,
-    files: Scan | None = None,
     with_refs: bool = False,
 ) -> Linted:
     """Read (or take from the store) and lint every file under `root` plus `extra` files
-    elsewhere (or the files of a `scan` of them already made). With `with_refs`, every
+    elsewhere. With `with_refs`, every
     file's references are loaded into the result's view (those of summaries from the store
     are otherwise only there while it is open)."""
-    from dprkhr.lint.collect import collect, scan
+    from dprkhr.lint.collect import collect
 
     config = config or LintConfig()
     day = today or dt.date.today()
     with no_gc():
-        files = files or scan(root, list(extra), cwd)
-        collected = collect(root, files, day, config.archive, cache, workers)
+        collected = collect(root, extra, cwd, day, config.archive, cache, workers)
         try:
             problems = report(collected.view, collected.loose, config, day)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
@@ -300,7 +297,7 @@ def lint_files(
             # damaged unnoticed): make every summary again
             collected.close()
             collected.drop()
-            collected = collect(root, files, day, config.archive, cache, workers, reuse=False)
+            collected = collect(root, extra, cwd, day, config.archive, cache, workers, False)
             problems = report(collected.view, collected.loose, config, day)
         finally:
             collected.close()
