@@ -450,6 +450,86 @@ def test_forged_suggestions_change_nothing(make_data: MakeData, forged: object):
     assert _lint(root) == plain
 
 
+def test_kept_findings_are_reused_only_while_their_inputs_are_the_same(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    """The actor rules' findings are kept in the store and reused while every actor's
+    summary and file are the same (an event edited); an actor edited, added, or moved to
+    another file makes them again."""
+    from dprkhr.lint.rules.actors import PossibleDuplicateActor
+
+    root = make_data(FILES)
+    calls: list[int] = []
+    real = PossibleDuplicateActor.check_dataset
+
+    def spy(self, view):
+        calls.append(1)
+        return real(self, view)
+
+    monkeypatch.setattr(PossibleDuplicateActor, "check_dataset", spy)
+    _age(root)
+    assert _lint(root) == _lint(root, cache_on=False)
+    calls.clear()
+    assert "DPK501" in {p.code for p in _lint(root)}
+    assert calls == []
+    event = root / "events" / "2023-01-01-e.yaml"
+    event.write_text(event.read_text() + "# touched\n")
+    assert _lint(root) == _lint(root, cache_on=False)
+    assert len(calls) == 1  # the uncached run only
+    (root / "actors" / "x2.yaml").write_text(FILES["actors/x2.yaml"] + "# a comment\n")
+    calls.clear()
+    assert _lint(root) == _lint(root, cache_on=False)
+    assert len(calls) == 1
+    for edit in (
+        lambda: (root / "actors" / "x2.yaml").write_text(
+            FILES["actors/x2.yaml"] + "aliases: [Xavier Dupondt]\n"
+        ),
+        lambda: (root / "actors" / "x.yaml").write_text(
+            "id: x\nname: Xavier Durand\nkind: person\n"
+        ),
+        lambda: (root / "actors" / "y.yaml").write_text(
+            "id: y\nname: Xavier Durant\nkind: person\n"
+        ),
+        lambda: (root / "actors" / "y.yaml").rename(root / "actors" / "z.yaml"),
+    ):
+        edit()
+        calls.clear()
+        assert _lint(root) == _lint(root, cache_on=False)
+        assert len(calls) == 2
+    calls.clear()
+    _lint(root)
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        [["actors/nowhere.yaml", 1, 1, "made up", None]],
+        [["actors/x2.yaml", "one", 1, "made up", None]],
+        [["actors/x2.yaml", 1, 1, "made up"]],
+        ["x"],
+        7,
+        None,
+    ],
+)
+def test_forged_kept_findings_change_nothing(make_data: MakeData, forged: object):
+    root = make_data(FILES)
+    plain = _lint(root, cache_on=False)
+    _age(root)
+    _lint(root)
+    db = sqlite3.connect(store_file(root))
+    with db:
+        (kept,) = db.execute("SELECT value FROM lint_meta WHERE key = 'findings'").fetchone()
+        findings = json.loads(kept)
+        assert set(findings) == {"DPK501", "DPK503"}
+        for code in findings:
+            findings[code][1] = forged
+        db.execute("UPDATE lint_meta SET value = ? WHERE key = 'findings'", (json.dumps(findings),))
+    db.close()
+    assert _lint(root) == plain
+    assert _lint(root) == plain
+
+
 def test_a_warm_lint_sees_other_settings_and_any_edit(make_data: MakeData):
     root = make_data({"actors/x.yaml": "id: x\nname: X\nkind: person\n"})
     _age(root)

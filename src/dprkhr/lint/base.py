@@ -116,6 +116,13 @@ class Rule:
         """Problems found across records, from every file's summary."""
         return ()
 
+    def dataset_inputs(self, view: DatasetView) -> list[tuple[int, Any]] | None:
+        """All that `check_dataset` reads, when that is a small part of the view: `(file
+        index, plain data)` pairs, the findings only at those files. Its findings are then
+        kept in the store (`dprkhr.lint.storage`) and reused while the inputs and their
+        files are the same. None (the default): the findings are made on every run."""
+        return None
+
     @classmethod
     def description(cls) -> str:
         """The docstring up to the examples."""

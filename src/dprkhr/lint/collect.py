@@ -84,7 +84,7 @@ class Collected:
         if self.rows is None:
             return
         try:
-            self.rows.write(self.made, self.view.suggestions)
+            self.rows.write(self.made, self.view.suggestions, self.view.keep)
         except (sqlite3.Error, OSError):
             pass  # the store is remade or caught up by a later run
         finally:
@@ -340,6 +340,7 @@ def collect(
         },
         map=readers.pool.map if readers.pool is not None else None,
         suggested=rows.suggested if rows is not None else {},
+        kept=rows.kept if rows is not None else {},
         locations=[job[0] for job in jobs],
     )
     if rows is not None:
@@ -358,7 +359,7 @@ def collect(
                 )
             )
     collected.rows, collected.made = rows, made
-    collected.reused = reused + bool(view.suggested)
+    collected.reused = reused + bool(view.suggested) + bool(view.kept)
     return collected
 
 

@@ -12,6 +12,8 @@ summaries, and the selection, the records' suppressions and the severities are a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +26,7 @@ from dprkhr.lint.config import LintConfig
 from dprkhr.lint.rules import RULE_BY_CODE, RULES, find_rule
 from dprkhr.lint.rules.events import FutureDate
 from dprkhr.lint.rules.meta import UnusedSuppression
-from dprkhr.lint.view import DamagedSummary, DatasetView
+from dprkhr.lint.view import DamagedSummary, DatasetView, Placed
 from dprkhr.problems import Problem, Severity
 
 
@@ -126,7 +128,7 @@ def report(
     for rule_class in RULES:
         if not enabled[rule_class.code] or rule_class.check_dataset is Rule.check_dataset:
             continue
-        for index, line, column, message, suggestion in rule_class().check_dataset(view):
+        for index, line, column, message, suggestion in _dataset_findings(rule_class(), view):
             raw.append((index, line, column, rule_class.code, message, suggestion))
 
     kept: list[Problem] = []
@@ -164,6 +166,33 @@ def report(
     if enabled[UnusedSuppression.code]:
         kept.extend(_unused_suppressions(view, used, config, severity[UnusedSuppression.code]))
     return cap_repeated(sorted(set(kept)))
+
+
+def _dataset_findings(rule: Rule, view: DatasetView) -> list[Placed]:
+    """A rule's cross-record findings: those a previous run kept while what the rule reads
+    is the same (`Rule.dataset_inputs`: its data and their files), else made again (and
+    kept in `view.keep` for the next run)."""
+    inputs = rule.dataset_inputs(view)
+    if inputs is None:
+        return list(rule.check_dataset(view))
+    displays = view.displays
+    index_of = {displays[index]: index for index, _data in inputs}
+    read = [[displays[index], data] for index, data in inputs]
+    digest = hashlib.blake2b(json.dumps(read).encode(), digest_size=20).hexdigest()
+    kept = view.kept.get(rule.code)
+    complete = len(index_of) == len(inputs)  # (two files shown alike: nothing kept)
+    if complete and type(kept) is list and len(kept) == 2 and kept[0] == digest:
+        try:
+            return [
+                (index_of[display], line, column, message, suggestion)
+                for display, line, column, message, suggestion in kept[1]
+            ]
+        except (KeyError, TypeError, ValueError):
+            pass  # not what lint keeps: made again
+    found = list(rule.check_dataset(view))
+    if complete and {item[0] for item in found} <= {index for index, _data in inputs}:
+        view.keep[rule.code] = [digest, [[displays[item[0]], *item[1:]] for item in found]]
+    return found
 
 
 MAX_REPEATED = 20

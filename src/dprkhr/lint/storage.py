@@ -14,8 +14,10 @@ changed and runs the cross-record rules over the summaries of all.
 - `lint_meta`: what the summaries depend on besides their file (`key`: the vocabularies'
   content and the archive of source texts; a different key empties the tables), the latest
   day a summary was made on (`as_of`: summaries keep only the dates after that day, so a
-  run on an earlier day, the clock put back, empties them), and the "did you mean" answers
-  of the last run (`suggestions`, see `DatasetView.closest`).
+  run on an earlier day, the clock put back, empties them), the "did you mean" answers
+  of the last run (`suggestions`, see `DatasetView.closest`), and the findings of the
+  cross-record rules that read a small part of the summaries, with a digest of that part
+  (`findings`, see `Rule.dataset_inputs`).
 
 The code that made the rows is covered by the store's one fingerprint
 (`dprkhr.store.fingerprint`).
@@ -144,6 +146,7 @@ class LintRows:
         self.key = key
         self.today = today
         self.suggested: dict[str, Any] = {}
+        self.kept: dict[str, Any] = {}
 
     def prepare(self) -> None:
         """Make the tables if needed, and empty them if made under another key or on a
@@ -158,11 +161,8 @@ class LintRows:
                     db.execute(f"DELETE FROM {table}")
                 db.execute("INSERT INTO lint_meta VALUES ('key', ?)", (self.key,))
             meta = {"key": self.key}
-        try:
-            suggested = json.loads(meta.get("suggestions", "{}"))
-        except ValueError:
-            suggested = {}
-        self.suggested = suggested if isinstance(suggested, dict) else {}
+        self.suggested = _json_dict(meta.get("suggestions"))
+        self.kept = _json_dict(meta.get("findings"))
 
     def insert(self, db: sqlite3.Connection, derived: dict[str, FileSummary]) -> bool:
         """Store the summaries of files a refresh read, in its transaction (`db`), unless
@@ -259,14 +259,19 @@ class LintRows:
         return out
 
     def write(
-        self, made: Iterable[tuple[str, str, FileSummary]], suggestions: dict[str, Any]
+        self,
+        made: Iterable[tuple[str, str, FileSummary]],
+        suggestions: dict[str, Any],
+        findings: dict[str, Any],
     ) -> None:
         """Store new summaries `(file, digest of the bytes read, summary)`, each only while
-        its file's row has that digest, and this run's "did you mean" answers."""
+        its file's row has that digest, and this run's "did you mean" answers and kept
+        findings."""
         if self.db.in_transaction:
             self.db.execute("COMMIT")  # the read transaction of `summaries`
         suggestions = {**self.suggested, **suggestions}
-        if not made and suggestions == self.suggested:
+        findings = {**self.kept, **findings}
+        if not made and suggestions == self.suggested and findings == self.kept:
             return
         with self.store.transaction() as db:
             if not self._ours(db):
@@ -296,4 +301,15 @@ class LintRows:
                 meta.append(("as_of", self.today.isoformat()))
             if suggestions != self.suggested:
                 meta.append(("suggestions", json.dumps(suggestions, ensure_ascii=False)))
+            if findings != self.kept:
+                meta.append(("findings", json.dumps(findings, ensure_ascii=False)))
             db.executemany("INSERT OR REPLACE INTO lint_meta VALUES (?, ?)", meta)
+
+
+def _json_dict(text: str | None) -> dict[str, Any]:
+    """A dict kept as JSON in `lint_meta`, or an empty one (none kept, or not a dict)."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -111,6 +111,11 @@ class DatasetView:
     pure function, checked before use, never findings."""
     suggestions: dict[str, Any] = field(default_factory=dict)
     """The answers of this run, by kind, to be kept for the next."""
+    kept: dict[str, Any] = field(default_factory=dict)
+    """Cross-record findings of a previous run, by rule code (see `Rule.dataset_inputs`):
+    `[digest of the inputs, [[display, line, column, message, suggestion], ...]]`."""
+    keep: dict[str, Any] = field(default_factory=dict)
+    """The findings of this run to be kept for the next, as `kept`."""
     unresolved: (
         Callable[
             [Collection[str] | None, Collection[tuple[str, str]]],
@@ -172,6 +177,15 @@ class DatasetView:
         for index, summary in enumerate(self.summaries):
             if summary.state & RECORD:
                 yield index, summary
+
+    def actors(self) -> list[tuple[int, list[Any]]]:
+        """`(file index, [id, actor summary])` of every validated record that is an actor
+        (duplicates included): all that the actor rules read."""
+        return [
+            (index, [summary.id, summary.actor])
+            for index, summary in self.records()
+            if summary.actor is not None
+        ]
 
     def kinds_by_id(self) -> dict[str, str]:
         """The record type behind each id in the knowledge base: the first served record

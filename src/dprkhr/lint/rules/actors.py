@@ -55,17 +55,18 @@ class PossibleDuplicateActor(Rule):
     summary = "two actors look like the same one"
     severity = Severity.warning
 
+    def dataset_inputs(self, view: DatasetView) -> list[tuple[int, Any]]:
+        return view.actors()
+
     def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
         # (file index, kind, id, name, line, column) of each actor
         actors: list[tuple[int, str, str, str, int, int]] = []
         countries: list[str | None] = []  # each actor's `country`
         names: list[tuple[int, str]] = []  # (actor number, token-sorted name)
-        for index, summary in view.records():
-            if summary.actor is None:
-                continue
-            kind, name, line, column, keys, _roles, _offices, country = summary.actor
+        for index, (record_id, actor) in view.actors():
+            kind, name, line, column, keys, _roles, _offices, country = actor
             number = len(actors)
-            actors.append((index, kind, summary.id or "", name, line, column))
+            actors.append((index, kind, record_id or "", name, line, column))
             countries.append(country)
             names.extend((number, key) for key in keys)
         pairs = _similar_pairs(actors, names)
@@ -288,27 +289,27 @@ class SingleHolderOverlap(Rule):
             for office in actor.offices
         ]
 
+    def dataset_inputs(self, view: DatasetView) -> list[tuple[int, Any]]:
+        return view.actors()
+
     def check_dataset(self, view: DatasetView) -> Iterator[Placed]:
         from dprkhr.dates import DateError, PartialDate
 
+        actors = [(index, i, a) for index, (i, a) in view.actors() if i]
         offices: dict[tuple[str, str], tuple[str, str, int]] = {}
         """(organization, folded title) -> (organization, office title, office number)"""
         by_title: dict[str, set[tuple[str, int]]] = defaultdict(set)
-        for _index, summary in view.records():
-            if summary.actor is None or not summary.id:
-                continue
-            for number, (title, names) in enumerate(summary.actor[6]):
+        for _index, record_id, actor in actors:
+            for number, (title, names) in enumerate(actor[6]):
                 for name in names:
-                    offices.setdefault((summary.id, name), (summary.id, title, number))
-                    by_title[name].add((summary.id, number))
+                    offices.setdefault((record_id, name), (record_id, title, number))
+                    by_title[name].add((record_id, number))
         if not offices:
             return
         titles = {(org, number): title for org, title, number in offices.values()}
         holders: dict[tuple[str, int], list[tuple[Any, ...]]] = defaultdict(list)
-        for index, summary in view.records():
-            if summary.actor is None or not summary.id:
-                continue
-            for folded, organization, start, end, line, column in summary.actor[5]:
+        for index, record_id, actor in actors:
+            for folded, organization, start, end, line, column in actor[5]:
                 if organization is not None:
                     found = offices.get((organization, folded))
                     office = None if found is None else (found[0], found[2])
@@ -322,9 +323,7 @@ class SingleHolderOverlap(Rule):
                     ended = None if end is None else PartialDate(end)
                 except DateError:  # reported by the date rules
                     continue
-                holders[office].append(
-                    (summary.id, summary.actor[1], began, ended, index, line, column)
-                )
+                holders[office].append((record_id, actor[1], began, ended, index, line, column))
         for office, held in holders.items():
             held.sort(key=lambda h: (h[2].start, h[0]))
             for i, first in enumerate(held):
