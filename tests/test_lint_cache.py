@@ -501,6 +501,59 @@ def test_kept_findings_are_reused_only_while_their_inputs_are_the_same(
     assert calls == []
 
 
+def test_a_run_with_nothing_changed_reads_the_findings_back(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    """While every summary is the store's as of one generation, the findings of every
+    cross-record rule are read back; a file read (edited, or summarised by no lint yet),
+    other vocabularies, or files shown from elsewhere make them again."""
+    from dprkhr.lint.rules import RULES
+    from dprkhr.lint.rules.actors import PossibleDuplicateActor
+
+    root = make_data(FILES)
+    called: list[str] = []
+    for rule in RULES:
+        real = vars(rule).get("check_dataset")
+        if real is not None:
+
+            def spy(self, view, real=real):
+                called.append(self.code)
+                return real(self, view)
+
+            monkeypatch.setattr(rule, "check_dataset", spy)
+    _age(root)
+    plain = _lint(root, cache_on=False)
+    assert set(called) == {"DPK101", "DPK201", "DPK312", "DPK501", "DPK503"}
+    _lint(root)  # the files are read: nothing kept
+
+    def warm(expected: set[str], cwd: Path | None = None) -> None:
+        called.clear()
+        assert lint_files(root, config=LintConfig(), cache=True, cwd=cwd).problems == (
+            lint_files(root, config=LintConfig(), cwd=cwd).problems
+        )
+        assert set(called[: len(called) - 5]) == expected  # the uncached run calls all 5
+
+    warm({"DPK101", "DPK201", "DPK312"})  # keeps them all (the actor rules' were kept)
+    warm(set())
+    event = root / "events" / "2023-01-01-e.yaml"
+    event.write_text(event.read_text() + "# touched\n")
+    warm({"DPK101", "DPK201", "DPK312"})  # the actors are as they were
+    _age(root)
+    warm({"DPK101", "DPK201", "DPK312"})  # (a refresh that reads every file again)
+    warm({"DPK101", "DPK201", "DPK312"})  # the first run that reads no file keeps them
+    warm(set())
+    tags = root / "tags.yaml"
+    tags.write_text(tags.read_text() + "\n")
+    _age(root)  # (a file edited within seconds is compared on every run, which writes)
+    warm({"DPK101", "DPK201", "DPK312", "DPK501", "DPK503"})  # every summary made again
+    warm({"DPK101", "DPK201", "DPK312"})
+    warm(set())
+    warm({"DPK101", "DPK201", "DPK312", "DPK501", "DPK503"}, cwd=root)  # shown otherwise
+    warm(set(), cwd=root)
+    assert _lint(root) == plain
+    assert PossibleDuplicateActor.code in {p.code for p in plain}
+
+
 @pytest.mark.parametrize(
     "forged",
     [

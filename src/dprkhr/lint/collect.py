@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import itertools
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -190,12 +192,13 @@ def _listed(root: Path, scanned: list[Scanned]) -> list[tuple[str, str, str]]:
 
 def _stored(
     root: Path, cwd: Path | None, key: str, readers: Readers, reuse: bool
-) -> tuple[LintRows, dict[str, FileSummary | None], set[str]] | None:
+) -> tuple[LintRows, dict[str, FileSummary | None], set[str], int] | None:
     """Lint's rows in the store of `root`, brought up to date with the files: the files
     the refresh reads are summarised as it reads them (their node trees in hand, in the
     `readers`' worker processes when there are many) and their rows written in its
-    transaction; then the stored summaries of the others, and the files the store has no
-    summary of. None when the store cannot be used: the files are read."""
+    transaction; then the stored summaries of the others, the files the store has no
+    summary of, and how many summaries were read from the store (-1 when the refresh read
+    some files). None when the store cannot be used: the files are read."""
     from dprkhr.lint.storage import LintRows
     from dprkhr.store import Extension, StoreError, open_store
     from dprkhr.storequery import EXTENSION_NAME as QUERY_TABLES
@@ -223,8 +226,10 @@ def _stored(
         store.refresh(cwd=cwd, extra=[run], pool=readers.workers, defer=(QUERY_TABLES,))
         missing = rows.missing() - made.keys()
         stored = rows.summaries(made)
+        # (the vocabularies are read again by every run)
+        read = -1 if made else sum(1 for file in stored if file not in VOCAB_FILES)
         stored.update(made)
-        return rows, stored, missing
+        return rows, stored, missing, read
     except (StoreError, sqlite3.Error):
         store.close()
         return None
@@ -280,6 +285,7 @@ def collect(
         rows: LintRows | None = None
         stored: dict[str, FileSummary | None] = {}
         missing: set[str] = set()
+        read = -1
         readers = Readers(env, workers if workers is not None else cpus())
         try:
             if cache:
@@ -288,7 +294,7 @@ def collect(
                 key = summary_key(raw_vocab, archive)
                 found = _stored(root, cwd, key, readers, reuse)
                 if found is not None:
-                    rows, stored, missing = found
+                    rows, stored, missing, read = found
             if listed is not None:
                 jobs = listed[0]
             else:
@@ -345,6 +351,11 @@ def collect(
     )
     if rows is not None:
         view.unresolved, view.load_refs = _stored_refs(rows, view, jobs)
+        if listed is None and not pending and reused == read:
+            # every summary is the store's, as of that generation: what was found across
+            # them can be kept for the next run that finds them so
+            whole = [rows.generation, rows.key, os.fspath(root), display_path(root, cwd)]
+            view.unchanged = hashlib.blake2b(json.dumps(whole).encode(), digest_size=20).hexdigest()
     collected = Collected(view=view, locations=[job[0] for job in jobs], pool=readers.pool)
     for name in VOCAB_FILES:
         if not any(job[1] == name for job in jobs):

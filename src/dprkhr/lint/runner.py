@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -170,17 +170,22 @@ def report(
 
 def _dataset_findings(rule: Rule, view: DatasetView) -> list[Placed]:
     """A rule's cross-record findings: those a previous run kept while what the rule reads
-    is the same (`Rule.dataset_inputs`: its data and their files), else made again (and
-    kept in `view.keep` for the next run)."""
-    inputs = rule.dataset_inputs(view)
-    if inputs is None:
-        return list(rule.check_dataset(view))
+    is the same (`Rule.dataset_inputs`, its data and their files; else the whole view,
+    `DatasetView.unchanged`), else made again (and kept in `view.keep` for the next
+    run)."""
     displays = view.displays
-    index_of = {displays[index]: index for index, _data in inputs}
-    read = [[displays[index], data] for index, data in inputs]
-    digest = hashlib.blake2b(json.dumps(read).encode(), digest_size=20).hexdigest()
+    inputs = rule.dataset_inputs(view)
+    if inputs is not None:
+        files: Collection[int] = [index for index, _data in inputs]
+        read = [[displays[index], data] for index, data in inputs]
+        digest = hashlib.blake2b(json.dumps(read).encode(), digest_size=20).hexdigest()
+    elif view.unchanged is not None:
+        files, digest = range(len(displays)), view.unchanged
+    else:
+        return list(rule.check_dataset(view))
+    index_of = {displays[index]: index for index in files}
     kept = view.kept.get(rule.code)
-    complete = len(index_of) == len(inputs)  # (two files shown alike: nothing kept)
+    complete = len(index_of) == len(files)  # (two files shown alike: nothing kept)
     if complete and type(kept) is list and len(kept) == 2 and kept[0] == digest:
         try:
             return [
@@ -190,7 +195,7 @@ def _dataset_findings(rule: Rule, view: DatasetView) -> list[Placed]:
         except (KeyError, TypeError, ValueError):
             pass  # not what lint keeps: made again
     found = list(rule.check_dataset(view))
-    if complete and {item[0] for item in found} <= {index for index, _data in inputs}:
+    if complete and {item[0] for item in found} <= set(files):
         view.keep[rule.code] = [digest, [[displays[item[0]], *item[1:]] for item in found]]
     return found
 

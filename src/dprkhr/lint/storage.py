@@ -147,6 +147,8 @@ class LintRows:
         self.today = today
         self.suggested: dict[str, Any] = {}
         self.kept: dict[str, Any] = {}
+        self.generation: str | None = None
+        """The store's `meta.generation` when `summaries` read them."""
 
     def prepare(self) -> None:
         """Make the tables if needed, and empty them if made under another key or on a
@@ -212,6 +214,8 @@ class LintRows:
         left out (see `unresolved`); None for one that is not what lint writes. Starts the
         read transaction in which `unresolved` answers (`write` ends it)."""
         self.db.execute("BEGIN")
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        self.generation = None if found is None else str(found[0])
         return {
             row[0]: _summary(row)
             for row in self.db.execute(

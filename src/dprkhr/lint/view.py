@@ -116,6 +116,11 @@ class DatasetView:
     `[digest of the inputs, [[display, line, column, message, suggestion], ...]]`."""
     keep: dict[str, Any] = field(default_factory=dict)
     """The findings of this run to be kept for the next, as `kept`."""
+    unchanged: str | None = None
+    """When every summary came from the store as it was at one generation (nothing read
+    by this run): a digest of that generation and of all else the view is made of (the
+    vocabularies, the archive, the root and how its files are shown). Then the findings
+    of every cross-record rule are kept under it."""
     unresolved: (
         Callable[
             [Collection[str] | None, Collection[tuple[str, str]]],
