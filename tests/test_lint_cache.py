@@ -560,6 +560,8 @@ def test_a_run_with_nothing_changed_reads_the_findings_back(
         [["actors/nowhere.yaml", 1, 1, "made up", None]],
         [["actors/x2.yaml", "one", 1, "made up", None]],
         [["actors/x2.yaml", 1, 1, "made up"]],
+        [[99999, 1, 1, "made up", None]],
+        [[0, "one", 1, "made up", None]],
         ["x"],
         7,
         None,
@@ -570,11 +572,12 @@ def test_forged_kept_findings_change_nothing(make_data: MakeData, forged: object
     plain = _lint(root, cache_on=False)
     _age(root)
     _lint(root)
+    _lint(root)  # reads no file: keeps every rule's findings
     db = sqlite3.connect(store_file(root))
     with db:
         (kept,) = db.execute("SELECT value FROM lint_meta WHERE key = 'findings'").fetchone()
         findings = json.loads(kept)
-        assert set(findings) == {"DPK501", "DPK503"}
+        assert set(findings) == {"DPK101", "DPK201", "DPK312", "DPK501", "DPK503"}
         for code in findings:
             findings[code][1] = forged
         db.execute("UPDATE lint_meta SET value = ? WHERE key = 'findings'", (json.dumps(findings),))

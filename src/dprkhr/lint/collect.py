@@ -168,26 +168,23 @@ class Readers:
 
 def _listed(root: Path, scanned: list[Scanned]) -> list[tuple[str, str, str]]:
     """The files a store's refresh listed (`Store.scanned`) as `discover` lists them: the
-    vocabularies, then each record folder's unreadable subfolders and its files, sorted."""
-    rank = {folder: number for number, folder in enumerate(RECORD_FOLDERS)}
-    top = os.fspath(root)
+    vocabularies, then each record folder's unreadable subfolders (in the order met) and
+    its files, sorted by path (the folders' names are in `RECORD_FOLDERS` order)."""
+    top = os.path.join(os.fspath(root), "")
+    vocab = [(str(root / r), kind, r) for r, kind, _info in scanned if kind in VOCAB_FILES]
+    files = sorted([(r, kind) for r, kind, _info in scanned if kind not in VOCAB_FILES])
+    if any(kind == UNREADABLE_FOLDER for _r, kind in files):
+        rank = {folder: number for number, folder in enumerate(RECORD_FOLDERS)}
+        met = [r for r, kind, _info in scanned if kind == UNREADABLE_FOLDER]
 
-    def order(item: Scanned) -> tuple[int, int, str]:
-        relative, kind = item[0], item[1]
-        if kind in VOCAB_FILES:
-            return (-1, 0, "")
-        if kind == UNREADABLE_FOLDER:  # in the order they were met
-            return (rank[relative.split("/", 1)[0]], 0, "")
-        return (rank[relative.split("/", 1)[0]], 1, relative)
+        def order(item: tuple[str, str]) -> tuple[int, int, int]:
+            relative, kind = item
+            if kind == UNREADABLE_FOLDER:
+                return (rank[relative.split("/", 1)[0]], 0, met.index(relative))
+            return (rank[relative.split("/", 1)[0]], 1, 0)  # (a stable sort: still sorted)
 
-    return [
-        (
-            str(root / relative) if kind in VOCAB_FILES else os.path.join(top, relative),
-            kind,
-            relative,
-        )
-        for relative, kind, _info in sorted(scanned, key=order)
-    ]
+        files.sort(key=order)
+    return vocab + [(top + r, kind, r) for r, kind in files]
 
 
 def _stored(
@@ -285,7 +282,7 @@ def collect(
         rows: LintRows | None = None
         stored: dict[str, FileSummary | None] = {}
         missing: set[str] = set()
-        read = -1
+        from_store = -1
         readers = Readers(env, workers if workers is not None else cpus())
         try:
             if cache:
@@ -294,7 +291,7 @@ def collect(
                 key = summary_key(raw_vocab, archive)
                 found = _stored(root, cwd, key, readers, reuse)
                 if found is not None:
-                    rows, stored, missing, read = found
+                    rows, stored, missing, from_store = found
             if listed is not None:
                 jobs = listed[0]
             else:
@@ -351,7 +348,7 @@ def collect(
     )
     if rows is not None:
         view.unresolved, view.load_refs = _stored_refs(rows, view, jobs)
-        if listed is None and not pending and reused == read:
+        if listed is None and not pending and reused == from_store:
             # every summary is the store's, as of that generation: what was found across
             # them can be kept for the next run that finds them so
             whole = [rows.generation, rows.key, os.fspath(root), display_path(root, cwd)]
@@ -385,15 +382,21 @@ def _stored_refs(
 ]:
     """`DatasetView.unresolved` and `DatasetView.load_refs` for the summaries that came
     from the store (their references stay in it)."""
-    index_of = {
-        job[3]: index
-        for index, job in enumerate(jobs)
-        if job[3] is not None and view.summaries[index].refs is None
-    }
+    index_of: dict[str, int] = {}
+
+    def stored() -> dict[str, int]:
+        if not index_of:
+            index_of.update(
+                (job[3], index)
+                for index, job in enumerate(jobs)
+                if job[3] is not None and view.summaries[index].refs is None
+            )
+        return index_of
 
     def unresolved(
         kinds: Collection[str] | None, resolved: Collection[tuple[str, str]]
     ) -> Iterator[tuple[int, str, str, int, int]]:
+        index_of = stored()
         for file, kind, target, line, column in rows.unresolved(kinds, resolved):
             index = index_of.get(file)
             if index is None:
@@ -404,6 +407,6 @@ def _stored_refs(
 
     def load_refs() -> dict[int, list[list[Any]]]:
         by_file = rows.refs()
-        return {index: by_file.get(file, []) for file, index in index_of.items()}
+        return {index: by_file.get(file, []) for file, index in stored().items()}
 
     return unresolved, load_refs

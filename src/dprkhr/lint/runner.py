@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -125,10 +125,12 @@ def report(
                 if dt.date.fromisoformat(start) > today:
                     message, suggestion = FutureDate.report(text, today)
                     raw.append((index, line, column, FutureDate.code, message, suggestion))
+    digests: dict[int, str] = {}
     for rule_class in RULES:
         if not enabled[rule_class.code] or rule_class.check_dataset is Rule.check_dataset:
             continue
-        for index, line, column, message, suggestion in _dataset_findings(rule_class(), view):
+        found = _dataset_findings(rule_class(), view, digests)
+        for index, line, column, message, suggestion in found:
             raw.append((index, line, column, rule_class.code, message, suggestion))
 
     kept: list[Problem] = []
@@ -165,27 +167,36 @@ def report(
     kept.extend(p.with_severity(severity[p.code]) for p in loose if enabled[p.code])
     if enabled[UnusedSuppression.code]:
         kept.extend(_unused_suppressions(view, used, config, severity[UnusedSuppression.code]))
-    return cap_repeated(sorted(set(kept)))
+    return cap_repeated(sorted(set(kept), key=_place))
 
 
-def _dataset_findings(rule: Rule, view: DatasetView) -> list[Placed]:
+def _dataset_findings(rule: Rule, view: DatasetView, digests: dict[int, str]) -> list[Placed]:
     """A rule's cross-record findings: those a previous run kept while what the rule reads
-    is the same (`Rule.dataset_inputs`, its data and their files; else the whole view,
-    `DatasetView.unchanged`), else made again (and kept in `view.keep` for the next
-    run)."""
+    is the same, else made again (and kept in `view.keep` for the next run). What it reads
+    is its `Rule.dataset_inputs` (their data and files: findings are kept by file), else
+    the whole view, when it is the store's as of one generation (`DatasetView.unchanged`:
+    the same files in the same order, so findings are kept by file index). `digests`
+    holds the digests of the inputs made so far in this run, by `id`."""
     displays = view.displays
     inputs = rule.dataset_inputs(view)
-    if inputs is not None:
-        files: Collection[int] = [index for index, _data in inputs]
-        read = [[displays[index], data] for index, data in inputs]
-        digest = hashlib.blake2b(json.dumps(read).encode(), digest_size=20).hexdigest()
-    elif view.unchanged is not None:
-        files, digest = range(len(displays)), view.unchanged
-    else:
-        return list(rule.check_dataset(view))
-    index_of = {displays[index]: index for index in files}
     kept = view.kept.get(rule.code)
-    complete = len(index_of) == len(files)  # (two files shown alike: nothing kept)
+    if inputs is None:
+        digest = view.unchanged
+        if digest is None:
+            return list(rule.check_dataset(view))
+        if type(kept) is list and len(kept) == 2 and kept[0] == digest:
+            again = _by_index(kept[1], len(displays))
+            if again is not None:
+                return again
+        found = list(rule.check_dataset(view))
+        view.keep[rule.code] = [digest, [list(item) for item in found]]
+        return found
+    if id(inputs) not in digests:
+        read = json.dumps([[displays[index], data] for index, data in inputs])
+        digests[id(inputs)] = hashlib.blake2b(read.encode(), digest_size=20).hexdigest()
+    digest = digests[id(inputs)]
+    index_of = {displays[index]: index for index, _data in inputs}
+    complete = len(index_of) == len(inputs)  # (two files shown alike: nothing kept)
     if complete and type(kept) is list and len(kept) == 2 and kept[0] == digest:
         try:
             return [
@@ -195,8 +206,22 @@ def _dataset_findings(rule: Rule, view: DatasetView) -> list[Placed]:
         except (KeyError, TypeError, ValueError):
             pass  # not what lint keeps: made again
     found = list(rule.check_dataset(view))
-    if complete and {item[0] for item in found} <= set(files):
+    if complete and {item[0] for item in found} <= {index for index, _data in inputs}:
         view.keep[rule.code] = [digest, [[displays[item[0]], *item[1:]] for item in found]]
+    return found
+
+
+def _by_index(kept: Any, files: int) -> list[Placed] | None:
+    """Findings kept by file index, if that is what `kept` holds (else None: made
+    again)."""
+    found: list[Placed] = []
+    try:
+        for index, line, column, message, suggestion in kept:
+            if not (type(index) is int and 0 <= index < files):
+                return None
+            found.append((index, line, column, message, suggestion))
+    except (TypeError, ValueError):
+        return None
     return found
 
 
@@ -232,6 +257,21 @@ def cap_repeated(problems: list[Problem], limit: int = MAX_REPEATED) -> list[Pro
                 )
             )
     return out
+
+
+def _place(problem: Problem) -> tuple[Any, ...]:
+    """The fields of a problem in order: sorting by them is sorting problems (much faster
+    than comparing `Problem`s)."""
+    return (
+        problem.path,
+        problem.line,
+        problem.column,
+        problem.code,
+        problem.rule,
+        problem.severity,
+        problem.message,
+        problem.suggestion,
+    )
 
 
 def _well_typed(line: Any, column: Any, message: Any, suggestion: Any) -> bool:

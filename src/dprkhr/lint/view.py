@@ -83,7 +83,7 @@ class FileSummary(NamedTuple):
 
 
 def _place(value: Any) -> bool:
-    return type(value) is list and len(value) == 2 and all(type(v) is int for v in value)
+    return type(value) is list and len(value) == 2 and type(value[0]) is type(value[1]) is int
 
 
 @dataclass
@@ -133,6 +133,7 @@ class DatasetView:
     load_refs: Callable[[], dict[int, list[list[Any]]]] | None = None
     """Loads the references stored apart, by file index."""
     _stored_refs: dict[int, list[list[Any]]] | None = field(default=None, repr=False)
+    _actors: list[tuple[int, list[Any]]] | None = field(default=None, repr=False)
 
     def refs(self, index: int) -> list[list[Any]]:
         """The references of a file (see `FileSummary.refs`)."""
@@ -186,11 +187,13 @@ class DatasetView:
     def actors(self) -> list[tuple[int, list[Any]]]:
         """`(file index, [id, actor summary])` of every validated record that is an actor
         (duplicates included): all that the actor rules read."""
-        return [
-            (index, [summary.id, summary.actor])
-            for index, summary in self.records()
-            if summary.actor is not None
-        ]
+        if self._actors is None:
+            self._actors = [
+                (index, [summary.id, summary.actor])
+                for index, summary in self.records()
+                if summary.actor is not None
+            ]
+        return self._actors
 
     def kinds_by_id(self) -> dict[str, str]:
         """The record type behind each id in the knowledge base: the first served record
