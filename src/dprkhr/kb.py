@@ -14,6 +14,7 @@ from dprkhr.storequery import preferred_file
 from dprkhr.yamlio import Path_
 
 if TYPE_CHECKING:
+    from dprkhr.query import Facts
     from dprkhr.textmatch import SearchResult
 
 T = TypeVar("T")
@@ -398,6 +399,20 @@ class KnowledgeBase:
         else:
             counts = Counter(p.role for e in self.events for p in e.participants if p.role)
         return [value for value, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]:
+        """What `stats` counts of every record of a kind, or of `rows` (records)."""
+        from dprkhr.query import facts_of
+
+        if rows is None:
+            groups: dict[str, Sequence[Record]] = {
+                "actor": self.actors,
+                "event": self.events,
+                "resolution": self.resolutions,
+                "source": self.sources,
+            }
+            rows = groups[kind]
+        return [facts_of(record) for record in rows]
 
     def actor(self, actor_id: str) -> Actor | None:
         record = self.by_id.get(actor_id)

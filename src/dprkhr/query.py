@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 from dprkhr.dates import DateError, PartialDate
 from dprkhr.errors import UsageError
@@ -93,6 +93,7 @@ class QuerySource(Protocol):
     def pointing_at(self, record_id: str) -> list[Backlink]: ...
     def labels(self, kind: str) -> list[str]: ...
     def search(self, text: str, types: Sequence[str] = ()) -> SearchResult: ...
+    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]: ...
     def completion_entries(self, kind: str) -> Iterable[tuple[str, str, list[str]]]: ...
 
 
@@ -895,35 +896,57 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def stats(kb: KnowledgeBase, criteria: EventFilter | None = None) -> Stats:
+class Facts(NamedTuple):
+    """What `stats` counts of one record (`QuerySource.facts`)."""
+
+    forum: str | None
+    type: str | None
+    """An event's type."""
+    year: int | None
+    """The year its date starts (events and resolutions)."""
+    cited: bool
+    quoted: bool
+    """Cites a source with a quote."""
+
+
+def facts_of(record: Record) -> Facts:
+    date = getattr(record, "date", None)
+    cited = record.citations()
+    return Facts(
+        getattr(record, "forum", None),
+        getattr(record, "type", None) if record.record_type == "event" else None,
+        None if date is None else date.year,
+        bool(cited),
+        any(c.quote for c in cited),
+    )
+
+
+def stats(kb: QuerySource, criteria: EventFilter | None = None) -> Stats:
     """Counts by record type, forum, year and event type; citation coverage. With an
     active filter, of the events and resolutions it selects (`select`) only."""
-    events: Sequence[Event] = kb.events
-    resolutions: Sequence[Resolution] = kb.resolutions
+    kinds: tuple[str, ...] = ("actor", "event", "resolution")
     filtered = criteria is not None and criteria.active
     if filtered:
         assert criteria is not None
+        kinds = ("event", "resolution")
         events, resolutions = select(kb, criteria)
-    records = {"event": len(events), "resolution": len(resolutions)}
+        facts = {
+            "event": kb.facts("event", events),
+            "resolution": kb.facts("resolution", resolutions),
+        }
+    else:
+        facts = {kind: kb.facts(kind) for kind in kinds}
+    records = {kind: len(facts[kind]) for kind in ("event", "resolution")}
     if not filtered:
-        records = {"actor": len(kb.actors), **records, "source": len(kb.sources)}
+        records = {"actor": len(facts["actor"]), **records, "source": len(kb.facts("source"))}
     by_year: dict[int, dict[str, int]] = {}
-    for event in events:
-        year = by_year.setdefault(event.date.year, {"event": 0, "resolution": 0})
-        year["event"] += 1
-    for resolution in resolutions:
-        if resolution.date is not None:
-            year = by_year.setdefault(resolution.date.year, {"event": 0, "resolution": 0})
-            year["resolution"] += 1
-    cited: dict[str, float] = {}
-    quoted: dict[str, float] = {}
-    groups: dict[str, Sequence[Record]] = {"event": events, "resolution": resolutions}
-    if not filtered:
-        groups = {"actor": kb.actors, **groups}
-    for name, group in groups.items():
-        cites = [r.citations() for r in group]
-        cited[name] = _share(sum(1 for c in cites if c), len(group))
-        quoted[name] = _share(sum(1 for c in cites if any(x.quote for x in c)), len(group))
+    for kind in ("event", "resolution"):
+        for fact in facts[kind]:
+            if fact.year is not None:
+                year = by_year.setdefault(fact.year, {"event": 0, "resolution": 0})
+                year[kind] += 1
+    cited = {k: _share(sum(f.cited for f in facts[k]), len(facts[k])) for k in kinds}
+    quoted = {k: _share(sum(f.quoted for f in facts[k]), len(facts[k])) for k in kinds}
 
     def count(values: Iterable[str | None]) -> dict[str, int]:
         counter = Counter(v or "(none)" for v in values)
@@ -931,10 +954,10 @@ def stats(kb: KnowledgeBase, criteria: EventFilter | None = None) -> Stats:
 
     return Stats(
         records=records,
-        events_by_forum=count(e.forum for e in events),
-        resolutions_by_forum=count(r.forum for r in resolutions),
+        events_by_forum=count(f.forum for f in facts["event"]),
+        resolutions_by_forum=count(f.forum for f in facts["resolution"]),
         by_year=dict(sorted(by_year.items())),
-        event_types=count(e.type for e in events),
+        event_types=count(f.type for f in facts["event"]),
         cited=cited,
         quoted=quoted,
         failed_files=kb.failed_files,

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from dprkhr.dataset import LoadedFile
     from dprkhr.kb import Backlink, KnowledgeBase
     from dprkhr.models import Event, Forum, Record, Resolution
+    from dprkhr.query import Facts
     from dprkhr.store import Changes, Store
     from dprkhr.textmatch import SearchResult
 
@@ -44,7 +45,7 @@ CREATE TABLE q_records (
     file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
     id TEXT NOT NULL, type TEXT NOT NULL, forum TEXT,
     undated INTEGER NOT NULL, start TEXT, finish TEXT, label TEXT NOT NULL,
-    day TEXT, tags TEXT NOT NULL
+    day TEXT, tags TEXT NOT NULL, cites INTEGER NOT NULL
 );
 CREATE INDEX q_records_id ON q_records (id);
 CREATE INDEX q_records_order ON q_records (type, undated, start, finish, id);
@@ -368,7 +369,7 @@ def _add(db: _FileRows, file: str, record: Record) -> None:
     undated, start, finish = _span(date)
     when = date if kind != "source" else getattr(record, "published", None)
     db.execute(
-        "INSERT INTO q_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO q_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             file,
             record.id,
@@ -380,6 +381,7 @@ def _add(db: _FileRows, file: str, record: Record) -> None:
             record_label(record),
             None if when is None else str(when),
             _ids(getattr(record, "tags", None) or ()),
+            _cites(record),
         ),
     )
     _add_text(db, file, record)
@@ -483,6 +485,12 @@ def _add(db: _FileRows, file: str, record: Record) -> None:
             if isinstance(target, str):
                 refs[(target, name)] = None
     db.executemany("INSERT INTO q_refs VALUES (?, ?, ?)", ((file, t, f) for t, f in refs))
+
+
+def _cites(record: Record) -> int:
+    """What `stats` counts of a record's citations: 0 none, 1 cited, 2 cited with a quote."""
+    cited = record.citations()
+    return 2 if any(c.quote for c in cited) else 1 if cited else 0
 
 
 def _add_text(db: _FileRows, file: str, record: Record) -> None:
@@ -839,6 +847,33 @@ class StoreSource:
             params,
             _resolution_row,
         )
+
+    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]:
+        """What `stats` counts of every served record of a kind (in no set order), or of
+        `rows` from this source (in their order), read from the records table."""
+        from dprkhr.query import Facts
+
+        sql = (
+            "SELECT r.file, r.forum, e.type, r.undated, r.start, r.cites FROM q_records r "
+            "LEFT JOIN q_events e ON e.file = r.file WHERE "
+        )
+        if rows is None:
+            found = self.db.execute(f"{sql}r.type = ?", (kind,))
+            files = [row[0] for row in found if row[0] not in self.hidden]
+        else:
+            files = [row.file for row in rows]
+            found = self.db.execute(
+                f"{sql}r.file IN (SELECT value FROM json_each(?))", (json.dumps(files),)
+            )
+        by_file = {row[0]: row[1:] for row in found}
+        out = []
+        for file in files:
+            if file not in by_file:
+                raise self.store.failed(sqlite3.DatabaseError(f"damaged row: {file} is missing"))
+            forum, type_, undated, start, cites = by_file[file]
+            year = None if undated else int(start[:4])
+            out.append(Facts(forum, type_, year, cites > 0, cites > 1))
+        return out
 
     # --- vocabularies (small: validated from the store's JSON on first use) --------------------
 

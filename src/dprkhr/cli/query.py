@@ -1414,7 +1414,8 @@ def stats(
 
     from dprkhr.query import stats as compute
 
-    kb = state(ctx).kb()
+    app = state(ctx)
+    kb = app.source() if text is None else app.kb()
     criteria = event_filter_from_options(
         kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
     )
