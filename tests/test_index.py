@@ -171,8 +171,25 @@ STATS = [
     ["--format", "csv"],
 ]
 
+ACTORS = [
+    [],
+    ["salmon"],
+    ["Salmén", "--format", "json"],
+    ["salmn"],
+    ["--kind", "state", "--format", "csv"],
+    ["--role", "Special Rapporteur", "--as-of", "2019-03-12"],
+    ["--role", "High Commissioner", "--as-of", "2016", "--format", "yaml"],
+    ["--country", "KR"],
+    ["--country", "kp", "--kind", "person", "--format", "jsonl"],
+    ["--sort", "events", "--limit", "5"],
+    ["Kim", "--sort", "id", "--format", "ids"],
+    ["--kind", "un-body", "--sort", "name", "--limit", "3", "--format", "json"],
+    ["Nobody Atall"],
+]
+
 CASES = [
     *(["events", *args] for args in QUERIES),
+    *(["actors", *args] for args in ACTORS),
     *(["stats", *args] for args in STATS),
     *(["search", *args] for args in SEARCH),
     *(["resolutions", *args] for args in RESOLUTIONS),
@@ -454,6 +471,11 @@ GENERATED = [
     ["stats", "--format", "json"],
     ["stats", "--forum", "HRC", "--format", "yaml"],
     ["stats", "--actor", "actor-000010"],
+    ["actors"],
+    ["actors", "--kind", "state", "--format", "json"],
+    ["actors", "--role", "Special Rapporteur", "--as-of", "2015-06", "--format", "csv"],
+    ["actors", "--country", "KR", "--sort", "events"],
+    ["actors", "actor-000010"],
 ]
 
 

@@ -414,6 +414,12 @@ class KnowledgeBase:
             rows = groups[kind]
         return [facts_of(record) for record in rows]
 
+    def actor_records(self, ids: Sequence[str] | None = None) -> list[Actor]:
+        """The actors with these ids (those there are, in that order), or every actor."""
+        if ids is None:
+            return list(self.actors)
+        return [a for a in (self.actor(i) for i in ids) if a is not None]
+
     def actor(self, actor_id: str) -> Actor | None:
         record = self.by_id.get(actor_id)
         return record if isinstance(record, Actor) else None

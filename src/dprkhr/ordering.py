@@ -8,22 +8,21 @@ that the same data always gives the same order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence, Sized
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dprkhr.names import normalize
 
 if TYPE_CHECKING:
     from dprkhr.dates import PartialDate
-    from dprkhr.models import Actor
-    from dprkhr.query import Related, SearchHit
+    from dprkhr.query import Postings, Related, SearchHit
 
 
 class EventsByActor(Protocol):
     """What `--sort events` counts: the events of each actor, by actor id."""
 
     @property
-    def events_by_actor(self) -> Mapping[str, Sized]: ...
+    def events_by_actor(self) -> Postings: ...
 
 
 ACTOR_ORDERS = ("match", "name", "id", "events")
@@ -34,7 +33,8 @@ RELATED_ORDERS = ("shared", "name", "latest")
 """`shared`: most shared events first; `latest`: the most recent shared event first."""
 
 
-def sort_actors(kb: EventsByActor, actors: Sequence[Actor], order: str) -> list[Actor]:
+def sort_actors(kb: EventsByActor, actors: Sequence[Any], order: str) -> list[Any]:
+    """Actors (records or the store's `ActorDetail` rows) in another order."""
     if order == "match":
         return list(actors)
     if order == "name":

@@ -33,7 +33,7 @@ from dprkhr.textmatch import TextQuery, record_holds
 from dprkhr.textmatch import search as search
 
 if TYPE_CHECKING:
-    from dprkhr.kb import Backlink, KnowledgeBase
+    from dprkhr.kb import Backlink
     from dprkhr.models import Actor, Event, Forum, Record, Resolution
     from dprkhr.storequery import ActorRow, EventRow
 
@@ -94,6 +94,7 @@ class QuerySource(Protocol):
     def labels(self, kind: str) -> list[str]: ...
     def search(self, text: str, types: Sequence[str] = ()) -> SearchResult: ...
     def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]: ...
+    def actor_records(self, ids: Sequence[str] | None = None) -> list[Any]: ...
     def completion_entries(self, kind: str) -> Iterable[tuple[str, str, list[str]]]: ...
 
 
@@ -333,7 +334,7 @@ def _role_fits(held: Any, words: Sequence[str]) -> bool:
     )
 
 
-def matching_roles(actor: Actor, role: str | None, as_of: PartialDate | None) -> list[int]:
+def matching_roles(actor: Any, role: str | None, as_of: PartialDate | None) -> list[int]:
     """Indexes of the actor's roles that fit `--role` and were certainly held on `--as-of`
     (a role whose dates cannot tell is left out; see `undated_roles`)."""
     words = _words(role) if role else []
@@ -345,7 +346,7 @@ def matching_roles(actor: Actor, role: str | None, as_of: PartialDate | None) ->
     ]
 
 
-def undated_roles(actor: Actor, role: str | None, as_of: PartialDate) -> list[int]:
+def undated_roles(actor: Any, role: str | None, as_of: PartialDate) -> list[int]:
     """Indexes of the actor's roles that fit `--role` but whose dates cannot tell whether
     they were held on `as_of`."""
     words = _words(role) if role else []
@@ -379,7 +380,8 @@ class Unjudged:
 class ActorAnswer:
     """What `actors` answers: the actors, and what it could not tell."""
 
-    actors: list[Actor]
+    actors: list[Any]
+    """Records from the knowledge base, `ActorDetail` rows from the store."""
     near: bool = False
     """No actor is named by the query: these are near (fuzzy) matches."""
     unjudged: list[Unjudged] = field(default_factory=list)
@@ -387,7 +389,7 @@ class ActorAnswer:
     """For `--as-of`: per actor id, the fitting roles whose dates cannot tell."""
 
 
-def find_actors(kb: KnowledgeBase, criteria: ActorFilter) -> ActorAnswer:
+def find_actors(kb: QuerySource, criteria: ActorFilter) -> ActorAnswer:
     """Actors fitting the criteria: ranked by how well they match `query` when given
     (only the best kind of match: names it holds, or else near spellings, labelled as
     such), otherwise by name; with how many could not be judged for lack of a country or
@@ -396,24 +398,24 @@ def find_actors(kb: KnowledgeBase, criteria: ActorFilter) -> ActorAnswer:
     if criteria.query:
         matches = actor_index(kb).rank(criteria.query)
         near = bool(matches) and not any(m.how != FUZZY for m in matches)
-        actors = [a for a in (kb.actor(m.id) for m in matches) if a is not None]
+        actors = kb.actor_records([m.id for m in matches])
     else:
-        actors = sorted(kb.actors, key=lambda a: (normalize(a.name), a.id))
+        actors = sorted(kb.actor_records(), key=lambda a: (normalize(a.name), a.id))
     country = criteria.country.upper() if criteria.country else None
     by_role = criteria.role is not None or criteria.as_of is not None
-    out: list[Actor] = []
+    out: list[Any] = []
     candidates = 0
     with_country = 0
     roles_total = 0
     roles_undated = 0
     undated: dict[str, list[int]] = {}
     for actor in actors:
-        if criteria.kind and actor.kind.value != criteria.kind:
+        if criteria.kind and actor.kind != criteria.kind:
             continue
         role_ok = not by_role or bool(matching_roles(actor, criteria.role, criteria.as_of))
         country_ok = not country or actor.country == country
         # a candidate for the country filter: a person (nationality) or a state
-        if country and role_ok and actor.kind.value in ("person", "state"):
+        if country and role_ok and actor.kind in ("person", "state"):
             candidates += 1
             with_country += actor.country is not None
         if by_role and criteria.as_of is not None and country_ok:
@@ -432,7 +434,7 @@ def find_actors(kb: KnowledgeBase, criteria: ActorFilter) -> ActorAnswer:
     return ActorAnswer(out, near, unjudged, undated)
 
 
-def filter_actors(kb: KnowledgeBase, criteria: ActorFilter) -> list[Actor]:
+def filter_actors(kb: QuerySource, criteria: ActorFilter) -> list[Any]:
     """The actors of `find_actors`."""
     return find_actors(kb, criteria).actors
 

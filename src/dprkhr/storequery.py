@@ -79,7 +79,8 @@ CREATE INDEX q_sponsors_sponsor ON q_sponsors (sponsor);
 CREATE INDEX q_sponsors_file ON q_sponsors (file);
 CREATE TABLE q_actors (
     file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
-    id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, names TEXT NOT NULL
+    id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, names TEXT NOT NULL,
+    country TEXT, roles TEXT NOT NULL
 );
 CREATE INDEX q_actors_id ON q_actors (id);
 CREATE TABLE q_refs (
@@ -201,6 +202,47 @@ class ResolutionRow:
     """Kept only for a resolution without a title (the table shows it instead)."""
     sponsors: list[str]
     tags: list[str]
+
+
+class RoleRow(NamedTuple):
+    """A role as an actor row holds it: the fields of `models.Role` that `actors` reads."""
+
+    title: str
+    organization: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorDetail:
+    """What the store keeps of an actor for `actors`: enough to filter it and print it as
+    a table row (`dprkhr.query.find_actors` reads these fields, as it reads an `Actor`'s;
+    `kind` is the text of the model's `str` enum, so both compare equal to it)."""
+
+    record_type: ClassVar[str] = "actor"
+    id: str
+    file: str
+    name: str
+    kind: str
+    country: str | None
+    roles: list[RoleRow]
+
+
+def _actor_detail(row: Sequence[Any]) -> ActorDetail:
+    ident, file, name, kind, country, roles = row
+    return ActorDetail(
+        ident,
+        file,
+        name,
+        kind,
+        country,
+        [
+            RoleRow(
+                title, organization, *(None if d is None else PartialDate(d) for d in (start, end))
+            )
+            for title, organization, start, end in json.loads(roles)
+        ],
+    )
 
 
 class Named(NamedTuple):
@@ -456,13 +498,25 @@ def _add(db: _FileRows, file: str, record: Record) -> None:
         )
     elif isinstance(record, Actor):
         db.execute(
-            "INSERT INTO q_actors VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO q_actors VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 file,
                 record.id,
                 record.name,
                 record.kind.value,
                 json.dumps(record.all_names(), ensure_ascii=False),
+                record.country,
+                json.dumps(
+                    [
+                        [
+                            r.title,
+                            r.organization,
+                            *(None if d is None else str(d) for d in (r.start, r.end)),
+                        ]
+                        for r in record.roles
+                    ],
+                    ensure_ascii=False,
+                ),
             ),
         )
         _add_names(db, file, "actor", record.id, record.name, record.all_names())
@@ -951,6 +1005,24 @@ class StoreSource:
             self._actors[actor_id] = found
         return self._actors[actor_id]
 
+    def actor_records(self, ids: Sequence[str] | None = None) -> list[ActorDetail]:
+        """The actors with these ids (those there are, in that order), or every actor (by
+        id), as `ActorDetail` rows."""
+        sql = "SELECT id, file, name, kind, country, roles FROM q_actors"
+        if ids is None:
+            found = self.rows(f"{sql} ORDER BY id, file", (), _actor_detail)
+        else:
+            found = self.rows(
+                f"{sql} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id, file",
+                (json.dumps(list(ids)),),
+                _actor_detail,
+            )
+        served = [a for a in found if a.file not in self.hidden]
+        if ids is None:
+            return served
+        by_id = {a.id: a for a in served}
+        return [by_id[i] for i in ids if i in by_id]
+
     def prefetch_actors(self, rows: Iterable[EventRow]) -> None:
         """Look up every participant of `rows` now, so that printing them asks nothing."""
         wanted = {p.actor for row in rows for p in row.participants if p.actor not in self._actors}
@@ -1150,7 +1222,7 @@ class SearchRow:
         return PartialDate(self._day) if self._day and self.record_type == "source" else None
 
 
-_ROWS = (EventRow, ResolutionRow, SearchRow)
+_ROWS = (EventRow, ResolutionRow, SearchRow, ActorDetail)
 
 
 def _fts(options: Iterable[Iterable[str]]) -> str:

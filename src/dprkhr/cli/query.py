@@ -30,7 +30,7 @@ from dprkhr.safetext import safe
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from dprkhr.models import Actor, Event, Record
+    from dprkhr.models import Event, Record
     from dprkhr.names import NameMatch
     from dprkhr.query import EventFilter, QuerySource, Unjudged
 
@@ -532,7 +532,7 @@ def actors(
     if country is not None and not (len(country) == 2 and country.isalpha()):
         raise UsageError(f"--country {country!r}: use a two-letter ISO code such as KR or KP")
     on = parse_query_date(as_of, "--as-of")
-    kb = state(ctx).kb()
+    kb = state(ctx).source()
     criteria = ActorFilter(
         query=query, kind=kind.value if kind else None, country=country, role=role, as_of=on
     )
@@ -541,11 +541,13 @@ def actors(
     answer = find_actors(kb, criteria)
     matched = sort_actors(kb, answer.actors, sort.value)
     found = matched[:limit]
+    if output not in (OutputFormat.table, OutputFormat.ids):
+        found = kb.whole(found)
     if answer.near and query is not None:
         note(f"No actor is named `{safe(query)}`; near matches:")
     report_unjudged(answer.unjudged, on)
 
-    def role_cell(a: Actor) -> str:
+    def role_cell(a: Any) -> str:
         picks = matching_roles(a, role, on) if (role or on) else list(range(len(a.roles)))
         parts = []
         for i in picks[:2]:
@@ -561,7 +563,7 @@ def actors(
     columns = [
         Column("Name", lambda a: a.name, ratio=2, min_width=16),
         Column("ID", lambda a: a.id, no_wrap=True),
-        Column("Kind", lambda a: f"{a.kind.value} {a.country or ''}".strip(), max_width=10),
+        Column("Kind", lambda a: f"{_value(a.kind)} {a.country or ''}".strip(), max_width=10),
         Column("Role", role_cell, ratio=3, min_width=20),
     ]
     emit_records(
