@@ -420,6 +420,23 @@ class KnowledgeBase:
             return list(self.actors)
         return [a for a in (self.actor(i) for i in ids) if a is not None]
 
+    def ballot_data(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """`dprkhr.votes.ballot_data` of every resolution and vote event (or of those with
+        these ids)."""
+        from dprkhr.votes import ballot_data
+
+        if ids is None:
+            records: list[Event | Resolution] = [*self.resolutions, *self.events]
+        else:
+            found = (self.get(i) for i in ids)
+            records = [r for r in found if isinstance(r, (Event, Resolution))]
+        return [data for data in map(ballot_data, records) if data is not None]
+
+    def statement_events(self, actor_id: str | None = None) -> list[Event]:
+        """The `statement` events (of an actor), by date."""
+        pool = self.events if actor_id is None else self.events_by_actor.get(actor_id, [])
+        return [e for e in pool if e.type == "statement"]
+
     def actor(self, actor_id: str) -> Actor | None:
         record = self.by_id.get(actor_id)
         return record if isinstance(record, Actor) else None

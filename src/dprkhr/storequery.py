@@ -83,6 +83,11 @@ CREATE TABLE q_actors (
     country TEXT, roles TEXT NOT NULL
 );
 CREATE INDEX q_actors_id ON q_actors (id);
+CREATE TABLE q_ballots (
+    file TEXT PRIMARY KEY REFERENCES files (path) ON DELETE CASCADE,
+    id TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX q_ballots_id ON q_ballots (id);
 CREATE TABLE q_refs (
     file TEXT NOT NULL REFERENCES files (path) ON DELETE CASCADE,
     target TEXT NOT NULL, field TEXT NOT NULL
@@ -524,6 +529,15 @@ def _add(db: _FileRows, file: str, record: Record) -> None:
             "INSERT INTO q_labels VALUES (?, 'role', ?)",
             ((file, role.title) for role in record.roles if role.title),
         )
+    if isinstance(record, (Event, Resolution)):
+        from dprkhr.votes import ballot_data
+
+        ballot = ballot_data(record)
+        if ballot is not None:
+            db.execute(
+                "INSERT INTO q_ballots VALUES (?, ?, ?)",
+                (file, record.id, json.dumps(ballot, ensure_ascii=False)),
+            )
     # references that `show` follows back, except participants (in q_event_actors)
     fields = (*REFERENCE_FIELDS.get(kind, ()), ("sources", "source", "source"))
     refs: dict[tuple[str, str], None] = {}
@@ -1022,6 +1036,36 @@ class StoreSource:
             return served
         by_id = {a.id: a for a in served}
         return [by_id[i] for i in ids if i in by_id]
+
+    def ballot_data(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """`dprkhr.votes.ballot_data` of every resolution and vote event (or of those with
+        these ids), from the ballots table."""
+        sql = "SELECT file, data FROM q_ballots"
+        if ids is None:
+            found = self.db.execute(f"{sql} ORDER BY file")
+        else:
+            found = self.db.execute(
+                f"{sql} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY file",
+                (json.dumps(list(ids)),),
+            )
+        try:
+            return [json.loads(data) for file, data in found if file not in self.hidden]
+        except ValueError as exc:
+            raise self.store.failed(sqlite3.DatabaseError(f"damaged row: {exc}")) from None
+
+    def statement_events(self, actor_id: str | None = None) -> list[EventRow]:
+        """The `statement` events (of an actor), by date."""
+        served = " AND file NOT IN (SELECT value FROM json_each(?2))" if self.hidden else ""
+        among = (
+            ""
+            if actor_id is None
+            else " AND file IN (SELECT file FROM q_event_actors WHERE actor = ?1)"
+        )
+        return self.rows(
+            f"SELECT {_EVENT_COLUMNS} FROM q_events WHERE type = 'statement'{among}{served} "
+            f"{_EVENT_ORDER}",
+            (actor_id or "",) if among or served else (),
+        )
 
     def prefetch_actors(self, rows: Iterable[EventRow]) -> None:
         """Look up every participant of `rows` now, so that printing them asks nothing."""

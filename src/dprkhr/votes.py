@@ -1,8 +1,9 @@
 """Votes and voices: how each state voted on, sponsored, dissociated from and spoke about
 each DPRK resolution (and each recorded `vote` event), read from the loaded records.
 
-Pure functions over a `KnowledgeBase`: nothing is printed, nothing exits. The CLI
-(`dprkhr votes`) renders what they return.
+Pure functions over a `QuerySource` (the store, or the knowledge base in memory), which
+gives every ballot as plain data (`ballot_data`): nothing is printed, nothing exits. The
+CLI (`dprkhr votes`) renders what they return.
 
 What a record says about one state's vote is one of `POSITIONS`:
 
@@ -28,13 +29,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dprkhr.kb import KnowledgeBase
+from dprkhr.dates import PartialDate
 from dprkhr.models import POSITIONS as ROLL_POSITIONS
-from dprkhr.models import ROLE_POSITIONS, Actor, Adoption, Event, Resolution, RollKind
-from dprkhr.models.common import PartialDate
+from dprkhr.models import ROLE_POSITIONS, Event, Resolution
 from dprkhr.names import normalize
+
+if TYPE_CHECKING:
+    from dprkhr.query import QuerySource
 
 VOTED = ROLL_POSITIONS
 """Positions a roll call records: yes, no, abstain, absent."""
@@ -97,68 +100,133 @@ sponsored (`Y+L`); blank and `?` differ: blank is no vote, `?` is not recorded."
 SPEAKING_ROLES = ("speaker", "on-behalf-of")
 
 
+@dataclass(frozen=True)
+class AdoptionFacts:
+    """How a ballot was adopted, as `models.resolution.Adoption` records it (the method and
+    the roll kind as their text)."""
+
+    method: str
+    yes: int | None
+    no: int | None
+    abstain: int | None
+    roll: str | None
+    """`complete`, `partial` or None."""
+    roll_source: str | list[str] | None
+    votes: list[tuple[str, list[str]]] | None
+    """The roll call's groups (`Votes.groups`), None when no roll is given."""
+    dissociated: list[str]
+
+    def roll_sources(self) -> list[str]:
+        """The ids of the sources that name the voters (none when no roll is given)."""
+        if self.roll_source is None:
+            return []
+        if isinstance(self.roll_source, str):
+            return [self.roll_source]
+        return list(self.roll_source)
+
+
+def ballot_data(record: Resolution | Event) -> dict[str, Any] | None:
+    """What `votes` reads of a record, as plain (JSON) data: every resolution, and every
+    event that records a vote (an `adoption` block, or participants by how they voted);
+    None for another event. The store keeps it (`dprkhr.storequery`), the knowledge base
+    derives it on demand; `Ballot.of` reads it."""
+    is_resolution = isinstance(record, Resolution)
+    roles: dict[str, str] = {}
+    if isinstance(record, Event):
+        for p in record.participants:
+            position = ROLE_POSITIONS.get((p.role or "").strip().lower())
+            if position is not None:
+                roles.setdefault(p.actor, position)
+    adoption = record.adoption
+    if not is_resolution and adoption is None and not roles:
+        return None
+    return {
+        "kind": record.record_type,
+        "id": record.id,
+        "date": None if record.date is None else str(record.date),
+        "forum": record.forum,
+        "symbol": record.symbol if isinstance(record, Resolution) else None,
+        "title": record.title or (record.summary or "" if isinstance(record, Resolution) else ""),
+        "resolutions": [record.id] if isinstance(record, Resolution) else list(record.resolutions),
+        "follows": record.follows if isinstance(record, Resolution) else None,
+        "adoption": None
+        if adoption is None
+        else {
+            "method": adoption.method.value,
+            "yes": adoption.yes,
+            "no": adoption.no,
+            "abstain": adoption.abstain,
+            "roll": None if adoption.roll is None else adoption.roll.value,
+            "roll_source": adoption.roll_source,
+            "votes": None if adoption.votes is None else adoption.votes.groups(),
+            "dissociated": list(adoption.dissociated),
+        },
+        "sponsors": [[str(s), getattr(s, "role", None)] for s in record.sponsors]
+        if isinstance(record, Resolution)
+        else [],
+        "roles": roles,
+    }
+
+
 @dataclass(eq=False)
 class Ballot:
     """A record that was voted on (or adopted without a vote): a resolution, or a `vote`
-    event with an adoption block or participants recorded by how they voted."""
+    event with an adoption block or participants recorded by how they voted; read from
+    `ballot_data`."""
 
-    record: Resolution | Event
+    kind: str
+    id: str
+    date: PartialDate | None
+    forum: str | None
+    symbol: str | None
+    title: str
+    resolutions: list[str]
+    """The resolution itself, or those a vote event concerns."""
+    follows: str | None
+    adoption: AdoptionFacts | None
+    sponsors: list[tuple[str, str | None]]
+    """(actor id, `lead`, `co-sponsor` or None: role not recorded)."""
+    roles: dict[str, str]
+    """For a vote event: actor id -> position, from participant roles."""
 
-    @property
-    def kind(self) -> str:
-        return self.record.record_type
-
-    @property
-    def id(self) -> str:
-        return self.record.id
-
-    @property
-    def date(self) -> PartialDate | None:
-        return self.record.date
-
-    @property
-    def forum(self) -> str | None:
-        return self.record.forum
-
-    @property
-    def adoption(self) -> Adoption | None:
-        return self.record.adoption
-
-    @property
-    def symbol(self) -> str | None:
-        return self.record.symbol if isinstance(self.record, Resolution) else None
-
-    @property
-    def title(self) -> str:
-        record = self.record
-        return record.title or (record.summary or "" if isinstance(record, Resolution) else "")
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Ballot:
+        adoption = data["adoption"]
+        return cls(
+            data["kind"],
+            data["id"],
+            None if data["date"] is None else PartialDate(data["date"]),
+            data["forum"],
+            data["symbol"],
+            data["title"],
+            list(data["resolutions"]),
+            data["follows"],
+            None
+            if adoption is None
+            else AdoptionFacts(
+                adoption["method"],
+                adoption["yes"],
+                adoption["no"],
+                adoption["abstain"],
+                adoption["roll"],
+                adoption["roll_source"],
+                None
+                if adoption["votes"] is None
+                else [(position, list(ids)) for position, ids in adoption["votes"]],
+                list(adoption["dissociated"]),
+            ),
+            [(actor, role) for actor, role in data["sponsors"]],
+            dict(data["roles"]),
+        )
 
     @property
     def label(self) -> str:
         """The symbol, else the id."""
         return self.symbol or self.id
 
-    @property
-    def resolutions(self) -> list[str]:
-        """The resolution itself, or those a vote event concerns."""
-        if isinstance(self.record, Resolution):
-            return [self.record.id]
-        return list(self.record.resolutions)
-
     def role_positions(self) -> dict[str, str]:
         """For a vote event: actor id -> position, from participant roles."""
-        return self._roles
-
-    @cached_property
-    def _roles(self) -> dict[str, str]:
-        if not isinstance(self.record, Event):
-            return {}
-        out: dict[str, str] = {}
-        for p in self.record.participants:
-            position = ROLE_POSITIONS.get((p.role or "").strip().lower())
-            if position is not None:
-                out.setdefault(p.actor, position)
-        return out
+        return self.roles
 
     @cached_property
     def _in_roll(self) -> dict[str, str]:
@@ -166,7 +234,7 @@ class Ballot:
         adoption = self.adoption
         out: dict[str, str] = {}
         if adoption is not None and adoption.votes is not None:
-            for position, ids in adoption.votes.groups():
+            for position, ids in adoption.votes:
                 for actor_id in ids:
                     out.setdefault(actor_id, position)
         return out
@@ -180,17 +248,16 @@ class Ballot:
     def _sponsors(self) -> dict[str, str]:
         """Actor id -> `lead`, `co-sponsor` or `sponsor` (role not recorded)."""
         out: dict[str, str] = {}
-        if isinstance(self.record, Resolution):
-            for sponsor in self.record.sponsors:
-                out.setdefault(str(sponsor), getattr(sponsor, "role", None) or "sponsor")
+        for sponsor, role in self.sponsors:
+            out.setdefault(sponsor, role or "sponsor")
         return out
 
     def roll(self) -> str | None:
         """`complete`, `partial`, `roles` (only participant roles name voters) or None."""
         adoption = self.adoption
         if adoption is not None and adoption.votes is not None and adoption.roll is not None:
-            return adoption.roll.value
-        if self.role_positions():
+            return adoption.roll
+        if self.roles:
             return "roles"
         return None
 
@@ -204,14 +271,14 @@ class Ballot:
 
     def _position(self, actor_id: str) -> str:
         adoption = self.adoption
-        by_role = self._roles.get(actor_id)
+        by_role = self.roles.get(actor_id)
         if actor_id in self._dissociated:
             return "dissociated"
         if adoption is None:
             if by_role is not None:
                 return by_role
             return "unknown"
-        if adoption.method.value == "without-vote":
+        if adoption.method == "without-vote":
             return "dissociated" if by_role == "dissociated" else "without-vote"
         if adoption.votes is not None:
             named = self._in_roll.get(actor_id)
@@ -219,10 +286,10 @@ class Ballot:
                 return named
             if by_role is not None:
                 return by_role
-            return "not-in-roll" if adoption.roll is RollKind.complete else "not-recorded"
+            return "not-in-roll" if adoption.roll == "complete" else "not-recorded"
         if by_role is not None:
             return by_role
-        return "not-recorded" if self._roles else "no-roll"
+        return "not-recorded" if self.roles else "no-roll"
 
     def sponsor_role(self, actor_id: str) -> str | None:
         """`lead`, `co-sponsor` or `sponsor` (role not recorded) if the actor sponsored
@@ -230,30 +297,28 @@ class Ballot:
         return self._sponsors.get(actor_id)
 
 
-def ballots(kb: KnowledgeBase) -> list[Ballot]:
+def ballots(kb: QuerySource) -> list[Ballot]:
     """Every resolution, and every event that records a vote: an `adoption` block (a
     `vote` event: a Third Committee vote, a Security Council procedural vote), or
     participants by how they voted (`voted-against`, `abstained`...); in date order,
     undated last."""
-    found = [Ballot(r) for r in kb.resolutions]
-    for event in kb.events:
-        ballot = Ballot(event)
-        if event.adoption is None and _restates_its_resolution(kb, event):
-            continue
-        if event.adoption is not None or ballot.role_positions():
-            found.append(ballot)
+    found = [Ballot.of(data) for data in kb.ballot_data()]
+    resolutions = {b.id: b for b in found if b.kind == "resolution"}
+    found = [b for b in found if not _restates_its_resolution(resolutions, b)]
     return sorted(found, key=_order)
 
 
-def _restates_its_resolution(kb: KnowledgeBase, event: Event) -> bool:
+def _restates_its_resolution(resolutions: dict[str, Ballot], event: Ballot) -> bool:
     """A vote event that only names voters by role and is linked to one resolution of its
     own forum and date (or year), which records its adoption: the same vote, told twice.
     Listing both would show one vote as two ballots; the resolution's roll is what counts
     (DPK316 keeps the event's roles in agreement with it)."""
+    if event.kind != "event" or event.adoption is not None:
+        return False
     if len(event.resolutions) != 1 or event.date is None:
         return False
-    resolution = kb.get(event.resolutions[0])
-    if not isinstance(resolution, Resolution) or resolution.adoption is None:
+    resolution = resolutions.get(event.resolutions[0])
+    if resolution is None or resolution.adoption is None:
         return False
     if resolution.forum != event.forum or resolution.date is None:
         return False
@@ -291,16 +356,14 @@ class Selection:
         return [b for b in found if b.date is None and (not self.forums or b.forum in self.forums)]
 
 
-def statements(kb: KnowledgeBase, actor_id: str | None = None) -> dict[str, list[Event]]:
+def statements(kb: QuerySource, actor_id: str | None = None) -> dict[str, list[Any]]:
     """Resolution id -> the `statement` events linked to it, and, for a statement linked
     to no resolution, `FORUM@DATE` -> the statements made in that forum that day (a
     vote event's debate: a Security Council procedural vote has no resolution); only
     those where `actor_id`, if given, is the speaker or the one spoken for
-    (`on-behalf-of`); in date order."""
-    out: dict[str, list[Event]] = {}
-    for event in kb.events:
-        if event.type != "statement":
-            continue
+    (`on-behalf-of`); in date order. Events are records, or the store's `EventRow`s."""
+    out: dict[str, list[Any]] = {}
+    for event in kb.statement_events(actor_id):
         if actor_id is not None and not any(
             p.actor == actor_id and (p.role or "").strip().lower() in SPEAKING_ROLES
             for p in event.participants
@@ -316,7 +379,7 @@ def statements(kb: KnowledgeBase, actor_id: str | None = None) -> dict[str, list
     return out
 
 
-def debate(ballot: Ballot, spoken: dict[str, list[Event]]) -> list[Event]:
+def debate(ballot: Ballot, spoken: dict[str, list[Any]]) -> list[Any]:
     """The statements on a ballot: for a resolution, those linked to it; for a vote
     event, those linked to no resolution made in its forum on its day."""
     if ballot.kind == "resolution":
@@ -336,7 +399,7 @@ class StateRow:
     ballot: Ballot
     position: str
     sponsor: str | None
-    statements: list[Event]
+    statements: list[Any]
 
     @property
     def dissociated(self) -> bool:
@@ -345,18 +408,19 @@ class StateRow:
 
 @dataclass(frozen=True)
 class StateRecord:
-    actor: Actor
+    actor: Any
+    """The actor record, or the store's `ActorRow`."""
     rows: list[StateRow]
     undated: list[Ballot] = field(default_factory=list)
     """Ballots that --since/--until could not judge (no date)."""
 
 
-def state_record(kb: KnowledgeBase, actor_id: str, selection: Selection) -> StateRecord:
+def state_record(kb: QuerySource, actor_id: str, selection: Selection) -> StateRecord:
     """The state's record across every selected ballot, in date order."""
     actor = kb.actor(actor_id)
     if actor is None:
         raise KeyError(actor_id)
-    is_state = actor.kind.value == "state"
+    is_state = actor.kind == "state"
     spoken = statements(kb, actor_id)
     everything = ballots(kb)
     rows = [
@@ -384,7 +448,7 @@ class RollCall:
     sponsors: list[tuple[str, str | None]]
     """(actor id, role or None)."""
     dissociated: list[str]
-    statements: list[Event]
+    statements: list[Any]
     role_positions: dict[str, str]
     """For a vote event without a roll: actor -> position from participant roles."""
 
@@ -417,32 +481,25 @@ class RollCall:
         return out
 
 
-def roll_call(kb: KnowledgeBase, ballot: Ballot) -> RollCall:
+def roll_call(kb: QuerySource, ballot: Ballot) -> RollCall:
     adoption = ballot.adoption
-    groups = adoption.votes.groups() if adoption is not None and adoption.votes else []
-    sponsors: list[tuple[str, str | None]] = []
-    if isinstance(ballot.record, Resolution):
-        sponsors = [(str(s), getattr(s, "role", None)) for s in ballot.record.sponsors]
+    groups = adoption.votes if adoption is not None and adoption.votes else []
     said = debate(ballot, statements(kb))
     roles = ballot.role_positions() if not groups else {}
     return RollCall(
         ballot,
         groups,
-        sponsors,
+        list(ballot.sponsors),
         list(adoption.dissociated) if adoption is not None else [],
         said,
         roles,
     )
 
 
-def find_ballot(kb: KnowledgeBase, record_id: str) -> Ballot | None:
+def find_ballot(kb: QuerySource, record_id: str) -> Ballot | None:
     """The ballot of a resolution id, or of a vote event id."""
-    record = kb.get(record_id)
-    if isinstance(record, (Resolution, Event)):
-        ballot = Ballot(record)
-        if isinstance(record, Resolution) or ballot.adoption or ballot.role_positions():
-            return ballot
-    return None
+    found = kb.ballot_data([record_id])
+    return Ballot.of(found[0]) if found else None
 
 
 # --- the matrix -----------------------------------------------------------------------------
@@ -452,7 +509,7 @@ def find_ballot(kb: KnowledgeBase, record_id: str) -> Ballot | None:
 class Matrix:
     columns: list[Ballot]
     """The resolutions, in date order."""
-    rows: list[tuple[Actor, list[str]]]
+    rows: list[tuple[Any, list[str]]]
     """Each state named in a selected resolution, with one cell per column."""
     left_out: int
     """States (actors of kind state) that no selected resolution names."""
@@ -473,15 +530,14 @@ def named_in(ballot: Ballot) -> list[str]:
     adoption = ballot.adoption
     if adoption is not None:
         if adoption.votes is not None:
-            ids += [i for _p, group in adoption.votes.groups() for i in group]
+            ids += [i for _p, group in adoption.votes for i in group]
         ids += adoption.dissociated
-    if isinstance(ballot.record, Resolution):
-        ids += [str(s) for s in ballot.record.sponsors]
+    ids += [actor for actor, _role in ballot.sponsors]
     ids += list(ballot.role_positions())
     return list(dict.fromkeys(ids))
 
 
-def matrix(kb: KnowledgeBase, selection: Selection) -> Matrix:
+def matrix(kb: QuerySource, selection: Selection) -> Matrix:
     """States by resolutions (vote events are not columns: see `state_record`)."""
     everything = [b for b in ballots(kb) if b.kind == "resolution"]
     columns = [b for b in everything if selection.keeps(b)]
@@ -490,8 +546,8 @@ def matrix(kb: KnowledgeBase, selection: Selection) -> Matrix:
         for actor_id in named_in(ballot):
             named.setdefault(actor_id, None)
     actors = [a for a in (kb.actor(i) for i in named) if a is not None]
-    actors.sort(key=lambda a: (a.kind.value != "state", normalize(a.name), a.id))
-    kinds = {a.id: a.kind.value == "state" for a in actors}
+    actors.sort(key=lambda a: (a.kind != "state", normalize(a.name), a.id))
+    kinds = {a.id: a.kind == "state" for a in actors}
     # a column's cells: those of the actors it names, and one for everyone else (a state
     # it does not name, or an actor that does not vote), computed once
     explicit = [{i: cell(b, i, kinds.get(i, True)) for i in named_in(b)} for b in columns]
@@ -509,7 +565,7 @@ def matrix(kb: KnowledgeBase, selection: Selection) -> Matrix:
                 ],
             )
         )
-    states = {a.id for a in kb.actors if a.kind.value == "state"}
+    states = {a.id for a in kb.actor_records() if a.kind == "state"}
     return Matrix(columns, rows, len(states - set(named)), selection.undated(everything))
 
 
@@ -523,7 +579,7 @@ COMPARABLE = (*VOTED, "dissociated")
 
 @dataclass(frozen=True)
 class Change:
-    actor: Actor
+    actor: Any
     before: Ballot
     before_position: str
     after: Ballot
@@ -541,16 +597,14 @@ class Changes:
     """(state, pair) comparisons where both positions are recorded."""
 
 
-def changes(kb: KnowledgeBase, selection: Selection) -> Changes:
+def changes(kb: QuerySource, selection: Selection) -> Changes:
     """States whose position differs between consecutive resolutions of a series (a
     resolution and the one it `follows`), both selected; in date order, then by state."""
     by_id = {b.id: b for b in ballots(kb) if b.kind == "resolution"}
     out: list[Change] = []
     pairs = compared = 0
     for after in by_id.values():
-        record = after.record
-        previous = record.follows if isinstance(record, Resolution) else None
-        before = by_id.get(previous or "")
+        before = by_id.get(after.follows or "")
         if before is None or not (selection.keeps(before) and selection.keeps(after)):
             continue
         pairs += 1
@@ -558,7 +612,7 @@ def changes(kb: KnowledgeBase, selection: Selection) -> Changes:
             actor = kb.actor(actor_id)
             if actor is None:
                 continue
-            is_state = actor.kind.value == "state"
+            is_state = actor.kind == "state"
             old, new = before.position(actor_id, is_state), after.position(actor_id, is_state)
             if old not in COMPARABLE or new not in COMPARABLE:
                 continue

@@ -17,8 +17,7 @@ from dprkhr.safetext import safe
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from dprkhr.kb import KnowledgeBase
-    from dprkhr.models import Actor, Event
+    from dprkhr.query import QuerySource
     from dprkhr.votes import Ballot, Change, Matrix, RollCall, StateRecord, StateRow
 
 
@@ -152,7 +151,7 @@ def votes(
     if actor is not None and not actor.strip():
         raise UsageError("STATE needs a name; leave it out to use --matrix or --changed")
     app = state(ctx)
-    kb = app.kb()
+    kb = app.source()
     criteria = event_filter_from_options(kb, None, forum, None, None, since, until, None, None)
     selection = Selection(criteria.forums, criteria.since, criteria.until)
     if resolution is not None:
@@ -183,7 +182,7 @@ def votes(
     _render_state(state_record(kb, actor_id, selection), output, limit)
 
 
-def _resolution_ballot(kb: KnowledgeBase, text: str) -> Ballot:
+def _resolution_ballot(kb: QuerySource, text: str) -> Ballot:
     from dprkhr.query import resolve_resolution
     from dprkhr.votes import find_ballot
 
@@ -210,7 +209,7 @@ def _note_undated(undated: list[Ballot]) -> None:
         )
 
 
-def _statement(event: Event) -> dict[str, Any]:
+def _statement(event: Any) -> dict[str, Any]:
     return {"id": event.id, "date": str(event.date), "title": event.title}
 
 
@@ -222,10 +221,11 @@ def _render_state(found: StateRecord, output: VotesFormat, limit: int | None) ->
 
     actor = found.actor
     rows = found.rows[:limit]
-    if actor.kind.value != "state":
+    kind = str(getattr(actor.kind, "value", actor.kind))  # an enum on a record
+    if kind != "state":
         note(
-            f"{actor.id} is {'an' if actor.kind.value[0] in 'aeiou' else 'a'} "
-            f"{actor.kind.value.replace('-', ' ')}, not a state: only states vote; its "
+            f"{actor.id} is {'an' if kind[0] in 'aeiou' else 'a'} "
+            f"{kind.replace('-', ' ')}, not a state: only states vote; its "
             "sponsorships and statements are shown"
         )
     if output is VotesFormat.table:
@@ -333,7 +333,7 @@ def _statement_lines(rows: list[StateRow]) -> None:
 # --- one roll call --------------------------------------------------------------------------
 
 
-def _names(kb: KnowledgeBase, ids: list[str]) -> list[dict[str, str]]:
+def _names(kb: QuerySource, ids: list[str]) -> list[dict[str, str]]:
     out = []
     for actor_id in ids:
         actor = kb.actor(actor_id)
@@ -341,7 +341,7 @@ def _names(kb: KnowledgeBase, ids: list[str]) -> list[dict[str, str]]:
     return out
 
 
-def _name_list(kb: KnowledgeBase, ids: list[str]) -> str:
+def _name_list(kb: QuerySource, ids: list[str]) -> str:
     return ", ".join(n["name"] for n in _names(kb, ids))
 
 
@@ -382,10 +382,10 @@ def partial_note(call: RollCall) -> str | None:
     return f"{where} {verb} only {listed}"
 
 
-def _render_roll(kb: KnowledgeBase, call: RollCall, output: VotesFormat) -> None:
+def _render_roll(kb: QuerySource, call: RollCall, output: VotesFormat) -> None:
     ballot = call.ballot
     adoption = ballot.adoption
-    method = adoption.method.value if adoption is not None else None
+    method = adoption.method if adoption is not None else None
     if output is VotesFormat.csv:
         header = ["record", "symbol", "state", "name", "position", "detail"]
         body: list[list[str]] = []
@@ -512,7 +512,7 @@ def _adoption_line(call: RollCall) -> str:
     adoption = call.ballot.adoption
     if adoption is None:
         return "Adoption: not recorded."
-    if adoption.method.value == "without-vote":
+    if adoption.method == "without-vote":
         return "Adopted without a vote."
     counts = call.counts()
     shown = ", ".join(
@@ -537,7 +537,7 @@ def _roll_notes(call: RollCall) -> None:
     elif (
         call.roll is None
         and call.ballot.adoption is not None
-        and (call.ballot.adoption.method.value == "vote")
+        and (call.ballot.adoption.method == "vote")
     ):
         note("no roll recorded: no page we read names the voters")
 
@@ -582,7 +582,7 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
                     "symbol": b.symbol,
                     "date": None if b.date is None else str(b.date),
                     "forum": b.forum,
-                    "method": b.adoption.method.value if b.adoption is not None else None,
+                    "method": b.adoption.method if b.adoption is not None else None,
                     "roll": b.roll(),
                 }
                 for b in found.columns
@@ -591,7 +591,7 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
                 {
                     "id": a.id,
                     "name": a.name,
-                    "kind": a.kind.value,
+                    "kind": str(getattr(a.kind, "value", a.kind)),  # an enum on a record
                     "cells": dict(zip([b.id for b in found.columns], cells, strict=True)),
                 }
                 for a, cells in rows
@@ -609,8 +609,8 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
     _note_undated(found.undated)
 
 
-def _nth_cell(i: int) -> Callable[[tuple[Actor, list[str]]], str]:
-    def get(row: tuple[Actor, list[str]]) -> str:
+def _nth_cell(i: int) -> Callable[[tuple[Any, list[str]]], str]:
+    def get(row: tuple[Any, list[str]]) -> str:
         return row[1][i]
 
     return get
