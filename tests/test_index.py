@@ -81,6 +81,14 @@ QUERIES = [  # of events
     ["--actor", "DPRK", "--as", "subject", "--as", "speaker", "--limit", "2"],
     ["--forum", "UNSC", "--forum", "HRC", "--limit", "3"],
     ["--limit", "3", "--format", "csv"],
+    ["--text", "inquiry"],
+    ["--text", "commission of inquiry", "--format", "json"],
+    ["--text", "xyzzy"],
+    ["--text", "%"],
+    ["--text", "sanctions", "--forum", "UNSC", "--format", "csv"],
+    ["--actor", "DPRK", "--as", "speaker", "--text", "human rights"],
+    ["--text", "forced repatriation"],
+    ["--text", "Salmón"],
 ]
 
 
@@ -141,6 +149,8 @@ RESOLUTIONS = [
     ["--sponsor", "Russian Federation", "--forum", "HRC"],
     ["--adopted", "vote", "--since", "2010", "--format", "json"],
     ["--session", "22", "--sponsor", "ROK"],
+    ["--text", "situation", "--format", "csv"],
+    ["--text", "Comission"],
 ]
 
 SEARCH = [
@@ -169,6 +179,7 @@ STATS = [
     ["--by", "year", "--by", "tag", "--format", "csv"],
     ["--by", "forum", "--resolution", "A/HRC/RES/22/13"],
     ["--format", "csv"],
+    ["--text", "abduction", "--format", "json"],
 ]
 
 ACTORS = [
@@ -238,6 +249,14 @@ def test_the_store_answers_exactly_as_the_records_do(data: Path, args: list[str]
         ["resolutions", "--forum", "UNSC"],
         ["show", "Salmon"],
         ["show", "A/HRC/RES/22/13", "--format", "json"],
+        ["events", "--text", "commission of inquiry", "--format", "json"],
+        ["stats"],
+        ["stats", "--text", "sanctions", "--by", "year"],
+        ["actors", "--kind", "state"],
+        ["actors", "salmon", "--format", "json"],
+        ["votes", "China"],
+        ["votes", "--resolution", "A/RES/69/188", "--format", "json"],
+        ["votes", "--matrix", "--forum", "UNGA", "--format", "csv"],
     ],
     ids=lambda a: " ".join(a),
 )
@@ -259,8 +278,10 @@ def test_a_warm_query_does_not_load_the_records(data: Path):
     assert served_by_store(data, "--actor", "Salmon")
 
 
-def test_text_search_is_answered_from_the_records(data: Path):
-    """--text reads summaries, which only the records hold; the answer is the same."""
+def test_text_search_is_answered_from_the_search_tables(data: Path):
+    """--text is answered from the store's search tables (every searchable field, as the
+    word index in memory holds it), without loading the records (see
+    `test_warm_queries_do_not_load_the_dataset`)."""
     expected = run(data, "events", "--text", "inquiry", cache=False)
     run(data, "events")
     assert run(data, "events", "--text", "inquiry") == expected
@@ -500,6 +521,9 @@ GENERATED = [
     ["votes", "actor-000011", "--format", "json"],
     ["votes", "--matrix", "--forum", "UNSC", "--format", "csv"],
     ["votes", "--changed", "--format", "csv"],
+    ["events", "--text", "accountability", "--format", "json"],
+    ["resolutions", "--text", "situation", "--limit", "5"],
+    ["timeline", "--text", "sanctions", "--format", "csv"],
 ]
 
 

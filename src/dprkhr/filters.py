@@ -111,13 +111,11 @@ class EventFilter:
         elif not self._resolution(record):
             return False
         if self.text:
-            from dprkhr.textmatch import record_holds
-
             if kb is None:
                 raise ValueError("a text filter needs the knowledge base")
             wanted = query or self.text_query()
             assert wanted is not None  # self.text is set: its query is made, or an error
-            return record_holds(kb, record, wanted)
+            return bool(kb.text_holds(record, wanted))
         return True
 
     def _dates(self, first: Any, last: Any) -> bool:

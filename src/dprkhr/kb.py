@@ -15,7 +15,7 @@ from dprkhr.yamlio import Path_
 
 if TYPE_CHECKING:
     from dprkhr.query import Facts
-    from dprkhr.textmatch import SearchResult
+    from dprkhr.textmatch import SearchResult, TextQuery
 
 T = TypeVar("T")
 
@@ -436,6 +436,18 @@ class KnowledgeBase:
         """The `statement` events (of an actor), by date."""
         pool = self.events if actor_id is None else self.events_by_actor.get(actor_id, [])
         return [e for e in pool if e.type == "statement"]
+
+    def text_holds(self, record: Record, query: TextQuery) -> bool:
+        """Whether a record holds the words of `--text` (`textmatch.record_holds`)."""
+        from dprkhr.textmatch import record_holds
+
+        return record_holds(self, record, query)
+
+    def missing_words(self, record_type: str, query: TextQuery) -> list[str]:
+        """The words of the query that no record of the type holds, in any form."""
+        from dprkhr.textmatch import missing_words
+
+        return missing_words(self, record_type, query)
 
     def actor(self, actor_id: str) -> Actor | None:
         record = self.by_id.get(actor_id)

@@ -29,7 +29,7 @@ from dprkhr.names import (
 )
 from dprkhr.textmatch import SearchHit as SearchHit  # the word search, shared with --text
 from dprkhr.textmatch import SearchResult as SearchResult
-from dprkhr.textmatch import TextQuery, record_holds
+from dprkhr.textmatch import TextQuery
 from dprkhr.textmatch import search as search
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ class QuerySource(Protocol):
     def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]: ...
     def actor_records(self, ids: Sequence[str] | None = None) -> list[Any]: ...
     def ballot_data(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]: ...
+    def text_holds(self, record: Any, query: TextQuery) -> bool: ...
+    def missing_words(self, record_type: str, query: TextQuery) -> list[str]: ...
     def statement_events(self, actor_id: str | None = None) -> list[Any]: ...
     def completion_entries(self, kind: str) -> Iterable[tuple[str, str, list[str]]]: ...
 
@@ -273,7 +275,7 @@ def role_unknown(kb: Searchable, criteria: EventFilter) -> list[Any]:
     return [
         e
         for e in (kb.events if pool is None else pool)
-        if criteria.unjudged(e) and (query is None or record_holds(kb, e, query))  # type: ignore[arg-type]
+        if criteria.unjudged(e) and (query is None or kb.text_holds(e, query))
     ]
 
 
@@ -488,7 +490,7 @@ def filter_resolutions(
             continue
         if not date_overlaps(resolution.date, criteria.since, criteria.until):
             continue
-        if query is not None and not record_holds(kb, resolution, query):  # type: ignore[arg-type]
+        if query is not None and not kb.text_holds(resolution, query):
             continue
         found.append(resolution)
     if sort == "-date":

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from dprkhr.models import Event, Forum, Record, Resolution
     from dprkhr.query import Facts
     from dprkhr.store import Changes, Store
-    from dprkhr.textmatch import SearchResult
+    from dprkhr.textmatch import SearchResult, TextQuery
 
 NAME_KINDS = ("actor", "forum", "resolution")
 
@@ -786,6 +786,7 @@ class StoreSource:
         self.cwd = cwd
         self._actors: dict[str, ActorRow | None] = {}
         self._records: dict[str, Record | None] = {}
+        self._holding: dict[tuple[str, str], set[str]] = {}
         self.derived: dict[str, Any] = {}
         served = " AND file NOT IN (SELECT value FROM json_each(?2))" if self.hidden else ""
         self._hidden_json = json.dumps(sorted(self.hidden))
@@ -1236,6 +1237,28 @@ class StoreSource:
             return self.load_kb().search(text, types)
         return _StoreSearch(self, query, wanted_types).run()
 
+    def text_holds(self, record: Any, query: TextQuery) -> bool:
+        """Whether a row holds the words of `--text` as `textmatch.record_holds` tells it:
+        one field holds every word (found through the search tables, once per query and
+        type). Text looked for as written (punctuation only) is tested on the records."""
+        if query.literal is not None:
+            kb = self.load_kb()
+            found = kb.get(record.id)
+            return found is not None and kb.text_holds(found, query)
+        key = (record.record_type, query.text)
+        if key not in self._holding:
+            self._holding[key] = _StoreSearch(self, query, [record.record_type]).holding()
+        return record.file in self._holding[key]
+
+    def missing_words(self, record_type: str, query: TextQuery) -> list[str]:
+        """The words of the query that no record of the type holds, in any form."""
+        from dprkhr.textmatch import forms
+
+        if query.literal is not None:
+            return self.load_kb().missing_words(record_type, query)
+        search = _StoreSearch(self, query, [record_type])
+        return [w for w in query.words if not search._held_anywhere(forms(w))]
+
     @cached_property
     def tag_names(self) -> dict[str, str]:
         return {t.id: t.name for t in self.tags}
@@ -1465,6 +1488,17 @@ class _StoreSearch:
         self._rank(near)
         result.near = near
         return result
+
+    def holding(self) -> set[str]:
+        """The files of which one field holds every word of the query."""
+        from dprkhr.textmatch import field_holds, wanted
+
+        want = wanted(self.query.words)
+        found = set(self._scored(self.query.words, want))
+        for file, fields in self._tag_fields(want).items():
+            if any(field_holds(want, folded) for _i, _field, folded in fields):
+                found.add(file)
+        return found
 
     def _held_anywhere(self, forms: Sequence[str]) -> bool:
         """Whether some field of the wanted types holds one of these forms as a word."""

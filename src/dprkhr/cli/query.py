@@ -321,13 +321,11 @@ def note_text(kb: Any, criteria: EventFilter, matched: Sequence[Any]) -> None:
     """After `--text`: which words no event holds, when none matched; and when the words
     name a tag, how many of the events found carry it (the rest say the words without
     the tag), so that `--text` and `--tag` answers can be told apart."""
-    from dprkhr.textmatch import missing_words
-
     query = criteria.text_query()
     if query is None:
         return
     if not matched:
-        missing = missing_words(kb, "event", query)
+        missing = kb.missing_words("event", query)
         if missing:
             note(f"No event holds {', '.join(f'“{w}”' for w in missing)}.")
         return
@@ -445,8 +443,7 @@ def events(
 
     app = state(ctx)
     whole = output not in (OutputFormat.table, OutputFormat.ids)
-    # --text reads summaries and locations, which only the records hold
-    kb = app.source() if text is None else app.kb()
+    kb = app.source()
     criteria = event_filter_from_options(
         kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
     )
@@ -674,8 +671,7 @@ def resolutions(
     app = state(ctx)
     start, end = date_range(since, until)
     whole = output not in (OutputFormat.table, OutputFormat.ids)
-    # --text reads summaries, which only the records hold
-    kb = app.source() if text is None else app.kb()
+    kb = app.source()
     criteria = ResolutionFilter(
         forum=forum_code_from_name(kb, forum),
         session=session,
@@ -1088,8 +1084,7 @@ def timeline(
     app = state(ctx)
     today = dt.date.today()
     whole = output not in (OutputFormat.table, OutputFormat.ids, OutputFormat.csv)
-    # --text reads summaries and locations, which only the records hold
-    kb = app.source() if text is None else app.kb()
+    kb = app.source()
     criteria = event_filter_from_options(
         kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
     )
@@ -1417,7 +1412,7 @@ def stats(
     from dprkhr.query import stats as compute
 
     app = state(ctx)
-    kb = app.source() if text is None else app.kb()
+    kb = app.source()
     criteria = event_filter_from_options(
         kb, actor, forum, type_, tag, since, until, resolution, text, as_, not_as
     )
