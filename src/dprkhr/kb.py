@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -400,8 +400,9 @@ class KnowledgeBase:
             counts = Counter(p.role for e in self.events for p in e.participants if p.role)
         return [value for value, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
-    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]:
-        """What `stats` counts of every record of a kind, or of `rows` (records)."""
+    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> Counter[Facts]:
+        """What `stats` counts of every record of a kind, or of `rows` (records): how
+        many records have each `Facts`."""
         from dprkhr.query import facts_of
 
         if rows is None:
@@ -412,7 +413,7 @@ class KnowledgeBase:
                 "source": self.sources,
             }
             rows = groups[kind]
-        return [facts_of(record) for record in rows]
+        return Counter(facts_of(record) for record in rows)
 
     def actor_records(self, ids: Sequence[str] | None = None) -> list[Actor]:
         """The actors with these ids (those there are, in that order), or every actor."""

@@ -93,7 +93,7 @@ class QuerySource(Protocol):
     def pointing_at(self, record_id: str) -> list[Backlink]: ...
     def labels(self, kind: str) -> list[str]: ...
     def search(self, text: str, types: Sequence[str] = ()) -> SearchResult: ...
-    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]: ...
+    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> Counter[Facts]: ...
     def actor_records(self, ids: Sequence[str] | None = None) -> list[Any]: ...
     def ballot_data(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]: ...
     def text_holds(self, record: Any, query: TextQuery) -> bool: ...
@@ -942,28 +942,31 @@ def stats(kb: QuerySource, criteria: EventFilter | None = None) -> Stats:
         }
     else:
         facts = {kind: kb.facts(kind) for kind in kinds}
-    records = {kind: len(facts[kind]) for kind in ("event", "resolution")}
+    sizes = {kind: facts[kind].total() for kind in kinds}
+    records = {kind: sizes[kind] for kind in ("event", "resolution")}
     if not filtered:
-        records = {"actor": len(facts["actor"]), **records, "source": len(kb.facts("source"))}
+        records = {"actor": sizes["actor"], **records, "source": kb.facts("source").total()}
     by_year: dict[int, dict[str, int]] = {}
     for kind in ("event", "resolution"):
-        for fact in facts[kind]:
+        for fact, n in facts[kind].items():
             if fact.year is not None:
                 year = by_year.setdefault(fact.year, {"event": 0, "resolution": 0})
-                year[kind] += 1
-    cited = {k: _share(sum(f.cited for f in facts[k]), len(facts[k])) for k in kinds}
-    quoted = {k: _share(sum(f.quoted for f in facts[k]), len(facts[k])) for k in kinds}
+                year[kind] += n
+    cited = {k: _share(sum(n for f, n in facts[k].items() if f.cited), sizes[k]) for k in kinds}
+    quoted = {k: _share(sum(n for f, n in facts[k].items() if f.quoted), sizes[k]) for k in kinds}
 
-    def count(values: Iterable[str | None]) -> dict[str, int]:
-        counter = Counter(v or "(none)" for v in values)
+    def count(kind: str, value: Callable[[Facts], str | None]) -> dict[str, int]:
+        counter: Counter[str] = Counter()
+        for fact, n in facts[kind].items():
+            counter[value(fact) or "(none)"] += n
         return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
     return Stats(
         records=records,
-        events_by_forum=count(f.forum for f in facts["event"]),
-        resolutions_by_forum=count(f.forum for f in facts["resolution"]),
+        events_by_forum=count("event", lambda f: f.forum),
+        resolutions_by_forum=count("resolution", lambda f: f.forum),
         by_year=dict(sorted(by_year.items())),
-        event_types=count(f.type for f in facts["event"]),
+        event_types=count("event", lambda f: f.type),
         cited=cited,
         quoted=quoted,
         failed_files=kb.failed_files,

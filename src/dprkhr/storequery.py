@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -917,32 +918,33 @@ class StoreSource:
             _resolution_row,
         )
 
-    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> list[Facts]:
-        """What `stats` counts of every served record of a kind (in no set order), or of
-        `rows` from this source (in their order), read from the records table."""
+    def facts(self, kind: str, rows: Sequence[Any] | None = None) -> Counter[Facts]:
+        """What `stats` counts of every served record of a kind, or of `rows` from this
+        source: how many records have each `Facts`, counted in the records table."""
         from dprkhr.query import Facts
 
+        year = "CASE WHEN r.undated THEN NULL ELSE CAST(substr(r.start, 1, 4) AS INTEGER) END"
+        joined = "JOIN q_events e ON e.file = r.file" if kind == "event" else ""
         sql = (
-            "SELECT r.file, r.forum, e.type, r.undated, r.start, r.cites FROM q_records r "
-            "LEFT JOIN q_events e ON e.file = r.file WHERE "
+            f"SELECT r.forum, {'e.type' if joined else 'NULL'}, {year}, r.cites > 0, "
+            f"r.cites > 1, count(*) FROM q_records r {joined} WHERE "
         )
         if rows is None:
-            found = self.db.execute(f"{sql}r.type = ?", (kind,))
-            files = [row[0] for row in found if row[0] not in self.hidden]
+            hidden = " AND r.file NOT IN (SELECT value FROM json_each(?2))" if self.hidden else ""
+            found = self.rows(f"{sql}r.type = ?1{hidden} GROUP BY 1, 2, 3, 4, 5", (kind,), tuple)
         else:
-            files = [row.file for row in rows]
-            found = self.db.execute(
-                f"{sql}r.file IN (SELECT value FROM json_each(?))", (json.dumps(files),)
+            files = json.dumps([row.file for row in rows])
+            found = self.rows(
+                f"{sql}r.file IN (SELECT value FROM json_each(?)) GROUP BY 1, 2, 3, 4, 5",
+                (files,),
+                tuple,
             )
-        by_file = {row[0]: row[1:] for row in found}
-        out = []
-        for file in files:
-            if file not in by_file:
-                raise self.store.failed(sqlite3.DatabaseError(f"damaged row: {file} is missing"))
-            forum, type_, undated, start, cites = by_file[file]
-            year = None if undated else int(start[:4])
-            out.append(Facts(forum, type_, year, cites > 0, cites > 1))
-        return out
+        return Counter(
+            {
+                Facts(forum, type_, year, bool(cited), bool(quoted)): n
+                for forum, type_, year, cited, quoted, n in found
+            }
+        )
 
     # --- vocabularies (small: validated from the store's JSON on first use) --------------------
 
