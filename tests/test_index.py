@@ -216,8 +216,19 @@ VOTES = [
     ["Nobody Atall"],
 ]
 
+EXPORTS = [
+    ["json"],
+    ["jsonl"],
+    ["json", "--forum", "HRC"],
+    ["jsonl", "--actor", "Salmon", "--since", "2015"],
+    ["json", "--text", "inquiry"],
+    ["json", "--type", "report"],
+    ["ics", "--forum", "UNSC"],
+]
+
 CASES = [
     *(["events", *args] for args in QUERIES),
+    *(["export", *args] for args in EXPORTS),
     *(["votes", *args] for args in VOTES),
     *(["actors", *args] for args in ACTORS),
     *(["stats", *args] for args in STATS),
@@ -257,6 +268,8 @@ def test_the_store_answers_exactly_as_the_records_do(data: Path, args: list[str]
         ["votes", "China"],
         ["votes", "--resolution", "A/RES/69/188", "--format", "json"],
         ["votes", "--matrix", "--forum", "UNGA", "--format", "csv"],
+        ["export", "json"],
+        ["export", "jsonl", "--forum", "HRC"],
     ],
     ids=lambda a: " ".join(a),
 )
@@ -524,6 +537,8 @@ GENERATED = [
     ["events", "--text", "accountability", "--format", "json"],
     ["resolutions", "--text", "situation", "--limit", "5"],
     ["timeline", "--text", "sanctions", "--format", "csv"],
+    ["export", "json"],
+    ["export", "jsonl", "--forum", "HRC"],
 ]
 
 
@@ -605,6 +620,7 @@ EDIT_CASES = [
     ["actors", "--kind", "person", "--format", "json"],
     ["votes", "China", "--format", "json"],
     ["votes", "--resolution", "A/RES/69/188"],
+    ["export", "jsonl"],
 ]
 
 NEW_EVENT = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -406,13 +406,7 @@ class KnowledgeBase:
         from dprkhr.query import facts_of
 
         if rows is None:
-            groups: dict[str, Sequence[Record]] = {
-                "actor": self.actors,
-                "event": self.events,
-                "resolution": self.resolutions,
-                "source": self.sources,
-            }
-            rows = groups[kind]
+            rows = self.stream(kind)
         return Counter(facts_of(record) for record in rows)
 
     def actor_records(self, ids: Sequence[str] | None = None) -> list[Actor]:
@@ -449,6 +443,19 @@ class KnowledgeBase:
         from dprkhr.textmatch import missing_words
 
         return missing_words(self, record_type, query)
+
+    def stream(self, kind: str, ids: Collection[str] | None = None) -> Sequence[Record]:
+        """Every record of a kind (with one of these ids), in order (`StoreSource.stream`
+        reads them part by part)."""
+        groups: dict[str, Sequence[Record]] = {
+            "actor": self.actors,
+            "event": self.events,
+            "resolution": self.resolutions,
+            "source": self.sources,
+        }
+        if ids is not None:
+            return [r for r in groups[kind] if r.id in ids]
+        return groups[kind]
 
     def actor(self, actor_id: str) -> Actor | None:
         record = self.by_id.get(actor_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, runtime_checkable
@@ -99,6 +99,7 @@ class QuerySource(Protocol):
     def text_holds(self, record: Any, query: TextQuery) -> bool: ...
     def missing_words(self, record_type: str, query: TextQuery) -> list[str]: ...
     def statement_events(self, actor_id: str | None = None) -> list[Any]: ...
+    def stream(self, kind: str, ids: Collection[str] | None = None) -> Sequence[Record]: ...
     def completion_entries(self, kind: str) -> Iterable[tuple[str, str, list[str]]]: ...
 
 

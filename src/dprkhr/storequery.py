@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, overload
 
 from dprkhr import store as store_module
 from dprkhr.dates import PartialDate
@@ -1107,6 +1107,21 @@ class StoreSource:
         records = iter(self._files_of(files))
         return [next(records) if isinstance(row, _ROWS) else row for row in rows]
 
+    def stream(self, kind: str, ids: Collection[str] | None = None) -> StoredRecords:
+        """Every served record of a kind (with one of these ids), in the knowledge base's
+        order (events and resolutions by date, actors and sources by id), validated from
+        the store a few hundred at a time as they are read: memory holds one part."""
+        order = {"event": _EVENT_ORDER, "resolution": _RESOLUTION_ORDER}.get(kind)
+        files = [
+            f
+            for f, ident in self.db.execute(
+                f"SELECT file, id FROM q_records WHERE type = ? {order or 'ORDER BY id, file'}",
+                (kind,),
+            )
+            if f not in self.hidden and (ids is None or ident in ids)
+        ]
+        return StoredRecords(self, files)
+
     def get(self, record_id: str) -> Record | None:
         if record_id not in self._records:
             files = [
@@ -1264,6 +1279,33 @@ class StoreSource:
     @cached_property
     def tag_names(self) -> dict[str, str]:
         return {t.id: t.name for t in self.tags}
+
+
+class StoredRecords(Sequence["Record"]):
+    """Records of the store, in a given order of their files, validated part by part as
+    they are iterated (`StoreSource.stream`)."""
+
+    PART = 500
+
+    def __init__(self, source: StoreSource, files: list[str]) -> None:
+        self.source = source
+        self.files = files
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __iter__(self) -> Iterator[Record]:
+        for start in range(0, len(self.files), self.PART):
+            yield from self.source._files_of(self.files[start : start + self.PART])
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return self.source._files_of(self.files[index])
+        return self.source._files_of([self.files[index]])[0]
 
 
 class SearchRow:

@@ -104,7 +104,11 @@ def export(
     """
     from dprkhr.export import ExportOptions, run_export
 
-    kb = state(ctx).kb()
+    app = state(ctx)
+    # json and jsonl are written in one pass, from records read part by part (the store);
+    # the other formats go over the records several times (the knowledge base in memory)
+    streamed = format_name in (ExportFormat.json, ExportFormat.jsonl)
+    kb = app.source() if streamed else app.kb()
     flt = event_filter_from_options(
         kb, actor, forum, event_type, tag, since, until, resolution, text, as_, not_as
     )

@@ -25,6 +25,7 @@ from dprkhr.export.selection import ExportFilter, Selection, build_filter, selec
 from dprkhr.export.sqlitefmt import write_sqlite
 from dprkhr.fsio import ForeignContent, atomic_folder, atomic_path, write_text
 from dprkhr.kb import KnowledgeBase
+from dprkhr.query import QuerySource
 
 Target = Literal["text", "file", "csv"]
 
@@ -104,7 +105,7 @@ def _kwargs(exporter: Exporter, options: ExportOptions) -> dict[str, Any]:
 
 
 def run_export(
-    kb: KnowledgeBase,
+    kb: KnowledgeBase | QuerySource,
     format_name: str,
     *,
     output: Path | None = None,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from dprkhr.errors import UsageError
 from dprkhr.filters import EventFilter, event_filter
 from dprkhr.kb import KnowledgeBase, iter_references
 from dprkhr.models import Actor, Event, EventType, Forum, Record, Resolution, Source, Tag
+
+if TYPE_CHECKING:
+    from dprkhr.query import QuerySource
 
 ExportFilter = EventFilter
 """An export is filtered by the filters of `events` (`dprkhr.filters`): the same meanings
@@ -48,14 +52,17 @@ def build_filter(
 
 @dataclass
 class Selection:
-    """The records to export, each list in the knowledge base's stable order."""
+    """The records to export, each list in the knowledge base's stable order: lists, or
+    for a whole export from the store, records read part by part as they are iterated
+    (`StoreSource.stream`: what is exported in one pass, json and jsonl, never holds
+    every record at once)."""
 
-    kb: KnowledgeBase
+    kb: KnowledgeBase | QuerySource
     filter: EventFilter
-    actors: list[Actor] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    resolutions: list[Resolution] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    actors: Sequence[Actor] = field(default_factory=list)
+    events: Sequence[Event] = field(default_factory=list)
+    resolutions: Sequence[Resolution] = field(default_factory=list)
+    sources: Sequence[Source] = field(default_factory=list)
 
     @property
     def forums(self) -> list[Forum]:
@@ -85,7 +92,7 @@ class Selection:
         }
 
 
-def select(kb: KnowledgeBase, flt: EventFilter | None = None) -> Selection:
+def select(kb: KnowledgeBase | QuerySource, flt: EventFilter | None = None) -> Selection:
     """Apply a filter, then add every record the selection points at (actors, resolutions,
     sources, and what those point at in turn), so that an export stands on its own.
 
@@ -93,14 +100,12 @@ def select(kb: KnowledgeBase, flt: EventFilter | None = None) -> Selection:
     """
     flt = flt or EventFilter()
     if not flt.active:
-        return Selection(
-            kb, flt, list(kb.actors), list(kb.events), list(kb.resolutions), list(kb.sources)
-        )
+        return _selection(kb, flt)
     chosen: set[str] = set()
     from dprkhr.query import select as matching
 
     events, resolutions = matching(kb, flt)
-    queue: list[Record] = [*events, *resolutions]
+    queue: list[Record] = [*kb.whole(events), *kb.whole(resolutions)]
     while queue:
         record = queue.pop()
         if record.id in chosen:
@@ -111,11 +116,18 @@ def select(kb: KnowledgeBase, flt: EventFilter | None = None) -> Selection:
                 target = kb.get(ref.target)
                 if target is not None and target.record_type == ref.target_kind:
                     queue.append(target)
+    return _selection(kb, flt, chosen)
+
+
+def _selection(
+    kb: KnowledgeBase | QuerySource, flt: EventFilter, ids: set[str] | None = None
+) -> Selection:
+    """Every record (with these ids), each type in its order."""
     return Selection(
         kb,
         flt,
-        actors=[a for a in kb.actors if a.id in chosen],
-        events=[e for e in kb.events if e.id in chosen],
-        resolutions=[r for r in kb.resolutions if r.id in chosen],
-        sources=[s for s in kb.sources if s.id in chosen],
+        cast("Sequence[Actor]", kb.stream("actor", ids)),
+        cast("Sequence[Event]", kb.stream("event", ids)),
+        cast("Sequence[Resolution]", kb.stream("resolution", ids)),
+        cast("Sequence[Source]", kb.stream("source", ids)),
     )
