@@ -621,6 +621,8 @@ EDIT_CASES = [
     ["votes", "China", "--format", "json"],
     ["votes", "--resolution", "A/RES/69/188"],
     ["export", "jsonl"],
+    ["actors", "--sort", "events", "--limit", "5"],
+    ["stats", "--text", "statement"],
 ]
 
 NEW_EVENT = """

@@ -457,6 +457,10 @@ class KnowledgeBase:
             return [r for r in groups[kind] if r.id in ids]
         return groups[kind]
 
+    def event_counts(self) -> dict[str, int]:
+        """How many events each actor takes part in, by actor id."""
+        return {actor: len(events) for actor, events in self.events_by_actor.items()}
+
     def actor(self, actor_id: str) -> Actor | None:
         record = self.by_id.get(actor_id)
         return record if isinstance(record, Actor) else None

@@ -8,21 +8,20 @@ that the same data always gives the same order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dprkhr.names import normalize
 
 if TYPE_CHECKING:
     from dprkhr.dates import PartialDate
-    from dprkhr.query import Postings, Related, SearchHit
+    from dprkhr.query import Related, SearchHit
 
 
 class EventsByActor(Protocol):
-    """What `--sort events` counts: the events of each actor, by actor id."""
+    """What `--sort events` counts: how many events each actor takes part in."""
 
-    @property
-    def events_by_actor(self) -> Postings: ...
+    def event_counts(self) -> Mapping[str, int]: ...
 
 
 ACTOR_ORDERS = ("match", "name", "id", "events")
@@ -42,8 +41,8 @@ def sort_actors(kb: EventsByActor, actors: Sequence[Any], order: str) -> list[An
     if order == "id":
         return sorted(actors, key=lambda a: a.id)
     if order == "events":
-        counts = {a.id: len(kb.events_by_actor.get(a.id, [])) for a in actors}
-        return sorted(actors, key=lambda a: (-counts[a.id], normalize(a.name), a.id))
+        counts = kb.event_counts()
+        return sorted(actors, key=lambda a: (-counts.get(a.id, 0), normalize(a.name), a.id))
     raise ValueError(f"unknown order {order!r}")
 
 

@@ -1070,6 +1070,15 @@ class StoreSource:
             (actor_id or "",) if among or served else (),
         )
 
+    def event_counts(self) -> dict[str, int]:
+        """How many events each actor takes part in, by actor id."""
+        served = " WHERE file NOT IN (SELECT value FROM json_each(?))" if self.hidden else ""
+        params = (self._hidden_json,) if self.hidden else ()
+        found = self.db.execute(
+            f"SELECT actor, count(*) FROM q_event_actors{served} GROUP BY actor", params
+        )
+        return {actor: int(n) for actor, n in found}
+
     def prefetch_actors(self, rows: Iterable[EventRow]) -> None:
         """Look up every participant of `rows` now, so that printing them asks nothing."""
         wanted = {p.actor for row in rows for p in row.participants if p.actor not in self._actors}
