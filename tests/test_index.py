@@ -151,6 +151,7 @@ RESOLUTIONS = [
     ["--session", "22", "--sponsor", "ROK"],
     ["--text", "situation", "--format", "csv"],
     ["--text", "Comission"],
+    ["--text", "/", "--format", "csv"],
 ]
 
 SEARCH = [
@@ -270,6 +271,7 @@ def test_the_store_answers_exactly_as_the_records_do(data: Path, args: list[str]
         ["votes", "--matrix", "--forum", "UNGA", "--format", "csv"],
         ["export", "json"],
         ["export", "jsonl", "--forum", "HRC"],
+        ["resolutions", "--text", "/"],
     ],
     ids=lambda a: " ".join(a),
 )

@@ -1266,22 +1266,31 @@ class StoreSource:
     def text_holds(self, record: Any, query: TextQuery) -> bool:
         """Whether a row holds the words of `--text` as `textmatch.record_holds` tells it:
         one field holds every word (found through the search tables, once per query and
-        type). Text looked for as written (punctuation only) is tested on the records."""
-        if query.literal is not None:
-            kb = self.load_kb()
-            found = kb.get(record.id)
-            return found is not None and kb.text_holds(found, query)
+        type). Text looked for as written (punctuation only) is looked for in the fields
+        of the records of the type, read part by part."""
         key = (record.record_type, query.text)
         if key not in self._holding:
-            self._holding[key] = _StoreSearch(self, query, [record.record_type]).holding()
+            kind = record.record_type
+            if query.literal is not None:
+                self._holding[key] = self._holding_literal(kind, query.literal)
+            else:
+                self._holding[key] = _StoreSearch(self, query, [kind]).holding()
         return record.file in self._holding[key]
+
+    def _holding_literal(self, kind: str, literal: str) -> set[str]:
+        from dprkhr.textmatch import record_fields
+
+        records = self.stream(kind)
+        return {
+            file
+            for file, record in zip(records.files, records, strict=True)
+            if any(literal in text.casefold() for _f, text in record_fields(record, self.tag_names))
+        }
 
     def missing_words(self, record_type: str, query: TextQuery) -> list[str]:
         """The words of the query that no record of the type holds, in any form."""
         from dprkhr.textmatch import forms
 
-        if query.literal is not None:
-            return self.load_kb().missing_words(record_type, query)
         search = _StoreSearch(self, query, [record_type])
         return [w for w in query.words if not search._held_anywhere(forms(w))]
 
