@@ -171,6 +171,15 @@ def bench_dataset(
             env,
             runs,
         ),
+        measure("`stats` warm", [*dprkhr(), *data, "stats"], env, runs),
+        measure("`actors` warm", [*dprkhr(), *data, "actors"], env, runs),
+        measure(
+            f"`events --text {text}` warm",
+            [*dprkhr(), *data, "events", "--text", text, "--format", "ids"],
+            env,
+            runs,
+        ),
+        measure("`export json` warm", [*dprkhr(), *data, "export", "json"], env, runs),
         measure(f"`search {text}` warm", [*dprkhr(), *data, "search", text], env, runs),
         measure(
             f"completion `events --actor {actor[:3]}<TAB>` warm (bash)",
