@@ -560,7 +560,7 @@ def actors(
     columns = [
         Column("Name", lambda a: a.name, ratio=2, min_width=16),
         Column("ID", lambda a: a.id, no_wrap=True),
-        Column("Kind", lambda a: f"{_value(a.kind)} {a.country or ''}".strip(), max_width=10),
+        Column("Kind", lambda a: f"{kind_text(a.kind)} {a.country or ''}".strip(), max_width=10),
         Column("Role", role_cell, ratio=3, min_width=20),
     ]
     emit_records(
@@ -1303,7 +1303,7 @@ def related(
             Column("Shared", lambda r: r.count, no_wrap=True),
             Column("ID", lambda r: r.actor.id, no_wrap=True),
             Column("Name", lambda r: r.actor.name, ratio=2, min_width=16),
-            Column("Kind", lambda r: _value(r.actor.kind), no_wrap=True),
+            Column("Kind", lambda r: kind_text(r.actor.kind), no_wrap=True),
             Column("Latest", lambda r: r.events[-1].date, no_wrap=True),
         ]
         table(found, columns)
@@ -1315,7 +1315,7 @@ def related(
             [
                 r.actor.id,
                 safe(r.actor.name),
-                _value(r.actor.kind),
+                kind_text(r.actor.kind),
                 str(r.count),
                 "; ".join(e.id for e in r.events),
             ]
@@ -1327,7 +1327,7 @@ def related(
             {
                 "id": r.actor.id,
                 "name": r.actor.name,
-                "kind": _value(r.actor.kind),
+                "kind": kind_text(r.actor.kind),
                 "shared": r.count,
                 "events": [{"id": e.id, "date": str(e.date), "title": e.title} for e in r.events],
             }
@@ -1337,7 +1337,7 @@ def related(
     note_cut(len(found), len(everyone), "actors")
 
 
-def _value(kind: Any) -> str:
+def kind_text(kind: Any) -> str:
     """An actor's kind: an enum on a record, a string in the query index."""
     return str(getattr(kind, "value", kind))
 

@@ -221,7 +221,9 @@ def _render_state(found: StateRecord, output: VotesFormat, limit: int | None) ->
 
     actor = found.actor
     rows = found.rows[:limit]
-    kind = str(getattr(actor.kind, "value", actor.kind))  # an enum on a record
+    from dprkhr.cli.query import kind_text
+
+    kind = kind_text(actor.kind)
     if kind != "state":
         note(
             f"{actor.id} is {'an' if kind[0] in 'aeiou' else 'a'} "
@@ -546,6 +548,7 @@ def _roll_notes(call: RollCall) -> None:
 
 
 def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> None:
+    from dprkhr.cli.query import kind_text
     from dprkhr.votes import LEGEND
 
     rows = found.rows[:limit]
@@ -591,7 +594,7 @@ def _render_matrix(found: Matrix, output: VotesFormat, limit: int | None) -> Non
                 {
                     "id": a.id,
                     "name": a.name,
-                    "kind": str(getattr(a.kind, "value", a.kind)),  # an enum on a record
+                    "kind": kind_text(a.kind),
                     "cells": dict(zip([b.id for b in found.columns], cells, strict=True)),
                 }
                 for a, cells in rows
