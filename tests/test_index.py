@@ -569,6 +569,12 @@ def test_the_store_answers_as_the_records_do_on_generated_data(tmp_path: Path):
     actor = root / "actors" / "actor-000010.yaml"
     actor.write_text(actor.read_text(encoding="utf-8").replace("kind: person", "kind: state"))
     check()
+    # ids that two files define: the id's own file is served, the other ignored
+    (root / "actors" / "zz-copy.yaml").write_text(actor.read_text(encoding="utf-8"))
+    third = sorted((root / "resolutions").glob("*.yaml"))[2]
+    (root / "resolutions" / "zz-copy.yaml").write_text(third.read_text(encoding="utf-8"))
+    cases.append(["votes", "-r", third.stem])
+    check()
 
 
 @pytest.mark.parametrize(
