@@ -224,7 +224,6 @@ EXPORTS = [
     ["jsonl", "--actor", "Salmon", "--since", "2015"],
     ["json", "--text", "inquiry"],
     ["json", "--type", "report"],
-    ["ics", "--forum", "UNSC"],
 ]
 
 CASES = [
