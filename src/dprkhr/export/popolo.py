@@ -3,8 +3,8 @@ and vote events, with the specification's own field names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import IO, Any
+from collections.abc import Iterable, Sequence
+from typing import IO, Any, cast
 
 from dprkhr.dates import PartialDate
 from dprkhr.export.jsonfmt import dumps
@@ -21,7 +21,7 @@ def forum_actors(sel: Selection) -> dict[str, Actor]:
     forum's exact name (`hrc`, "Human Rights Council", for the forum HRC). Such a forum is
     one organization in the export, under the actor's id, not two."""
     by_name: dict[str, Actor] = {}
-    for actor in sel.kb.actors:
+    for actor in cast("Sequence[Actor]", sel.kb.stream("actor")):
         if actor.kind in (ActorKind.un_body, ActorKind.organization):
             by_name.setdefault(actor.name.casefold(), actor)
     return {
