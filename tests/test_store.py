@@ -3,6 +3,7 @@ concurrent runs and runs killed half-way."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 from dprkhr import store as store_module
 from dprkhr.cli import app
 from dprkhr.dataset import load_dataset
+from dprkhr.layout import scan
 from dprkhr.lint import lint_dataset
 from dprkhr.store import Extension, Store, open_store, store_file
 
@@ -342,3 +344,54 @@ def test_many_changed_files_are_read_in_parts_in_one_transaction(
     store.close()
     plain = sorted(r.model_dump_json() for r in load_dataset(root).records)
     assert sorted(r.model_dump_json() for r in load_dataset(root, cache=True).records) == plain
+
+
+def test_only_the_changed_part_of_the_files_is_compared(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch
+):
+    """The signature is kept in parts (`store.PART` files each, by path): a change, an
+    addition, a removal or a file still in the racy window makes its part compared file
+    by file, and only that part; an edit that keeps the size and sets the modification
+    time back is still seen (the change time moved)."""
+    monkeypatch.setattr(store_module, "PART", 3)
+    extra = {f"actors/p{i:02}.yaml": ACTOR.replace("id: x", f"id: p{i:02}") for i in range(12)}
+    root = make_data(extra)
+    _age(root, 60)
+    store = _open(root)
+    assert store.refresh().rebuilt
+
+    def stale() -> list[tuple[str, str | None]]:
+        meta = store._meta()
+        scanned = scan(root)
+        return store_module._stale(scanned, meta["signature"], int(meta["signature_ns"]))[0]
+
+    assert stale() == [] and not store.refresh()
+    assert len(json.loads(store._meta()["signature"])) > 4
+
+    path = root / "actors" / "p05.yaml"
+    before = os.stat(path)
+    path.write_text(ACTOR.replace("id: x", "id: p05").replace("Xavier", "Xaviar"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `touch -r`
+    assert len(stale()) == 1
+    changes = store.refresh()
+    assert changes.modified == ["actors/p05.yaml"] and not changes.added + changes.removed
+    assert not changes.rebuilt
+
+    time.sleep(0.01)
+    path.write_text(ACTOR.replace("id: x", "id: p05").replace("Xavier", "Yvonne"))
+    assert store.refresh().modified == ["actors/p05.yaml"]
+    assert len(stale()) == 1  # its part, while the edit is within the racy window
+    assert not store.refresh()  # (the content is the same)
+
+    write(root, "actors/a00.yaml", ACTOR.replace("id: x", "id: a00"))
+    write(root, "sources/zzz.yaml", "id: zzz\n")
+    (root / "actors" / "p07.yaml").unlink()
+    changes = store.refresh()
+    assert sorted(changes.added) == ["actors/a00.yaml", "sources/zzz.yaml"]
+    assert changes.removed == ["actors/p07.yaml"] and not changes.rebuilt
+    store.close()
+    plain = load_dataset(root)
+    warm = load_dataset(root, cache=True)
+    dump = lambda ds: sorted(r.model_dump_json() for r in ds.records)  # noqa: E731
+    assert dump(warm) == dump(plain)
+    assert names(root)["p05"] == "Yvonne" and "p07" not in names(root)

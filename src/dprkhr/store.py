@@ -27,6 +27,7 @@ for another root, or damaged is made again silently; a store that cannot be used
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import functools
@@ -392,9 +393,11 @@ class Store:
         are marked in `deferred`, and the next refresh that does not defer them derives
         their rows from the records as stored.
 
-        When every file has the stamp it had at the last refresh (one digest of them all,
-        `meta.signature`) and none was modified within `RACY_NS` of it, nothing is read
-        from the `files` table at all: a warm run costs one `stat` a file."""
+        The files are compared in parts of about `PART` files (by path): a part whose
+        files all have the stamps they had at the last refresh (one digest of them,
+        `meta.signature`) and none modified within `RACY_NS` of it is not compared file
+        by file; the `files` rows of the other parts only are read. So a warm run costs one
+        `stat` a file, and the run after an edit compares only the edited file's part."""
         from dprkhr.layout import RECORD_FOLDERS, VOCAB_FILE_NAMES, scan
 
         storable = {*RECORD_FOLDERS.values(), *VOCAB_FILE_NAMES}
@@ -411,27 +414,38 @@ class Store:
         try:
             with self.reading():
                 meta = self._meta()
-                signature, newest = _signature(scanned)
-                racy = newest >= int(meta.get("signature_ns", "0")) - fsio.RACY_NS
+                ranges, checked = _stale(
+                    scanned, meta.get("signature", ""), int(meta.get("signature_ns", "0"))
+                )
                 owed = set(meta.get("deferred", "").split()) - set(defer)
-                if meta.get("signature") == signature and not racy and not owed:
+                if not ranges and not owed:
                     self.refreshed = True
                     return Changes()
                 generation = meta.get("generation", "0")
+                sql = (
+                    "SELECT path, kind, size, mtime_ns, ctime_ns, inode, device, digest, "
+                    "checked_ns FROM files WHERE path >= ?"
+                )
                 stored = {
                     row[0]: row[1:]
-                    for row in connection.execute(
-                        "SELECT path, kind, size, mtime_ns, ctime_ns, inode, device, digest, "
-                        "checked_ns FROM files"
+                    for low, high in ranges
+                    for row in (
+                        connection.execute(sql, (low,))
+                        if high is None
+                        else connection.execute(f"{sql} AND path < ?", (low, high))
                     )
                 }
+                rebuilt = (
+                    not stored
+                    and not connection.execute("SELECT EXISTS (SELECT 1 FROM files)").fetchone()[0]
+                )
         except sqlite3.DatabaseError as exc:
             raise self.failed(exc) from None
-        changes = Changes(rebuilt=not stored)
+        changes = Changes(rebuilt=rebuilt)
         verified: list[tuple[int, str]] = []
         to_read: list[tuple[str, str, tuple[os.stat_result, bytes] | None, bool]] = []
         present: set[str] = set()
-        for relative, kind, info in scanned:
+        for relative, kind, info in checked:
             if info is None or kind not in storable:
                 continue  # read (and reported) on every load
             present.add(relative)
@@ -855,14 +869,21 @@ def _in_parts(
     return itertools.chain.from_iterable(pool.imap(reading, parts, here, ahead))
 
 
-def _signature(
-    scanned: Sequence[tuple[str, str, os.stat_result | None]],
+PART = 1024
+"""Files per part of the signature (`_signature`): a change makes a refresh read the
+stored rows of its part only."""
+
+
+def _digests(
+    ordered: Sequence[tuple[str, str, os.stat_result | None]],
 ) -> tuple[str, int]:
     """One digest of every file's path, kind and stamp (a canonical encoding), and the
     latest modification time among them."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update("\n".join(f"{r}\0{k}" for r, k, _i in scanned).encode("utf-8", "surrogateescape"))
-    infos = [i for _r, _k, i in scanned]
+    digest.update(
+        "\n".join([f"{r}\0{k}" for r, k, _i in ordered]).encode("utf-8", "surrogateescape")
+    )
+    infos = [i for _r, _k, i in ordered]
     mtimes = array("q", [-1 if i is None else i.st_mtime_ns for i in infos])
     digest.update(array("q", [-1 if i is None else i.st_size for i in infos]).tobytes())
     digest.update(mtimes.tobytes())
@@ -870,6 +891,53 @@ def _signature(
     digest.update(array("Q", [0 if i is None else i.st_ino for i in infos]).tobytes())
     digest.update(array("Q", [0 if i is None else i.st_dev for i in infos]).tobytes())
     return digest.hexdigest(), max(mtimes, default=-1)
+
+
+def _signature(scanned: Sequence[tuple[str, str, os.stat_result | None]]) -> tuple[str, int]:
+    """What `meta.signature` holds for a listing: the listing sorted by path, cut in
+    parts of `PART` files, as JSON `[[first path, digest of the part], ...]` (the first
+    part starts at ""); and the latest modification time of all."""
+    ordered = sorted(scanned, key=_path)
+    parts = []
+    newest = -1
+    for start in range(0, max(len(ordered), 1), PART):
+        digest, latest = _digests(ordered[start : start + PART])
+        parts.append(["" if start == 0 else ordered[start][0], digest])
+        newest = max(newest, latest)
+    return json.dumps(parts, ensure_ascii=False), newest
+
+
+def _path(entry: tuple[str, str, os.stat_result | None]) -> str:
+    return entry[0]
+
+
+def _stale(
+    scanned: Sequence[tuple[str, str, os.stat_result | None]], signature: str, signed_ns: int
+) -> tuple[list[tuple[str, str | None]], list[tuple[str, str, os.stat_result | None]]]:
+    """The path ranges `[low, high)` (high None: to the end) of the parts of a stored
+    signature that must be compared file by file (their digest differs now, or a file of
+    theirs was modified within `RACY_NS` of `signed_ns` or after: as `fsio.racy`), and
+    the scanned files in them. Everything, when the signature is missing or unreadable."""
+    try:
+        parts = [(str(low), str(digest)) for low, digest in json.loads(signature)]
+    except (ValueError, TypeError):
+        parts = []
+    if not parts or parts[0][0] != "":
+        return [("", None)], list(scanned)
+    ordered = sorted(scanned, key=_path)
+    paths = [entry[0] for entry in ordered]
+    limit = signed_ns - fsio.RACY_NS
+    ranges: list[tuple[str, str | None]] = []
+    checked: list[tuple[str, str, os.stat_result | None]] = []
+    for n, (low, digest) in enumerate(parts):
+        high = parts[n + 1][0] if n + 1 < len(parts) else None
+        end = len(paths) if high is None else bisect.bisect_left(paths, high)
+        part = ordered[bisect.bisect_left(paths, low) : end]
+        now, newest = _digests(part)
+        if now != digest or newest >= limit:
+            ranges.append((low, high))
+            checked += part
+    return ranges, checked
 
 
 def open_store(root: Path) -> Store | None:
