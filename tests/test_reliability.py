@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, MakeData
+from conftest import REPO, MakeData, write
 from typer.testing import CliRunner
 
 from dprkhr.cli import app
@@ -218,6 +218,16 @@ def test_an_unreadable_folder_is_reported_in_lint_and_warned_in_queries(
         assert "could not be loaded" in err
 
 
+ACTOR_SHADOW = """
+    id: volker-turk
+    name: Volker Shadow
+    kind: person
+    sources:
+      - source: ijks-2024-un-and-nk-human-rights
+        quote: The Special Rapporteur
+"""
+
+
 @pytest.mark.parametrize("copy", ["volker-turk (copy).yaml", ".volker-turk.yaml"])
 def test_a_duplicate_id_serves_the_ids_own_file_and_warns_once(make_data: MakeData, copy: str):
     root = make_data(
@@ -253,6 +263,25 @@ def test_a_duplicate_id_serves_the_ids_own_file_and_warns_once(make_data: MakeDa
     code, out, err = run(root, "show", "volker-turk")
     assert code == 0 and "Volker Türk" in out and "Shadow" not in out
     assert err.count("is defined by more than one file") == 1
+
+
+def test_ids_defined_twice_are_followed_through_edits(make_data: MakeData):
+    """The store keeps the ids that several files define as files come and go (and
+    change their id): its warnings and answers are those of the files read afresh."""
+    shadow = ACTOR_SHADOW
+    root = make_data({"actors/b-copy.yaml": shadow, "actors/a-copy.yaml": shadow})
+    steps = [
+        lambda: None,
+        lambda: (root / "actors" / "a-copy.yaml").unlink(),
+        lambda: write(root, "actors/z.yaml", shadow.replace("volker-turk", "z")),
+        lambda: write(root, "actors/y.yaml", shadow.replace("volker-turk", "z")),
+        lambda: write(root, "actors/b-copy.yaml", shadow.replace("volker-turk", "b")),
+        lambda: (root / "actors" / "y.yaml").unlink(),
+    ]
+    for step in steps:
+        step()
+        for command in (["actors", "--format", "ids"], ["show", "z"], ["show", "volker-turk"]):
+            assert run(root, *command) == run(root, *command, cache=False), (step, command)
 
 
 # --- 3. writes never clobber, never leave debris ----------------------------------------------

@@ -137,8 +137,17 @@ _TRIGGERS = (
     "INSERT INTO q_search (rowid, folded) VALUES (new.n, new.folded); END",
     "CREATE TRIGGER q_text_ad AFTER DELETE ON q_text BEGIN "
     "INSERT INTO q_search (q_search, rowid, folded) VALUES ('delete', old.n, old.folded); END",
+    "CREATE TABLE q_twice (id TEXT PRIMARY KEY)",
+    "CREATE TRIGGER q_records_ai AFTER INSERT ON q_records WHEN EXISTS "
+    "(SELECT 1 FROM q_records WHERE id = new.id AND file <> new.file) BEGIN "
+    "INSERT OR IGNORE INTO q_twice VALUES (new.id); END",
+    "CREATE TRIGGER q_records_ad AFTER DELETE ON q_records WHEN "
+    "(SELECT count(*) FROM q_records WHERE id = old.id) < 2 BEGIN "
+    "DELETE FROM q_twice WHERE id = old.id; END",
 )
-"""The search index follows `q_text` (rows deleted with their file, by the cascade)."""
+"""The search index follows `q_text` (rows deleted with their file, by the cascade), and
+`q_twice` holds the ids that more than one file defines (one look-up per row written,
+so that a query need not group every id)."""
 
 
 # --- the rows ---------------------------------------------------------------------------------
@@ -859,7 +868,8 @@ class StoreSource:
         """Ids that several files define, in the order of their first file, with the files."""
         found = []
         for (record_id,) in self.db.execute(
-            "SELECT id FROM q_records GROUP BY id HAVING count(*) > 1 ORDER BY min(file)"
+            "SELECT id FROM q_twice ORDER BY (SELECT min(file) FROM q_records r WHERE r.id = "
+            "q_twice.id)"
         ):
             files = [
                 f
