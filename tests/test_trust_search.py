@@ -239,3 +239,42 @@ def test_search_is_cut_at_20_by_default(make_data: MakeData) -> None:
     _code, out, err = run(root, "search", "meeting", "--format", "ids")
     assert len(out.split()) == 20
     assert "showing 20 of 22 hits; --limit 22 shows them all" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["accountability", "inquiry", "--limit", "1000", "--format", "csv"],
+        ["human", "rights", "--format", "json"],
+        ["report", "--sort", "date", "--limit", "300", "--format", "jsonl"],
+        ["council", "--type", "event", "--type", "actor", "--limit", "400", "--format", "ids"],
+        ["actor", "--sort", "type", "--limit", "200"],
+        ["accountabilty"],
+    ],
+    ids=" ".join,
+)
+def test_search_on_generated_data_is_the_same_from_the_store(tmp_path: Path, args: list[str]):
+    """Many hits with equal scores (generated records share their words): the store ranks,
+    counts and shows them exactly as the records read afresh do."""
+    import os
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    root = tmp_path / "generated"
+    generate(root, 400, seed=5)
+    os.environ["DPRKHR_CACHE_DIR"] = str(tmp_path / "cache")  # (restored by the fixture)
+
+    def run(*given: str) -> tuple[int, str, str]:
+        result = runner.invoke(app, ["--data", str(root), *given, "search", *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    expected = run("--no-cache")
+    assert expected[0] == 0 and expected[1]
+    assert run() == expected  # (fills the store)
+    assert run() == expected  # (answers from it)

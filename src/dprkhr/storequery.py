@@ -1341,14 +1341,18 @@ class SearchRow:
     hits; `StoreSource.whole` gives the records of those shown. Its date is read only
     when asked for (`search --sort date`)."""
 
-    __slots__ = ("_day", "file", "id", "record_type", "tags")
+    __slots__ = ("_day", "_tags", "file", "id", "record_type")
 
     def __init__(self, record_type: str, ident: str, file: str, day: str | None, tags: str):
         self.record_type = record_type
         self.id = ident
         self.file = file
         self._day = day
-        self.tags = tags.split()
+        self._tags = tags
+
+    @property
+    def tags(self) -> list[str]:
+        return self._tags.split()
 
     @property
     def date(self) -> PartialDate | None:
@@ -1423,11 +1427,13 @@ class _StoreSearch:
 
     def _scored(
         self, words: Sequence[str], want: Sequence[Sequence[str]]
-    ) -> dict[str, tuple[float, int, str]]:
+    ) -> tuple[dict[str, tuple[float, int, str]], dict[str, SearchRow]]:
         """By file, the best field that holds every word (its score as `textmatch._score`
         gives it, its position, its name), for the fields the search table holds: found
         by the full-text index and tested exactly in SQL (a folded field is words with
-        single spaces, so a word of it is ` word ` in ` field `)."""
+        single spaces, so a word of it is ` word ` in ` field `); and the rows of those
+        files. One statement; the best field of each file is picked here (highest score,
+        then first position), which costs less than having SQL sort every field."""
         from dprkhr.textmatch import FIELD_WEIGHT
 
         phrase = " ".join(words)
@@ -1445,10 +1451,9 @@ class _StoreSearch:
         )
         types = "" if self.all_types else " AND t.type IN (SELECT value FROM json_each(:types))"
         sql = (
-            "SELECT file, i, field, score FROM (SELECT t.file, t.i, t.field, "
-            f"{score} AS score, row_number() OVER (PARTITION BY t.file ORDER BY {score} DESC, t.i) "
-            "AS k FROM q_search s JOIN q_text t ON t.n = s.rowid WHERE q_search MATCH :match"
-            f"{types} AND {holds.replace('?', ':w{}')}) WHERE k = 1"
+            f"SELECT t.file, t.i, t.field, {score}, r.type, r.id, r.day, r.tags FROM q_search s "
+            "JOIN q_text t ON t.n = s.rowid JOIN q_records r ON r.file = t.file "
+            f"WHERE q_search MATCH :match{types} AND {holds.replace('?', ':w{}')}"
         )
         params: dict[str, Any] = {
             "bounded": f" {phrase} ",
@@ -1464,10 +1469,19 @@ class _StoreSearch:
         if not self.all_types:
             params["types"] = self.type_list
         hidden = self.source.hidden
-        rows = self._match(sql, params)
-        return {
-            file: (float(score), i, field) for file, i, field, score in rows if file not in hidden
-        }
+        best: dict[str, tuple[float, int, str]] = {}
+        rows: dict[str, SearchRow] = {}
+        for file, i, field, value, kind, ident, day, tags in self._match(sql, params):
+            current = best.get(file)
+            value = float(value)
+            if current is None:
+                if file in hidden:
+                    continue
+                rows[file] = SearchRow(kind, ident, file, day, tags)
+            elif value < current[0] or (value == current[0] and i > current[1]):
+                continue
+            best[file] = (value, i, field)
+        return best, rows
 
     def _tag_fields(self, groups: Sequence[Sequence[str]]) -> dict[str, list[tuple[int, str, str]]]:
         """By file, the tag fields whose tag's name may hold a term of each group (their
@@ -1518,7 +1532,7 @@ class _StoreSearch:
 
         words = self.query.words
         want = wanted(words)
-        best = self._scored(words, want)
+        best, rows = self._scored(words, want)
         for file, fields in self._tag_fields(want).items():
             for i, field, folded in fields:
                 if field_holds(want, folded):
@@ -1526,7 +1540,9 @@ class _StoreSearch:
                     current = best.get(file)
                     if current is None or (score, -i) > (current[0], -current[1]):
                         best[file] = (score, i, field)
-        rows = self._rows(best)
+        missing = [f for f in best if f not in rows]  # (found by a tag's name only)
+        if missing:
+            rows.update(self._rows(missing))
         # a row stands for the record until it is shown (`StoreSource.whole`)
         hits = [SearchHit(rows[f], score, field) for f, (score, _i, field) in best.items()]  # type: ignore[arg-type]
         self._rank(hits)
