@@ -265,13 +265,27 @@ def test_a_duplicate_id_serves_the_ids_own_file_and_warns_once(make_data: MakeDa
     assert err.count("is defined by more than one file") == 1
 
 
-def test_ids_defined_twice_are_followed_through_edits(make_data: MakeData):
+def _touch_all(root: Path) -> None:
+    for path in sorted(root.rglob("*.yaml")):
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_ids_defined_twice_are_followed_through_edits(
+    make_data: MakeData, monkeypatch: pytest.MonkeyPatch, bulk: bool
+):
     """The store keeps the ids that several files define as files come and go (and
-    change their id): its warnings and answers are those of the files read afresh."""
+    change their id), row by row or rebuilt after a bulk write (every trigger off): its
+    warnings and answers are those of the files read afresh."""
+    from dprkhr import store as store_module
+
+    if bulk:
+        monkeypatch.setattr(store_module, "CHUNK", 1)
     shadow = ACTOR_SHADOW
     root = make_data({"actors/b-copy.yaml": shadow, "actors/a-copy.yaml": shadow})
     steps = [
         lambda: None,
+        lambda: _touch_all(root),
         lambda: (root / "actors" / "a-copy.yaml").unlink(),
         lambda: write(root, "actors/z.yaml", shadow.replace("volker-turk", "z")),
         lambda: write(root, "actors/y.yaml", shadow.replace("volker-turk", "z")),

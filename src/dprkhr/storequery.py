@@ -617,7 +617,11 @@ EXTENSION = store_module.register(
         (*(x for x in _SCHEMA.split(";") if x.strip()), *_TRIGGERS),
         update,
         derive,
-        rebuild=("INSERT INTO q_search (q_search) VALUES ('rebuild')",),
+        rebuild=(
+            "INSERT INTO q_search (q_search) VALUES ('rebuild')",
+            "DELETE FROM q_twice",
+            "INSERT INTO q_twice SELECT id FROM q_records GROUP BY id HAVING count(*) > 1",
+        ),
     )
 )
 
