@@ -287,6 +287,7 @@ def test_deferred_coercion_gives_what_typers_adapters_give(tmp_path: Path) -> No
         annotation = descriptor.annotation
         leaf = get_args(annotation)[0] if get_origin(annotation) is list else annotation
         samples: list[object] = [None, "x", "", "-", " 7 ", "3", "\udcff", str(tmp_path)]
+        samples += [0, 20, -1, True, 2.5]
         if isinstance(leaf, type) and issubclass(leaf, Enum):
             for member in leaf:
                 samples += [member, member.value, str(member.value).upper()]

@@ -336,9 +336,9 @@ class _Deferred:
     builds on first use, for every option of the command whether given or not; building
     them (and importing pydantic for it) took a tenth of a second of every run. The values
     a query command meets are coerced here as those adapters would (an option not given, a
-    string, a member of an enumeration, a path, a list of them); anything else (a number
-    given as text, a value in error) goes to typer's own adapter, so results and error
-    messages are typer's own."""
+    string, a member of an enumeration, a path, a default number, a list of them);
+    anything else (a number given as text, a value in error) goes to typer's own adapter,
+    so results and error messages are typer's own."""
 
     def __init__(self, descriptor: Any) -> None:
         self.descriptor = descriptor
@@ -385,6 +385,9 @@ class _Deferred:
                     )
             elif annotation is str:
                 if type(value) is str:
+                    return value
+            elif annotation is int and info.min is None and info.max is None and not info.clamp:
+                if type(value) is int:  # a default (`--limit`'s 20): pydantic keeps it as is
                     return value
             elif annotation is Path and info.path_type is None and routes_to_path(annotation, info):
                 if type(value) is str:
