@@ -365,8 +365,19 @@ def test_only_the_changed_part_of_the_files_is_compared(
         scanned = scan(root)
         return store_module._stale(scanned, meta["signature"], int(meta["signature_ns"]))[0]
 
+    def signed_as_now() -> None:
+        """Every part's stored digest is that of the files now in its range (parts kept
+        from the previous signature included), so the next refresh trusts only truth."""
+        parts = json.loads(store._meta()["signature"])
+        scanned = sorted(scan(root))
+        for n, (low, digest) in enumerate(parts):
+            high = parts[n + 1][0] if n + 1 < len(parts) else None
+            inside = [e for e in scanned if e[0] >= low and (high is None or e[0] < high)]
+            assert store_module._digests(inside)[0] == digest, low
+
     assert stale() == [] and not store.refresh()
     assert len(json.loads(store._meta()["signature"])) > 4
+    signed_as_now()
 
     path = root / "actors" / "p05.yaml"
     before = os.stat(path)
@@ -376,6 +387,7 @@ def test_only_the_changed_part_of_the_files_is_compared(
     changes = store.refresh()
     assert changes.modified == ["actors/p05.yaml"] and not changes.added + changes.removed
     assert not changes.rebuilt
+    signed_as_now()
 
     time.sleep(0.01)
     path.write_text(ACTOR.replace("id: x", "id: p05").replace("Xavier", "Yvonne"))
@@ -389,6 +401,14 @@ def test_only_the_changed_part_of_the_files_is_compared(
     changes = store.refresh()
     assert sorted(changes.added) == ["actors/a00.yaml", "sources/zzz.yaml"]
     assert changes.removed == ["actors/p07.yaml"] and not changes.rebuilt
+    signed_as_now()
+    before = len(json.loads(store._meta()["signature"]))
+    for i in range(7):  # a part grown to twice PART files: the listing is cut afresh
+        write(root, f"actors/p05-{i}.yaml", ACTOR.replace("id: x", f"id: p05-{i}"))
+    assert len(store.refresh().added) == 7
+    signed_as_now()
+    assert len(json.loads(store._meta()["signature"])) > before
+    assert not store.refresh()
     store.close()
     plain = load_dataset(root)
     warm = load_dataset(root, cache=True)

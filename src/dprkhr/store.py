@@ -254,6 +254,8 @@ class Store:
         self.path = path
         self.connection = connection
         self.refreshed = False
+        self._signed: tuple[list[tuple[str, str]], list[tuple[str, str | None]]] = ([], [])
+        """The stored signature's parts and those the last refresh found stale."""
         self.scanned: list[tuple[str, str, os.stat_result | None]] = []
         """What the last refresh listed (`dprkhr.layout.scan`): every file's relative path,
         kind and `os.stat` (None when it could not be had), for callers that need the
@@ -417,6 +419,7 @@ class Store:
                 ranges, checked = _stale(
                     scanned, meta.get("signature", ""), int(meta.get("signature_ns", "0"))
                 )
+                self._signed = (_parts(meta.get("signature", "")), ranges)
                 owed = set(meta.get("deferred", "").split()) - set(defer)
                 if not ranges and not owed:
                     self.refreshed = True
@@ -547,7 +550,9 @@ class Store:
                 for statement in (s for e in every if indexes for s in e.rebuild):
                     db.execute(statement)
                 now = self._meta()
-                signature = _signature([(r, k, stamps.get(r, i)) for r, k, i in scanned])[0]
+                signature = _signature(
+                    [(r, k, stamps.get(r, i)) for r, k, i in scanned], *self._signed
+                )
                 if now.get("generation", "0") != generation:
                     signature = ""  # another run wrote meanwhile: the next one compares all
                 db.executemany(
@@ -893,22 +898,50 @@ def _digests(
     return digest.hexdigest(), max(mtimes, default=-1)
 
 
-def _signature(scanned: Sequence[tuple[str, str, os.stat_result | None]]) -> tuple[str, int]:
+def _signature(
+    scanned: Sequence[tuple[str, str, os.stat_result | None]],
+    previous: Sequence[tuple[str, str]] = (),
+    stale: Sequence[tuple[str, str | None]] = (),
+) -> str:
     """What `meta.signature` holds for a listing: the listing sorted by path, cut in
-    parts of `PART` files, as JSON `[[first path, digest of the part], ...]` (the first
-    part starts at ""); and the latest modification time of all."""
+    parts of about `PART` files, as JSON `[[first path, digest of the part], ...]` (the
+    first part starts at ""). Given the `previous` parts and which of them were `stale`
+    (`_stale`), the others keep their digest (their files are as they were) and only the
+    stale ones are digested again, unless a part has grown to twice `PART` files: then
+    the listing is cut afresh."""
     ordered = sorted(scanned, key=_path)
-    parts = []
-    newest = -1
-    for start in range(0, max(len(ordered), 1), PART):
-        digest, latest = _digests(ordered[start : start + PART])
-        parts.append(["" if start == 0 else ordered[start][0], digest])
-        newest = max(newest, latest)
-    return json.dumps(parts, ensure_ascii=False), newest
+    lows = {low for low, _high in stale}
+    if previous and previous[0][0] == "" and len(lows) < len(previous):
+        paths = [entry[0] for entry in ordered]
+        parts = []
+        for n, (low, digest) in enumerate(previous):
+            if low in lows:
+                high = previous[n + 1][0] if n + 1 < len(previous) else None
+                end = len(paths) if high is None else bisect.bisect_left(paths, high)
+                part = ordered[bisect.bisect_left(paths, low) : end]
+                if len(part) >= 2 * PART:
+                    break
+                digest = _digests(part)[0]
+            parts.append([low, digest])
+        else:
+            return json.dumps(parts, ensure_ascii=False)
+    parts = [
+        ["" if start == 0 else ordered[start][0], _digests(ordered[start : start + PART])[0]]
+        for start in range(0, max(len(ordered), 1), PART)
+    ]
+    return json.dumps(parts, ensure_ascii=False)
 
 
 def _path(entry: tuple[str, str, os.stat_result | None]) -> str:
     return entry[0]
+
+
+def _parts(signature: str) -> list[tuple[str, str]]:
+    """The (first path, digest) parts of a stored signature ([] when unreadable)."""
+    try:
+        return [(str(low), str(digest)) for low, digest in json.loads(signature)]
+    except (ValueError, TypeError):
+        return []
 
 
 def _stale(
@@ -918,10 +951,7 @@ def _stale(
     signature that must be compared file by file (their digest differs now, or a file of
     theirs was modified within `RACY_NS` of `signed_ns` or after: as `fsio.racy`), and
     the scanned files in them. Everything, when the signature is missing or unreadable."""
-    try:
-        parts = [(str(low), str(digest)) for low, digest in json.loads(signature)]
-    except (ValueError, TypeError):
-        parts = []
+    parts = _parts(signature)
     if not parts or parts[0][0] != "":
         return [("", None)], list(scanned)
     ordered = sorted(scanned, key=_path)
