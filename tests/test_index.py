@@ -486,40 +486,6 @@ def test_the_snapshot_sees_the_files_the_loader_reads(make_data: MakeData, tmp_p
     assert all(info is not None for _relative, _kind, info in scanned)
 
 
-@pytest.mark.parametrize("threaded", [1, 10**9])
-@pytest.mark.parametrize("at", [True, False])
-def test_the_snapshot_is_the_same_however_it_stats(
-    make_data: MakeData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threaded: int, at: bool
-):
-    """Relative to an open folder or by whole paths, in one thread or two: the same files,
-    kinds and status, a dangling link with none, no linked folder entered."""
-    from dprkhr import layout
-
-    files = {f"events/e{i:03}.yaml": f"id: e{i}\n" for i in range(40)}
-    root = make_data({**files, "events/sub/z.yaml": "id: z\n", "actors/a.yml": "id: a\n"})
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "d.yaml").write_text("id: d\n", encoding="utf-8")
-    (root / "events" / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
-    (root / "events" / "linked.yaml").symlink_to(outside, target_is_directory=True)
-    (root / "events" / "linked").symlink_to(outside, target_is_directory=True)
-    (root / "events" / "e000.yaml").unlink()
-    expected = [
-        (relative, kind, None if info is None else os.stat(root / relative).st_ino)
-        for relative, kind, info in layout.scan(root)
-    ]
-    monkeypatch.setattr(layout, "THREADED", threaded)
-    monkeypatch.setattr(layout, "_AT", at)
-    got = [
-        (relative, kind, None if info is None else info.st_ino)
-        for relative, kind, info in layout.scan(root)
-    ]
-    assert got == expected
-    assert ("events/dangling.yaml", "event", None) in got
-    assert sorted(r for r, _k, _i in got) == sorted(r for _p, _k, r in layout.discover(root))
-    assert [r for r, _k, _i in got if r.startswith("events/")][-1] == "events/sub/z.yaml"
-
-
 def _damage_pages(path: Path) -> None:
     """Overwrite every page after the first few (the header and `meta` stay readable)."""
     raw = bytearray(path.read_bytes())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from stat import S_ISDIR, S_ISLNK
+from stat import S_ISDIR
 
 from dprkhr.errors import DataRootError
 
@@ -158,8 +158,7 @@ listed, whose kind is `UNREADABLE_FOLDER`)."""
 def scan(root: Path) -> list[Scanned]:
     """The same files as `discover`, each with its kind and `os.stat`: what the store needs
     to tell whether anything changed, as fast as Python can ask the file system (one
-    `stat` a file, relative to its open folder, in two threads for a large folder; no
-    path objects). In a stable order (not `discover`'s)."""
+    `stat` a file, no path objects). In a stable order (not `discover`'s)."""
     out: list[Scanned] = []
     add = out.append
     stat = os.stat
@@ -175,118 +174,36 @@ def scan(root: Path) -> list[Scanned]:
         if info is not None and S_ISDIR(info.st_mode):
             continue
         add((name, name, info))
-    for folder, kind in RECORD_FOLDERS.items():
-        _scan_folder(os.path.join(top, folder), f"{folder}/", kind, out)
-    return out
 
-
-_AT = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
-"""Whether files can be asked about relative to an open folder (shorter path look-ups)."""
-
-_OPEN_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
-
-THREADED = 4096
-"""A folder with at least this many records is stat-ed by two threads (`stat` lets other
-threads run while the file system answers)."""
-
-
-def _scan_folder(folder: str, relative: str, kind: str, out: list[Scanned]) -> None:
-    """Add the records of `folder` (and of its subfolders, never through a link) to `out`:
-    its files in name order, then each subfolder's."""
-    try:
-        where: int | str = os.open(folder, _OPEN_FOLDER) if _AT else folder
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    except OSError:  # as `discover`: the folder itself stands for its files
-        out.append((relative.rstrip("/"), UNREADABLE_FOLDER, None))
-        return
-    subfolders: list[str] = []
-    try:
+    def walk(folder: str, relative: str, kind: str) -> None:
         try:
-            names = sorted(os.listdir(where))
+            names = sorted(os.listdir(folder))
         except (FileNotFoundError, NotADirectoryError):
             return
-        except OSError:
-            out.append((relative.rstrip("/"), UNREADABLE_FOLDER, None))
+        except OSError:  # as `discover`: the folder itself stands for its files
+            add((relative.rstrip("/"), UNREADABLE_FOLDER, None))
             return
-        records = [name for name in names if name.endswith(RECORD_SUFFIXES)]
-        for name, info in zip(records, _stat_all(records, where), strict=True):
-            if info is None:
-                if _exists(name, where, follow=False):  # a dangling link, as `discover` lists it
-                    out.append((relative + name, kind, None))
-            elif not S_ISDIR(info.st_mode):
-                out.append((relative + name, kind, info))
-            elif not _is_link(name, where):  # as os.walk: never into linked folders
+        base = folder + os.sep
+        subfolders: list[str] = []
+        for name in names:
+            path = base + name
+            if name.endswith(RECORD_SUFFIXES):
+                try:
+                    info = stat(path)
+                except OSError:
+                    if os.path.lexists(path):  # a dangling link, as `discover` lists it
+                        add((relative + name, kind, None))
+                    continue
+                if not S_ISDIR(info.st_mode):
+                    add((relative + name, kind, info))
+                    continue
+            elif not os.path.isdir(path):
+                continue
+            if not os.path.islink(path):  # as os.walk: never into linked folders
                 subfolders.append(name)
-        if len(records) < len(names):
-            others = set(names).difference(records)
-            subfolders += [
-                name
-                for name in names
-                if name in others and _exists(name, where, follow=True, folder=True)
-                if not _is_link(name, where)
-            ]
-    finally:
-        if isinstance(where, int):
-            os.close(where)
-    for name in sorted(subfolders):
-        _scan_folder(folder + os.sep + name, f"{relative}{name}/", kind, out)
+        for name in subfolders:
+            walk(base + name, f"{relative}{name}/", kind)
 
-
-def _stat_all(names: list[str], where: int | str) -> list[os.stat_result | None]:
-    """`os.stat` of every name in a folder (an open descriptor, or its path), None for
-    those that fail; a large folder in two threads."""
-    if len(names) < THREADED:
-        return _stats(names, where)
-    import threading
-
-    half = len(names) // 2
-    tail: list[list[os.stat_result | None]] = []
-    worker = threading.Thread(target=lambda: tail.append(_stats(names[half:], where)), daemon=True)
-    worker.start()
-    try:
-        head = _stats(names[:half], where)
-    finally:
-        worker.join()
-    return head + (tail[0] if tail else _stats(names[half:], where))
-
-
-def _stats(names: list[str], where: int | str) -> list[os.stat_result | None]:
-    stat = os.stat
-    try:
-        if isinstance(where, int):
-            return [stat(name, dir_fd=where) for name in names]
-        base = where + os.sep
-        return [stat(base + name) for name in names]
-    except OSError:
-        pass
-    found: list[os.stat_result | None] = []
-    for name in names:
-        try:
-            found.append(_stat(name, where, follow=True))
-        except OSError:
-            found.append(None)
-    return found
-
-
-def _stat(name: str, where: int | str, follow: bool) -> os.stat_result:
-    if isinstance(where, int):
-        return os.stat(name, dir_fd=where, follow_symlinks=follow)
-    return os.stat(where + os.sep + name, follow_symlinks=follow)
-
-
-def _exists(name: str, where: int | str, follow: bool, folder: bool = False) -> bool:
-    """Whether `name` exists in the folder (a dangling link does, unless `follow`), and,
-    with `folder`, is a folder."""
-    try:
-        info = _stat(name, where, follow)
-    except OSError:
-        return False
-    return S_ISDIR(info.st_mode) or not folder
-
-
-def _is_link(name: str, where: int | str) -> bool:
-    try:
-        return S_ISLNK(_stat(name, where, follow=False).st_mode)
-    except OSError:
-        return False
+    for folder, kind in RECORD_FOLDERS.items():
+        walk(os.path.join(top, folder), f"{folder}/", kind)
+    return out
