@@ -1586,7 +1586,7 @@ class _StoreSearch:
         from dprkhr.textmatch import field_holds, wanted
 
         want = wanted(self.query.words)
-        found = set(self._scored(self.query.words, want))
+        found = set(self._scored(self.query.words, want)[0])
         for file, fields in self._tag_fields(want).items():
             if any(field_holds(want, folded) for _i, _field, folded in fields):
                 found.add(file)
