@@ -415,3 +415,28 @@ def test_only_the_changed_part_of_the_files_is_compared(
     dump = lambda ds: sorted(r.model_dump_json() for r in ds.records)  # noqa: E731
     assert dump(warm) == dump(plain)
     assert names(root)["p05"] == "Yvonne" and "p07" not in names(root)
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="names must be UTF-8 there")
+def test_a_file_name_that_is_not_utf8_is_read_not_stored(make_data: MakeData):
+    """SQLite holds only UTF-8 text: such a file is read on every run (as an unreadable
+    one is), never a crash, and lint reports it as it does without the store."""
+    root = make_data({"actors/x.yaml": ACTOR})
+    try:
+        bad = os.path.join(os.fsencode(root / "actors"), b"y-\xff.yaml")
+        with open(bad, "wb") as handle:
+            handle.write(ACTOR.replace("id: x", "id: y").encode())
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    runner = CliRunner()
+    for _run in range(2):  # the store made, then warm
+        result = runner.invoke(app, ["--data", str(root), "lint", "--format", "json"])
+        plain = runner.invoke(app, ["--no-cache", "--data", str(root), "lint", "--format", "json"])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.output == plain.output
+        events = runner.invoke(app, ["--data", str(root), "actors", "-f", "ids"])
+        assert events.exit_code == 0 and "x" in events.output.split()
+    assert store_file(root).is_file()
+    assert "y-\udcff.yaml" in {r for r, _k, _i in scan(root)} | {
+        r.rsplit("/", 1)[-1] for r, _k, _i in scan(root)
+    }

@@ -410,7 +410,7 @@ class Store:
         self.unstored = [
             (top + relative, kind, relative)
             for relative, kind, info in scanned
-            if info is None or kind not in storable
+            if not _storable(relative, kind, info, storable)
         ]
         connection = self.connection
         try:
@@ -449,7 +449,7 @@ class Store:
         to_read: list[tuple[str, str, tuple[os.stat_result, bytes] | None, bool]] = []
         present: set[str] = set()
         for relative, kind, info in checked:
-            if info is None or kind not in storable:
+            if info is None or not _storable(relative, kind, info, storable):
                 continue  # read (and reported) on every load
             present.add(relative)
             old = stored.get(relative)
@@ -968,6 +968,19 @@ def _stale(
             ranges.append((low, high))
             checked += part
     return ranges, checked
+
+
+def _storable(relative: str, kind: str, info: os.stat_result | None, storable: set[str]) -> bool:
+    """Whether a listed file can have rows: a record or vocabulary file whose status could
+    be had and whose name SQLite can hold (a name that is not UTF-8, kept by Python as
+    surrogates, cannot be: such a file is read, and reported, on every load)."""
+    if info is None or kind not in storable:
+        return False
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def open_store(root: Path) -> Store | None:
