@@ -740,3 +740,25 @@ def test_the_query_tables_lint_leaves_out_are_made_by_the_next_query(
     for args in [*EDIT_CASES, *(["search", *args] for args in SEARCH[:4])]:
         assert run(data, *args) == run(data, *args, cache=False), args
     assert _deferred(data) == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "yaml"])
+@pytest.mark.parametrize("command", [["events"], ["resolutions"], ["events", "--since", "2099"]])
+def test_records_printed_part_by_part_are_the_same_bytes(
+    data: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], fmt: str
+):
+    """`emit_records` makes records whole a part at a time (memory holds one part): in
+    parts of 7 the output is byte for byte that of one part, from the store and from the
+    records, and JSON is what `json.dumps` of the whole list gives."""
+    import json
+
+    from dprkhr.cli import output
+
+    monkeypatch.setattr(output, "PART", 10**9)
+    whole = run(data, *command, "--format", fmt, cache=False)
+    monkeypatch.setattr(output, "PART", 7)
+    assert run(data, *command, "--format", fmt, cache=False) == whole
+    run(data, *command, "--format", fmt)  # the store made
+    assert run(data, *command, "--format", fmt) == whole
+    if fmt == "json":
+        assert whole[1] == output.to_json(json.loads(whole[1]))

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -301,12 +301,19 @@ def emit_records(
     noun: str,
     empty: str | None = None,
     found: int | None = None,
+    whole: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
 ) -> None:
     """Print records of one type in the chosen format; an empty result is a success with
     a note on stderr for tables (`empty`, or "No events match."). Records may be index
-    rows for table and ids. `found`: how many matched, when `records` is cut to fewer
+    rows for table and ids; for the other formats `whole` (the source's) makes them
+    records, `PART` at a time for csv, json and jsonl, so that memory holds one part however
+    many are printed. `found`: how many matched, when `records` is cut to fewer
     (`--limit`): said on stderr in every format."""
     count = len(records)
+    if whole is not None and fmt not in (OutputFormat.table, OutputFormat.ids):
+        given = records
+        parts = (whole(given[i : i + PART]) for i in range(0, count, PART))
+        records = [r for p in parts for r in p] if fmt is OutputFormat.yaml else _Parts(parts)
     if fmt is OutputFormat.table:
         if not records:
             note(empty or f"No {noun} match.")
@@ -319,12 +326,47 @@ def emit_records(
 
         header, body = rows(kb, record_type, records)
         echo(to_csv(header, ([_csv_cell(cell) for cell in row] for row in body)))
+    elif fmt is OutputFormat.jsonl and isinstance(records, _Parts):
+        for part in records.parts:
+            echo(to_jsonl(dump(r) for r in part))
+    elif fmt is OutputFormat.json and isinstance(records, _Parts):
+        # as `to_json` of the whole list, byte for byte: each item indented by two more
+        # spaces (JSON text has no newline inside a string), one part at a time
+        opened = False
+        for part in records.parts:
+            for r in part:
+                item = json.dumps(dump(r), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+                echo(json_safe((",\n  " if opened else "[\n  ") + item))
+                opened = True
+        echo("\n]\n" if opened else "[]\n")
     else:
         emit_data([dump(r) for r in records], fmt)
     if found is not None and found > count:
         note_cut(count, found, noun)
     elif fmt is OutputFormat.table:
         note(f"{count} {noun if count != 1 else noun.rstrip('s')}")
+
+
+PART = 500
+"""Records made whole at a time by `emit_records`."""
+
+
+class _Parts(Sequence[Any]):
+    """Records made whole part by part as they are printed (`emit_records`); iterated
+    once, in order."""
+
+    def __init__(self, parts: Iterator[Sequence[Any]]) -> None:
+        self.parts = parts
+
+    def __iter__(self) -> Iterator[Any]:
+        for part in self.parts:
+            yield from part
+
+    def __len__(self) -> int:  # pragma: no cover - printing never asks
+        raise TypeError("records printed part by part have no length")
+
+    def __getitem__(self, index: Any) -> Any:  # pragma: no cover - as __len__
+        raise TypeError("records printed part by part are read in order")
 
 
 class NamedFormat(Protocol):

@@ -449,9 +449,7 @@ def events(
     )
     matched: Sequence[Any] = filter_events(kb, criteria, sort=sort.value)
     found = matched[:limit]
-    if whole:
-        found = kb.whole(found)
-    else:
+    if not whole:
         kb.prefetch_actors(found)
     emit_records(
         found,
@@ -461,6 +459,7 @@ def events(
         columns=_event_columns(kb),
         noun="events",
         found=len(matched),
+        whole=kb.whole if whole else None,
     )
     note_role_unknown(kb, criteria)
     note_text(kb, criteria, matched)
@@ -686,8 +685,6 @@ def resolutions(
     total = len(found)
     found = found[:limit]
     unjudged = unjudged_resolutions(kb, criteria)
-    if whole:
-        found = kb.whole(found)
     report_unjudged(unjudged)
     emit_records(
         found,
@@ -698,6 +695,7 @@ def resolutions(
         noun="resolutions",
         empty=_empty(unjudged),
         found=total,
+        whole=kb.whole if whole else None,
     )
 
 
