@@ -233,6 +233,16 @@ class StoreError(Exception):
 # --- opening ------------------------------------------------------------------------------------
 
 
+def key_values(connection: sqlite3.Connection, table: str) -> dict[str, str]:
+    """A `(key, value)` table's rows as a dict; empty when the table is not there yet."""
+    try:
+        return dict(connection.execute(f'SELECT key, value FROM "{table}"'))
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return {}
+        raise
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -295,12 +305,7 @@ class Store:
         return None
 
     def _meta(self) -> dict[str, str]:
-        try:
-            return dict(self.connection.execute("SELECT key, value FROM meta"))
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                return {}
-            raise
+        return key_values(self.connection, "meta")
 
     def _wanted_meta(self) -> dict[str, str]:
         return {

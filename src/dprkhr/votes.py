@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from dprkhr.dates import PartialDate
 from dprkhr.models import POSITIONS as ROLL_POSITIONS
 from dprkhr.models import ROLE_POSITIONS, Event, Resolution
+from dprkhr.models.resolution import roll_source_ids
 from dprkhr.names import normalize
 
 if TYPE_CHECKING:
@@ -118,11 +119,7 @@ class AdoptionFacts:
 
     def roll_sources(self) -> list[str]:
         """The ids of the sources that name the voters (none when no roll is given)."""
-        if self.roll_source is None:
-            return []
-        if isinstance(self.roll_source, str):
-            return [self.roll_source]
-        return list(self.roll_source)
+        return roll_source_ids(self.roll_source)
 
 
 def ballot_data(record: Resolution | Event) -> dict[str, Any] | None:

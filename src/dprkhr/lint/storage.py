@@ -202,12 +202,7 @@ class LintRows:
                 db.execute(f"DELETE FROM {table}")
 
     def _meta(self) -> dict[str, str]:
-        try:
-            return dict(self.db.execute("SELECT key, value FROM lint_meta"))
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                return {}
-            raise
+        return store_module.key_values(self.db, "lint_meta")
 
     def summaries(self, known: Iterable[str] = ()) -> dict[str, FileSummary | None]:
         """Every stored summary but those of the `known` files, by file, its references

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
@@ -133,11 +134,17 @@ class Adoption(Strict):
 
     def roll_sources(self) -> list[str]:
         """The ids of the sources that name the voters (none when no roll is given)."""
-        if self.roll_source is None:
-            return []
-        if isinstance(self.roll_source, str):
-            return [self.roll_source]
-        return list(self.roll_source)
+        return roll_source_ids(self.roll_source)
+
+
+def roll_source_ids(roll_source: str | Sequence[str] | None) -> list[str]:
+    """`roll_source` as a list of source ids: one id or several, none when no roll is
+    given."""
+    if roll_source is None:
+        return []
+    if isinstance(roll_source, str):
+        return [roll_source]
+    return list(roll_source)
 
 
 class SponsorRole(str, Enum):
